@@ -1,0 +1,29 @@
+"""The event bus: actions publish after commit; subscribers register with the `ticket_event` hook.
+
+A subscriber failing never undoes or blocks the write: it is logged and the others still run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from helpline.core import hooks
+
+log = logging.getLogger("helpline.events")
+
+TICKET_EVENT_HOOK = "ticket_event"
+CUSTOMER_CHANGED_HOOK = "customer_changed"
+
+
+def publish_on_commit(hook_name: str, payload: Any) -> None:
+    def _deliver() -> None:
+        for subscriber in hooks.get(hook_name):
+            try:
+                subscriber(payload)
+            except Exception:
+                log.exception("subscriber failed hook=%s subscriber=%s", hook_name, subscriber.__qualname__)
+
+    transaction.on_commit(_deliver)

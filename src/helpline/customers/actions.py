@@ -1,0 +1,277 @@
+"""Every write to customers, identities and organisations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpline.core.actors import Actor
+from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError
+from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK, publish_on_commit
+from helpline.customers.models import Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
+from helpline.tickets.models import EventKind, Ticket, TicketEvent
+
+_UNSET: Any = object()
+
+
+def normalize_identity(kind: str, value: str) -> str:
+    """Email lower-cased, phone numbers reduced to + and digits, handles trimmed."""
+    value = (value or "").strip()
+    if kind not in IdentityKind.values:
+        raise InvalidInputError(_("Unknown identity kind “%(kind)s”.") % {"kind": kind}, code="invalid_identity")
+    if not value:
+        raise InvalidInputError(_("An identity needs a value."), code="invalid_identity")
+    if kind == IdentityKind.EMAIL:
+        value = value.lower()
+        try:
+            validate_email(value)
+        except Exception:
+            raise InvalidInputError(_("“%(value)s” is not a valid email address.") % {"value": value},
+                                    code="invalid_email") from None
+        return value
+    if kind in (IdentityKind.PHONE, IdentityKind.WHATSAPP):
+        digits = re.sub(r"[^\d+]", "", value)
+        digits = ("+" if digits.startswith("+") else "") + digits.replace("+", "")
+        if len(digits.lstrip("+")) < 5:
+            raise InvalidInputError(_("“%(value)s” is not a valid phone number.") % {"value": value},
+                                    code="invalid_phone")
+        return digits
+    return value[:255]
+
+
+def _require_agent(actor: Actor, *, supervisor: bool = False) -> None:
+    if actor.is_system:
+        return
+    agent = actor.agent
+    if agent is None or not agent.is_active or agent.is_light_agent:
+        raise NotPermittedError(_("You are not allowed to change customers."))
+    if supervisor and not agent.is_supervisor_or_admin:
+        raise NotPermittedError(_("Only supervisors and admins may do this."))
+
+
+def _changed(customer: Customer) -> None:
+    publish_on_commit(CUSTOMER_CHANGED_HOOK, customer.pk)
+
+
+def create_customer(
+    *,
+    actor: Actor,
+    name: str = "",
+    identities: Iterable[tuple[str, str]] = (),
+    language: str = "",
+    time_zone: str = "",
+    preferred_channel: str = "",
+    organizations: Iterable[Organization] = (),
+    custom_attributes: dict[str, Any] | None = None,
+    notes: str = "",
+) -> Customer:
+    _require_agent(actor)
+    pairs = [(kind, normalize_identity(kind, value)) for kind, value in identities]
+    with transaction.atomic():
+        for kind, value in pairs:
+            if CustomerIdentity.objects.filter(kind=kind, value=value).exists():
+                raise ConflictError(_("%(value)s already belongs to another customer.") % {"value": value},
+                                    code="identity_taken")
+        customer = Customer.objects.create(
+            name=name.strip()[:200], language=language, time_zone=time_zone, preferred_channel=preferred_channel,
+            custom_attributes=custom_attributes or {}, notes=notes,
+        )
+        for kind, value in pairs:
+            CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
+        orgs = list(organizations)
+        if not orgs:
+            orgs = _organizations_for(pairs)
+        if orgs:
+            customer.organizations.set(orgs)
+        _changed(customer)
+    return customer
+
+
+def _organizations_for(pairs: list[tuple[str, str]]) -> list[Organization]:
+    domains = {v.rsplit("@", 1)[1] for k, v in pairs if k == IdentityKind.EMAIL and "@" in v}
+    if not domains:
+        return []
+    return list(Organization.objects.filter(domain__in=domains))
+
+
+def resolve_customer(
+    *, kind: str, value: str, name: str = "", language: str = "", channel: str = ""
+) -> tuple[Customer, bool]:
+    """The customer behind a sender identity, created on first contact. Safe under concurrency."""
+    value = normalize_identity(kind, value)
+    identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
+    if identity is not None:
+        customer = identity.customer
+        while customer.merged_into_id and customer.merged_into is not None:
+            customer = customer.merged_into
+        return customer, False
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(name=name.strip()[:200], language=language,
+                                               preferred_channel=channel)
+            CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
+            orgs = _organizations_for([(kind, value)])
+            if orgs:
+                customer.organizations.set(orgs)
+            _changed(customer)
+    except IntegrityError:
+        identity = CustomerIdentity.objects.select_related("customer").get(kind=kind, value=value)
+        return identity.customer, False
+    return customer, True
+
+
+def update_customer(
+    *,
+    actor: Actor,
+    customer: Customer,
+    name: str = _UNSET,
+    language: str = _UNSET,
+    time_zone: str = _UNSET,
+    preferred_channel: str = _UNSET,
+    notes: str = _UNSET,
+    custom_attributes: dict[str, Any] = _UNSET,
+    organizations: Iterable[Organization] = _UNSET,
+) -> Customer:
+    if actor.customer is not None:
+        # Customers may edit their own name and language in the portal.
+        if actor.customer.pk != customer.pk or any(
+            v is not _UNSET for v in (preferred_channel, notes, custom_attributes, organizations)
+        ):
+            raise NotPermittedError(_("You are not allowed to change this profile."))
+    else:
+        _require_agent(actor)
+    fields = []
+    for attr, value in (("name", name), ("language", language), ("time_zone", time_zone),
+                        ("preferred_channel", preferred_channel), ("notes", notes),
+                        ("custom_attributes", custom_attributes)):
+        if value is not _UNSET and getattr(customer, attr) != value:
+            setattr(customer, attr, value)
+            fields.append(attr)
+    if custom_attributes is not _UNSET and not isinstance(custom_attributes, dict):
+        raise InvalidInputError(_("Custom attributes must be an object."), code="invalid_attributes")
+    with transaction.atomic():
+        if fields:
+            customer.save(update_fields=[*fields, "updated_at"])
+        if organizations is not _UNSET:
+            customer.organizations.set(list(organizations))
+        _changed(customer)
+    return customer
+
+
+def add_identity(*, actor: Actor, customer: Customer, kind: str, value: str, verified: bool = False
+                 ) -> CustomerIdentity:
+    _require_agent(actor)
+    value = normalize_identity(kind, value)
+    try:
+        with transaction.atomic():
+            identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value,
+                                                       verified=verified)
+            _changed(customer)
+    except IntegrityError:
+        raise ConflictError(_("%(value)s already belongs to a customer.") % {"value": value},
+                            code="identity_taken") from None
+    return identity
+
+
+def remove_identity(*, actor: Actor, identity: CustomerIdentity) -> None:
+    _require_agent(actor)
+    with transaction.atomic():
+        customer = identity.customer
+        identity.delete()
+        _changed(customer)
+
+
+def add_customer_note(*, actor: Actor, customer: Customer, body: str) -> CustomerNote:
+    _require_agent(actor)
+    if not body.strip():
+        raise InvalidInputError(_("The note is empty."), code="note_empty")
+    with transaction.atomic():
+        note = CustomerNote.objects.create(customer=customer, author=actor.agent, body=body.strip())
+        _changed(customer)
+    return note
+
+
+def merge_customers(*, actor: Actor, source: Customer, target: Customer) -> Customer:
+    """Fold `source` into `target`: every ticket, message, identity, organisation and note moves;
+    `source` stays as a pointer (`merged_into`) so old links still resolve."""
+    _require_agent(actor, supervisor=True)
+    if source.pk == target.pk:
+        raise InvalidInputError(_("A customer cannot be merged into itself."), code="merge_self")
+    if target.merged_into_id:
+        raise ConflictError(_("The target customer was itself merged away."), code="customer_merged")
+    now = timezone.now()
+    with transaction.atomic():
+        tickets = list(Ticket.objects.select_for_update().filter(requester=source))
+        events = []
+        for ticket in tickets:
+            events.append(TicketEvent.objects.create(
+                ticket=ticket, kind=EventKind.REQUESTER_CHANGED, actor_agent=actor.agent,
+                actor_label=actor.label if actor.is_system else "",
+                before={"id": source.pk, "name": str(source)}, after={"id": target.pk, "name": str(target)},
+                data={"reason": "customer_merge"}, created_at=now,
+            ))
+        Ticket.objects.filter(requester=source).update(requester=target, updated_at=now)
+        source.messages.update(author_customer=target)
+        CustomerIdentity.objects.filter(customer=source).update(customer=target)
+        CustomerNote.objects.filter(customer=source).update(customer=target)
+        target.organizations.add(*source.organizations.all())
+        target_fields = []
+        for attr in ("name", "language", "time_zone", "preferred_channel"):
+            if not getattr(target, attr) and getattr(source, attr):
+                setattr(target, attr, getattr(source, attr))
+                target_fields.append(attr)
+        attrs = {**source.custom_attributes, **target.custom_attributes}
+        if attrs != target.custom_attributes:
+            target.custom_attributes = attrs
+            target_fields.append("custom_attributes")
+        if source.notes:
+            target.notes = (target.notes + "\n\n" + source.notes).strip()
+            target_fields.append("notes")
+        target.save(update_fields=[*target_fields, "updated_at"])
+        source.merged_into = target
+        source.save(update_fields=["merged_into", "updated_at"])
+        Customer.objects.filter(merged_into=source).update(merged_into=target)
+        for event in events:
+            publish_on_commit(TICKET_EVENT_HOOK, event)
+        _changed(target)
+        _changed(source)
+    return target
+
+
+def create_organization(*, actor: Actor, name: str, domain: str = "", notes: str = "",
+                        custom_attributes: dict[str, Any] | None = None) -> Organization:
+    _require_agent(actor)
+    name = name.strip()
+    if not name:
+        raise InvalidInputError(_("An organisation needs a name."), code="name_required")
+    try:
+        with transaction.atomic():
+            return Organization.objects.create(name=name[:200], domain=domain.strip().lower(), notes=notes,
+                                               custom_attributes=custom_attributes or {})
+    except IntegrityError:
+        raise ConflictError(_("An organisation named %(name)s exists already.") % {"name": name},
+                            code="name_taken") from None
+
+
+def update_organization(*, actor: Actor, organization: Organization, name: str = _UNSET, domain: str = _UNSET,
+                        notes: str = _UNSET, custom_attributes: dict[str, Any] = _UNSET) -> Organization:
+    _require_agent(actor)
+    fields = []
+    for attr, value in (("name", name), ("domain", domain), ("notes", notes),
+                        ("custom_attributes", custom_attributes)):
+        if value is not _UNSET and getattr(organization, attr) != value:
+            setattr(organization, attr, value)
+            fields.append(attr)
+    if fields:
+        try:
+            with transaction.atomic():
+                organization.save(update_fields=fields)
+        except IntegrityError:
+            raise ConflictError(_("An organisation with this name exists already."), code="name_taken") from None
+    return organization

@@ -1,0 +1,632 @@
+"""Every write to tickets, messages, tags and links.
+
+Each action is keyword-only, takes the acting `Actor`, runs in one transaction, records one
+`TicketEvent` per change and publishes the events after commit (realtime, webhooks, search,
+workflow subscribe through `helpline.core.hooks`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpline.accounts.models import Team, User
+from helpline.core.actors import Actor
+from helpline.core.errors import ConflictError, InvalidInputError, NotFoundError
+from helpline.core.events import TICKET_EVENT_HOOK, publish_on_commit
+from helpline.core.html import html_to_text, sanitize_html, text_to_html
+from helpline.customers.models import Channel, Customer
+from helpline.tickets import permissions
+from helpline.tickets.attachments import IncomingFile, check_file
+from helpline.tickets.custom_fields import clean_custom_fields
+from helpline.tickets.models import (
+    ACTIVE_STATUSES,
+    Attachment,
+    Counter,
+    DeliveryStatus,
+    EventKind,
+    LinkKind,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketType,
+)
+
+TICKET_NUMBER_START = 1000
+_UNSET: Any = object()
+
+
+class TicketClosedError(ConflictError):
+    code = "ticket_closed"
+
+
+class TicketMergedError(ConflictError):
+    code = "ticket_merged"
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _record(
+    ticket: Ticket,
+    actor: Actor,
+    kind: str,
+    *,
+    before: Any = None,
+    after: Any = None,
+    message: Message | None = None,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor_agent=actor.agent,
+        actor_customer=actor.customer,
+        actor_label=actor.label if actor.is_system else "",
+        message=message,
+        before=before,
+        after=after,
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def _publish(events: Sequence[TicketEvent]) -> None:
+    for event in events:
+        publish_on_commit(TICKET_EVENT_HOOK, event)
+
+
+def _next_ticket_number() -> int:
+    updated = Counter.objects.filter(name="ticket").update(value=F("value") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                Counter.objects.create(name="ticket", value=TICKET_NUMBER_START)
+        except IntegrityError:
+            pass
+        else:
+            return TICKET_NUMBER_START
+        Counter.objects.filter(name="ticket").update(value=F("value") + 1)
+    return Counter.objects.get(name="ticket").value
+
+
+def _validate_choice(value: str, choices: Iterable[str], label: str) -> str:
+    if value not in set(choices):
+        raise InvalidInputError(_("%(label)s “%(value)s” is not valid.") % {"label": label, "value": value},
+                                code="invalid_choice")
+    return value
+
+
+def _ensure_writable(ticket: Ticket) -> None:
+    if ticket.merged_into_id:
+        raise TicketMergedError(_("Ticket %(ref)s was merged into another ticket.") % {"ref": ticket.reference})
+
+
+def _tags_by_name(names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    for name in cleaned:
+        if name not in existing:
+            existing[name], _created = Tag.objects.get_or_create(name=name)
+    return [existing[n] for n in cleaned]
+
+
+def _body(body_text: str, body_html: str) -> tuple[str, str]:
+    clean_html = sanitize_html(body_html) if body_html else ""
+    text = body_text.strip() if body_text else (html_to_text(clean_html) if clean_html else "")
+    if not clean_html and text:
+        clean_html = text_to_html(text)
+    return text, clean_html
+
+
+def _store_attachments(message: Message, files: Sequence[IncomingFile]) -> list[Attachment]:
+    stored = []
+    for incoming in files:
+        checked = check_file(incoming)
+        attachment = Attachment(
+            message=message,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            inline=checked.inline,
+            content_id=checked.content_id,
+        )
+        attachment.file.save(checked.filename, ContentFile(checked.content), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent writers serialise."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+# -- opening and messages ------------------------------------------------------------------------
+
+
+def open_ticket(
+    *,
+    actor: Actor,
+    requester: Customer,
+    subject: str,
+    body_text: str = "",
+    body_html: str = "",
+    channel: str = Channel.WEB,
+    message_kind: str = MessageKind.INBOUND,
+    priority: str = Priority.NORMAL,
+    ticket_type: str = "",
+    status: str | None = None,
+    assignee: User | None = None,
+    team: Team | None = None,
+    tags: Iterable[str] = (),
+    custom_fields: dict[str, Any] | None = None,
+    language: str = "",
+    attachments: Sequence[IncomingFile] = (),
+    external_id: str = "",
+    meta: dict[str, Any] | None = None,
+    created_at: dt.datetime | None = None,
+) -> Ticket:
+    """Open a ticket with its first message. Agents open on behalf of a customer (`message_kind`
+    reply or note); customers and channels open with an inbound message."""
+    subject = (subject or "").strip()
+    if not subject:
+        subject = (body_text or html_to_text(body_html) or "").strip().split("\n", 1)[0][:120]
+    if not subject:
+        raise InvalidInputError(_("A subject or a message is required."), code="subject_required")
+    if actor.agent is not None:
+        permissions.require(permissions.can_update(actor, Ticket(requester=requester)))
+    elif actor.customer is not None and actor.customer.pk != requester.pk:
+        permissions.require(False)
+    _validate_choice(channel, Channel.values, _("Channel"))
+    _validate_choice(priority, Priority.values, _("Priority"))
+    _validate_choice(message_kind, MessageKind.values, _("Message kind"))
+    if ticket_type:
+        _validate_choice(ticket_type, TicketType.values, _("Type"))
+    if status:
+        _validate_choice(status, Status.values, _("Status"))
+    fields = clean_custom_fields(custom_fields or {}, partial=False, enforce_required=actor.is_agent)
+    text, html = _body(body_text, body_html)
+    now = created_at or timezone.now()
+    if requester.merged_into_id and requester.merged_into is not None:
+        requester = requester.merged_into
+
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=_next_ticket_number(),
+            subject=subject[:250],
+            status=status or (Status.OPEN if assignee else Status.NEW),
+            priority=priority,
+            ticket_type=ticket_type,
+            channel=channel,
+            requester=requester,
+            organization=requester.organizations.first(),
+            assignee=assignee,
+            team=team,
+            custom_fields=fields,
+            language=language or requester.language,
+            created_at=now,
+            updated_at=now,
+            last_message_at=now if (text or html or attachments) else None,
+        )
+        tag_objects = _tags_by_name(tags)
+        if tag_objects:
+            ticket.tags.set(tag_objects)
+        events = [
+            _record(
+                ticket,
+                actor,
+                EventKind.CREATED,
+                after={
+                    "subject": ticket.subject,
+                    "status": ticket.status,
+                    "priority": ticket.priority,
+                    "channel": ticket.channel,
+                    "assignee": assignee.pk if assignee else None,
+                    "team": team.pk if team else None,
+                    "tags": [t.name for t in tag_objects],
+                },
+                at=now,
+            )
+        ]
+        if text or html or attachments:
+            message = Message.objects.create(
+                ticket=ticket,
+                kind=message_kind,
+                channel=channel,
+                author_agent=actor.agent,
+                author_customer=requester if message_kind == MessageKind.INBOUND else None,
+                body_text=text,
+                body_html=html,
+                external_id=external_id,
+                meta=meta or {},
+                delivery_status=DeliveryStatus.QUEUED if message_kind == MessageKind.REPLY else "",
+                created_at=now,
+            )
+            _store_attachments(message, attachments)
+            events.append(
+                _record(ticket, actor, EventKind.MESSAGE_ADDED, message=message,
+                        data={"kind": message_kind, "channel": channel}, at=now)
+            )
+        _publish(events)
+    return ticket
+
+
+def add_message(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    kind: str,
+    body_text: str = "",
+    body_html: str = "",
+    channel: str | None = None,
+    attachments: Sequence[IncomingFile] = (),
+    external_id: str = "",
+    meta: dict[str, Any] | None = None,
+    new_status: str | None = None,
+    created_at: dt.datetime | None = None,
+) -> Message:
+    """Add a customer message, an agent reply or an internal note, and move the status along:
+    a customer writing reopens a pending/solved ticket; an agent's reply opens a new one."""
+    _validate_choice(kind, MessageKind.values, _("Message kind"))
+    if kind == MessageKind.NOTE:
+        permissions.require(permissions.can_add_note(actor, ticket))
+        if actor.is_customer:
+            permissions.require(False)
+    else:
+        permissions.require(permissions.can_reply(actor, ticket))
+    if kind == MessageKind.INBOUND and actor.is_agent:
+        raise InvalidInputError(_("Agents reply or add notes; customer messages come from customers."),
+                                code="invalid_kind")
+    if new_status:
+        _validate_choice(new_status, Status.values, _("Status"))
+        if actor.is_customer and new_status not in (Status.SOLVED,):
+            permissions.require(False)
+    text, html = _body(body_text, body_html)
+    if not text and not attachments:
+        raise InvalidInputError(_("The message is empty."), code="message_empty")
+    now = created_at or timezone.now()
+
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        _ensure_writable(ticket)
+        if ticket.status == Status.CLOSED and kind != MessageKind.NOTE:
+            raise TicketClosedError(
+                _("Ticket %(ref)s is closed; open a follow-up instead.") % {"ref": ticket.reference}
+            )
+        if external_id:
+            existing = Message.objects.filter(channel=channel or ticket.channel, external_id=external_id).first()
+            if existing is not None:
+                return existing  # idempotent: the same channel message arrives twice
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=kind,
+            channel=channel or ticket.channel,
+            author_agent=actor.agent,
+            author_customer=actor.customer if kind == MessageKind.INBOUND else None,
+            body_text=text,
+            body_html=html,
+            external_id=external_id,
+            meta=meta or {},
+            delivery_status=DeliveryStatus.QUEUED if kind == MessageKind.REPLY else "",
+            created_at=now,
+        )
+        _store_attachments(message, attachments)
+        events = [
+            _record(ticket, actor, EventKind.MESSAGE_ADDED, message=message,
+                    data={"kind": kind, "channel": message.channel}, at=now)
+        ]
+        update_fields = ["updated_at"]
+        ticket.updated_at = now
+        if kind != MessageKind.NOTE:
+            ticket.last_message_at = now
+            update_fields.append("last_message_at")
+        target_status = new_status
+        if target_status is None:
+            if kind == MessageKind.INBOUND and ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
+                target_status = Status.OPEN
+            elif kind == MessageKind.REPLY and ticket.status == Status.NEW:
+                target_status = Status.OPEN
+        if kind == MessageKind.REPLY and ticket.first_response_at is None:
+            ticket.first_response_at = now
+            update_fields.append("first_response_at")
+        if target_status and target_status != ticket.status:
+            events.append(_change_status(ticket, actor, target_status, now))
+            update_fields += ["status", "solved_at", "closed_at"]
+        ticket.save(update_fields=update_fields)
+        _publish(events)
+    return message
+
+
+def add_reply(*, actor: Actor, ticket: Ticket, body_text: str = "", body_html: str = "",
+              attachments: Sequence[IncomingFile] = (), new_status: str | None = None) -> Message:
+    return add_message(actor=actor, ticket=ticket, kind=MessageKind.REPLY, body_text=body_text,
+                       body_html=body_html, attachments=attachments, new_status=new_status)
+
+
+def add_internal_note(*, actor: Actor, ticket: Ticket, body_text: str = "", body_html: str = "",
+                      attachments: Sequence[IncomingFile] = ()) -> Message:
+    return add_message(actor=actor, ticket=ticket, kind=MessageKind.NOTE, body_text=body_text,
+                       body_html=body_html, attachments=attachments)
+
+
+def _change_status(ticket: Ticket, actor: Actor, status: str, now: dt.datetime) -> TicketEvent:
+    before = ticket.status
+    ticket.status = status
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+    elif status in ACTIVE_STATUSES:
+        ticket.solved_at = None
+        ticket.closed_at = None
+    return _record(ticket, actor, EventKind.STATUS_CHANGED, before=before, after=status, at=now)
+
+
+# -- changing a ticket ---------------------------------------------------------------------------
+
+
+def update_ticket(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    subject: str = _UNSET,
+    status: str = _UNSET,
+    priority: str = _UNSET,
+    ticket_type: str = _UNSET,
+    assignee: User | None = _UNSET,
+    team: Team | None = _UNSET,
+    language: str = _UNSET,
+    tags: Iterable[str] = _UNSET,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+    custom_fields: dict[str, Any] = _UNSET,
+) -> list[TicketEvent]:
+    """Change any of a ticket's attributes; only what differs is written and recorded."""
+    if actor.is_customer:
+        # Customers may only mark their own ticket solved.
+        permissions.require(
+            permissions.can_view_ticket(actor, ticket)
+            and status in (_UNSET, Status.SOLVED)
+            and all(v is _UNSET for v in (subject, priority, ticket_type, assignee, team, language, tags,
+                                          custom_fields))
+            and not add_tags and not remove_tags
+        )
+    else:
+        permissions.require(permissions.can_update(actor, ticket))
+    if status is not _UNSET:
+        _validate_choice(status, Status.values, _("Status"))
+    if priority is not _UNSET:
+        _validate_choice(priority, Priority.values, _("Priority"))
+    if ticket_type is not _UNSET and ticket_type:
+        _validate_choice(ticket_type, TicketType.values, _("Type"))
+    if subject is not _UNSET and not (subject or "").strip():
+        raise InvalidInputError(_("The subject cannot be empty."), code="subject_required")
+    if assignee is not _UNSET and assignee is not None and (not assignee.is_active):
+        raise InvalidInputError(_("%(name)s is not an active agent.") % {"name": assignee}, code="invalid_assignee")
+    if custom_fields is not _UNSET:
+        custom_fields = clean_custom_fields(custom_fields, partial=True, enforce_required=False)
+
+    now = timezone.now()
+    with transaction.atomic():
+        ticket_locked = _lock(ticket)
+        _ensure_writable(ticket_locked)
+        events: list[TicketEvent] = []
+        fields: list[str] = []
+
+        def simple(attr: str, value: Any, kind: str) -> None:
+            if value is _UNSET or getattr(ticket_locked, attr) == value:
+                return
+            before = getattr(ticket_locked, attr)
+            setattr(ticket_locked, attr, value)
+            fields.append(attr)
+            events.append(_record(ticket_locked, actor, kind, before=before, after=value, at=now))
+
+        simple("subject", subject.strip()[:250] if subject is not _UNSET else _UNSET, EventKind.SUBJECT_CHANGED)
+        simple("priority", priority, EventKind.PRIORITY_CHANGED)
+        simple("ticket_type", ticket_type, EventKind.TYPE_CHANGED)
+        simple("language", language, EventKind.LANGUAGE_CHANGED)
+        if assignee is not _UNSET and ticket_locked.assignee_id != (assignee.pk if assignee else None):
+            events.append(_record(ticket_locked, actor, EventKind.ASSIGNEE_CHANGED,
+                                  before=_agent_ref(ticket_locked.assignee), after=_agent_ref(assignee), at=now))
+            ticket_locked.assignee = assignee
+            fields.append("assignee")
+            if assignee is not None and ticket_locked.status == Status.NEW and status is _UNSET:
+                status = Status.OPEN
+        if team is not _UNSET and ticket_locked.team_id != (team.pk if team else None):
+            events.append(_record(ticket_locked, actor, EventKind.TEAM_CHANGED,
+                                  before=_team_ref(ticket_locked.team), after=_team_ref(team), at=now))
+            ticket_locked.team = team
+            fields.append("team")
+        if status is not _UNSET and status != ticket_locked.status:
+            events.append(_change_status(ticket_locked, actor, status, now))
+            fields += ["status", "solved_at", "closed_at"]
+        if custom_fields is not _UNSET:
+            merged = {**ticket_locked.custom_fields}
+            for key, value in custom_fields.items():
+                if merged.get(key) != value:
+                    events.append(_record(ticket_locked, actor, EventKind.FIELD_CHANGED, before=merged.get(key),
+                                          after=value, data={"field": key}, at=now))
+                    if value in (None, ""):
+                        merged.pop(key, None)
+                    else:
+                        merged[key] = value
+            if merged != ticket_locked.custom_fields:
+                ticket_locked.custom_fields = merged
+                fields.append("custom_fields")
+        current = sorted(ticket_locked.tags.values_list("name", flat=True))
+        wanted = set(current) if tags is _UNSET else {t.strip().lower()[:60] for t in tags if t.strip()}
+        wanted |= {t.strip().lower()[:60] for t in add_tags if t.strip()}
+        wanted -= {t.strip().lower()[:60] for t in remove_tags}
+        if sorted(wanted) != current:
+            ticket_locked.tags.set(_tags_by_name(wanted))
+            events.append(_record(ticket_locked, actor, EventKind.TAGS_CHANGED, before=current,
+                                  after=sorted(wanted), at=now))
+        if events:
+            ticket_locked.updated_at = now
+            ticket_locked.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+            _publish(events)
+    _refresh(ticket, ticket_locked)
+    return events
+
+
+def _refresh(stale: Ticket, fresh: Ticket) -> None:
+    for field in Ticket._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(fresh, field.attname))
+    if hasattr(stale, "_prefetched_objects_cache"):
+        stale._prefetched_objects_cache = {}
+
+
+def _agent_ref(agent: User | None) -> dict[str, Any] | None:
+    return {"id": agent.pk, "name": str(agent)} if agent else None
+
+
+def _team_ref(team: Team | None) -> dict[str, Any] | None:
+    return {"id": team.pk, "name": team.name} if team else None
+
+
+def bulk_update_tickets(*, actor: Actor, tickets: Sequence[Ticket], **changes: Any) -> int:
+    """Apply the same change to many tickets, each in its own transaction (one failure does not
+    undo the others). Returns how many tickets changed."""
+    changed = 0
+    for ticket in tickets:
+        if update_ticket(actor=actor, ticket=ticket, **changes):
+            changed += 1
+    return changed
+
+
+# -- merge and links -----------------------------------------------------------------------------
+
+
+def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
+    """Move every message of `source` into `target`, close `source` and point it at `target`."""
+    permissions.require(permissions.can_merge(actor))
+    if source.pk == target.pk:
+        raise InvalidInputError(_("A ticket cannot be merged into itself."), code="merge_self")
+    now = timezone.now()
+    with transaction.atomic():
+        source = _lock(source)
+        target = _lock(target)
+        _ensure_writable(source)
+        _ensure_writable(target)
+        moved = Message.objects.filter(ticket=source).update(ticket=target)
+        target_tags = set(target.tags.values_list("name", flat=True))
+        source_tags = set(source.tags.values_list("name", flat=True))
+        if source_tags - target_tags:
+            target.tags.set(_tags_by_name(target_tags | source_tags))
+        before_status = source.status
+        source.status = Status.CLOSED
+        source.closed_at = now
+        source.merged_into = target
+        source.updated_at = now
+        source.save(update_fields=["status", "closed_at", "merged_into", "updated_at"])
+        target.updated_at = now
+        latest = Message.objects.filter(ticket=target).exclude(kind=MessageKind.NOTE).order_by("-created_at").first()
+        target.last_message_at = latest.created_at if latest else target.last_message_at
+        target.save(update_fields=["updated_at", "last_message_at"])
+        events = [
+            _record(source, actor, EventKind.MERGED, before={"status": before_status},
+                    after={"ticket": target.number}, data={"messages_moved": moved}, at=now),
+            _record(target, actor, EventKind.MERGED_FROM, after={"ticket": source.number},
+                    data={"messages_moved": moved}, at=now),
+        ]
+        _publish(events)
+    return target
+
+
+def link_tickets(*, actor: Actor, source: Ticket, target: Ticket, kind: str = LinkKind.RELATED) -> TicketLink:
+    permissions.require(permissions.can_update(actor, source))
+    _validate_choice(kind, LinkKind.values, _("Link"))
+    if source.pk == target.pk:
+        raise InvalidInputError(_("A ticket cannot be linked to itself."), code="link_self")
+    with transaction.atomic():
+        link, created = TicketLink.objects.get_or_create(source=source, target=target, defaults={"kind": kind})
+        if not created:
+            return link
+        events = [
+            _record(source, actor, EventKind.LINKED, after={"ticket": target.number, "kind": kind}),
+            _record(target, actor, EventKind.LINKED, after={"ticket": source.number, "kind": kind}),
+        ]
+        _publish(events)
+    return link
+
+
+def unlink_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> None:
+    permissions.require(permissions.can_update(actor, source))
+    with transaction.atomic():
+        deleted, _detail = TicketLink.objects.filter(source=source, target=target).delete()
+        deleted += TicketLink.objects.filter(source=target, target=source).delete()[0]
+        if not deleted:
+            raise NotFoundError(_("These tickets are not linked."))
+        _publish([
+            _record(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
+            _record(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
+        ])
+
+
+def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> TicketEvent | None:
+    permissions.require(permissions.can_update(actor, ticket))
+    with transaction.atomic():
+        locked = _lock(ticket)
+        if locked.requester_id == requester.pk:
+            return None
+        event = _record(locked, actor, EventKind.REQUESTER_CHANGED,
+                        before={"id": locked.requester_id}, after={"id": requester.pk})
+        locked.requester = requester
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["requester", "updated_at"])
+        _publish([event])
+    _refresh(ticket, locked)
+    return event
+
+
+# -- delivery ------------------------------------------------------------------------------------
+
+
+def set_delivery_status(*, actor: Actor, message: Message, status: str, error: str = "",
+                        external_id: str = "") -> Message:
+    """Outbound adapters report what happened to a reply (sent, delivered, failed)."""
+    _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.delivery_status == status and locked.delivery_error == error:
+            return locked
+        before = locked.delivery_status
+        locked.delivery_status = status
+        locked.delivery_error = error[:2000]
+        fields = ["delivery_status", "delivery_error"]
+        if external_id and not locked.external_id:
+            locked.external_id = external_id
+            fields.append("external_id")
+        locked.save(update_fields=fields)
+        event = _record(locked.ticket, actor, EventKind.DELIVERY_CHANGED, message=locked, before=before,
+                        after=status, data={"error": error[:500]} if error else {})
+        _publish([event])
+    return locked
+
+
+# -- tags ----------------------------------------------------------------------------------------
+
+
+def create_tag(*, actor: Actor, name: str, color: str = "#6b7280") -> Tag:
+    permissions.require(permissions.can_update(actor, Ticket()))
+    name = name.strip().lower()[:60]
+    if not name:
+        raise InvalidInputError(_("A tag needs a name."), code="tag_name_required")
+    tag, _created = Tag.objects.get_or_create(name=name, defaults={"color": color})
+    return tag

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from helpline.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("accounts/", include("helpline.accounts.urls")),
+    path("portal/", include("helpline.portal.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("helpline.web.urls")),
+]

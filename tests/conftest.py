@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from helpline.core import hooks
+from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.tickets.models import TicketEvent
+
+
+class EventCapture:
+    """Collects the TicketEvents published after commit and the realtime messages sent."""
+
+    def __init__(self) -> None:
+        self.events: list[TicketEvent] = []
+        self.realtime: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def kinds(self) -> list[str]:
+        return [e.kind for e in self.events]
+
+
+@pytest.fixture
+def capture(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> Iterator[EventCapture]:
+    """Use as: `with capture_commits(execute=True): action(...)`, then read `capture.kinds`."""
+    cap = EventCapture()
+    original = hooks.get(TICKET_EVENT_HOOK)
+
+    def _collect(event: TicketEvent) -> None:
+        cap.events.append(event)
+
+    monkeypatch.setitem(hooks._registry, TICKET_EVENT_HOOK, [*original, _collect])
+
+    def _send(group: str, message: dict[str, Any]) -> None:
+        cap.realtime.append((group, message))
+
+    monkeypatch.setattr("helpline.tickets.hooks.send_to_group", _send)
+    yield cap
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run on-commit callbacks inside the test transaction."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
