@@ -17,12 +17,18 @@ _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
 
 
-def make_agent(role: str = Role.AGENT, *, username: str | None = None, teams: list[Team] | None = None,
-               **kwargs: Any) -> User:
+def make_agent(
+    role: str = Role.AGENT, *, username: str | None = None, teams: list[Team] | None = None, **kwargs: Any
+) -> User:
     n = next(_seq)
     return account_actions.create_agent(
-        actor=None, username=username or f"{role}{n}", email=f"{role}{n}@desk.example", password=PASSWORD,
-        role=role, teams=teams or [], **kwargs,
+        actor=None,
+        username=username or f"{role}{n}",
+        email=f"{role}{n}@desk.example",
+        password=PASSWORD,
+        role=role,
+        teams=teams or [],
+        **kwargs,
     )
 
 
@@ -33,16 +39,26 @@ def make_team(name: str | None = None, members: list[User] | None = None) -> Tea
 def make_customer(email: str | None = None, name: str = "", **kwargs: Any) -> Customer:
     n = next(_seq)
     return customer_actions.create_customer(
-        actor=Actor.system(), name=name or f"Customer {n}",
-        identities=[("email", email or f"customer{n}@example.com")], **kwargs,
+        actor=Actor.system(),
+        name=name or f"Customer {n}",
+        identities=[("email", email or f"customer{n}@example.com")],
+        **kwargs,
     )
 
 
-def make_ticket(requester: Customer | None = None, *, subject: str = "Printer is on fire",
-                body_text: str = "Please help, the printer is on fire.", actor: Actor | None = None,
-                **kwargs: Any) -> Ticket:
+def make_ticket(
+    requester: Customer | None = None,
+    *,
+    subject: str = "Printer is on fire",
+    body_text: str = "Please help, the printer is on fire.",
+    actor: Actor | None = None,
+    **kwargs: Any,
+) -> Ticket:
     requester = requester or make_customer()
     return ticket_actions.open_ticket(
-        actor=actor or Actor.of_customer(requester), requester=requester, subject=subject, body_text=body_text,
+        actor=actor or Actor.of_customer(requester),
+        requester=requester,
+        subject=subject,
+        body_text=body_text,
         **kwargs,
     )

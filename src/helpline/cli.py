@@ -21,8 +21,11 @@ def _run(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
-    parser.add_argument("--no-worker", action="store_true",
-                        help="do not start the embedded task worker (production runs `helpline worker` apart)")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the embedded task worker (production runs `helpline worker` apart)",
+    )
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args(argv)
     _setup_django()

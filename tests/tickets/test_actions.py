@@ -13,8 +13,10 @@ from tests.factories import make_agent, make_customer, make_ticket
 
 pytestmark = pytest.mark.django_db
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def test_open_ticket_numbers_records_and_publishes(capture, commits):
@@ -34,7 +36,9 @@ def test_reply_opens_ticket_sets_first_response_and_note_stays_private(capture, 
     ticket = make_ticket()
     with commits():
         actions.add_internal_note(actor=Actor.of_agent(agent), ticket=ticket, body_text="Check the fuse")
-        reply = actions.add_reply(actor=Actor.of_agent(agent), ticket=ticket, body_html="<p>On it<script>x</script></p>")
+        reply = actions.add_reply(
+            actor=Actor.of_agent(agent), ticket=ticket, body_html="<p>On it<script>x</script></p>"
+        )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.first_response_at == reply.created_at
     assert "<script>" not in reply.body_html and reply.body_text == "On it"
@@ -47,13 +51,29 @@ def test_update_records_one_event_per_change_and_nothing_when_unchanged(capture,
     CustomFieldDefinition.objects.create(key="order", label="Order", field_type="number")
     ticket = make_ticket()
     with commits():
-        events = actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, priority="high", assignee=agent,
-                                       tags=["billing", "VIP"], custom_fields={"order": "42"})
+        events = actions.update_ticket(
+            actor=Actor.of_agent(agent),
+            ticket=ticket,
+            priority="high",
+            assignee=agent,
+            tags=["billing", "VIP"],
+            custom_fields={"order": "42"},
+        )
     kinds = sorted(e.kind for e in events)
-    assert kinds == sorted([EventKind.PRIORITY_CHANGED, EventKind.ASSIGNEE_CHANGED, EventKind.STATUS_CHANGED,
-                            EventKind.TAGS_CHANGED, EventKind.FIELD_CHANGED])
+    assert kinds == sorted(
+        [
+            EventKind.PRIORITY_CHANGED,
+            EventKind.ASSIGNEE_CHANGED,
+            EventKind.STATUS_CHANGED,
+            EventKind.TAGS_CHANGED,
+            EventKind.FIELD_CHANGED,
+        ]
+    )
     assert ticket.custom_fields == {"order": 42} and ticket.status == Status.OPEN
-    assert actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, priority="high", tags=["vip", "billing"]) == []
+    assert (
+        actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, priority="high", tags=["vip", "billing"])
+        == []
+    )
 
 
 def test_invalid_input_is_refused_and_nothing_is_written():
@@ -67,16 +87,21 @@ def test_invalid_input_is_refused_and_nothing_is_written():
         actions.add_reply(actor=Actor.of_agent(agent), ticket=ticket, body_text="  ")
     before = ticket.messages.count()
     with pytest.raises(InvalidInputError):
-        actions.add_reply(actor=Actor.of_agent(agent), ticket=ticket, body_text="see file",
-                          attachments=[IncomingFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 100)])
+        actions.add_reply(
+            actor=Actor.of_agent(agent),
+            ticket=ticket,
+            body_text="see file",
+            attachments=[IncomingFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 100)],
+        )
     assert ticket.messages.count() == before
 
 
 def test_attachment_type_comes_from_bytes():
     agent = make_agent()
     ticket = make_ticket()
-    message = actions.add_reply(actor=Actor.of_agent(agent), ticket=ticket, body_text="a picture",
-                                attachments=[IncomingFile("photo.txt", PNG)])
+    message = actions.add_reply(
+        actor=Actor.of_agent(agent), ticket=ticket, body_text="a picture", attachments=[IncomingFile("photo.txt", PNG)]
+    )
     attachment = message.attachments.get()
     assert attachment.content_type == "image/png" and attachment.size == len(PNG)
 
@@ -102,12 +127,16 @@ def test_customer_reply_reopens_solved_and_closed_refuses():
     agent = make_agent()
     ticket = make_ticket()
     actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, status="solved")
-    actions.add_message(actor=Actor.of_customer(ticket.requester), ticket=ticket, kind="inbound", body_text="still broken")
+    actions.add_message(
+        actor=Actor.of_customer(ticket.requester), ticket=ticket, kind="inbound", body_text="still broken"
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.solved_at is None
     actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, status="closed")
     with pytest.raises(TicketClosedError):
-        actions.add_message(actor=Actor.of_customer(ticket.requester), ticket=ticket, kind="inbound", body_text="hello?")
+        actions.add_message(
+            actor=Actor.of_customer(ticket.requester), ticket=ticket, kind="inbound", body_text="hello?"
+        )
 
 
 def test_merge_moves_messages_and_closes_source():
@@ -126,8 +155,10 @@ def test_merge_moves_messages_and_closes_source():
 def test_idempotent_on_channel_external_id():
     ticket = make_ticket(channel="email")
     customer = ticket.requester
-    m1 = actions.add_message(actor=Actor.of_customer(customer), ticket=ticket, kind="inbound", body_text="x",
-                             external_id="<abc@mail>")
-    m2 = actions.add_message(actor=Actor.of_customer(customer), ticket=ticket, kind="inbound", body_text="x",
-                             external_id="<abc@mail>")
+    m1 = actions.add_message(
+        actor=Actor.of_customer(customer), ticket=ticket, kind="inbound", body_text="x", external_id="<abc@mail>"
+    )
+    m2 = actions.add_message(
+        actor=Actor.of_customer(customer), ticket=ticket, kind="inbound", body_text="x", external_id="<abc@mail>"
+    )
     assert m1.pk == m2.pk and Ticket.objects.get(pk=ticket.pk).messages.count() == 2

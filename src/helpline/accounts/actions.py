@@ -20,11 +20,17 @@ from helpline.accounts.models import ApiToken, AuditAction, AuditLogEntry, Login
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError, RateLimitedError
 
 _UNSET: Any = object()
-TOKEN_PREFIX = "hl_"
+TOKEN_PREFIX = "hl_"  # noqa: S105 (a public prefix, not a secret)
 
 
-def record_audit(*, actor: User | None, action: str, target: Any = None, data: dict[str, Any] | None = None,
-                 ip_address: str | None = None) -> AuditLogEntry:
+def record_audit(
+    *,
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditLogEntry:
     return AuditLogEntry.objects.create(
         actor=actor,
         action=action,
@@ -69,9 +75,15 @@ def create_agent(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                username=username, email=email.strip().lower(), password=password or None, role=role,
-                display_name=display_name, language=language, time_zone=time_zone,
-                is_staff=role == Role.ADMIN, is_superuser=False,
+                username=username,
+                email=email.strip().lower(),
+                password=password or None,
+                role=role,
+                display_name=display_name,
+                language=language,
+                time_zone=time_zone,
+                is_staff=role == Role.ADMIN,
+                is_superuser=False,
             )
             if not password:
                 user.set_unusable_password()
@@ -107,8 +119,14 @@ def update_agent(
         raise InvalidInputError(_("You cannot change your own role or deactivate yourself."), code="self_change")
     changes: dict[str, Any] = {}
     with transaction.atomic():
-        for attr, value in (("role", role), ("display_name", display_name), ("email", email),
-                            ("language", language), ("time_zone", time_zone), ("is_active", is_active)):
+        for attr, value in (
+            ("role", role),
+            ("display_name", display_name),
+            ("email", email),
+            ("language", language),
+            ("time_zone", time_zone),
+            ("is_active", is_active),
+        ):
             if value is not _UNSET and getattr(agent, attr) != value:
                 changes[attr] = [getattr(agent, attr), value]
                 setattr(agent, attr, value)
@@ -116,8 +134,9 @@ def update_agent(
             agent.is_staff = agent.role == Role.ADMIN
             changes["is_staff"] = agent.is_staff
         if changes:
-            agent.save(update_fields=[k for k in changes if k != "is_staff"] + (["is_staff"] if "role" in changes
-                                                                                  else []))
+            agent.save(
+                update_fields=[k for k in changes if k != "is_staff"] + (["is_staff"] if "role" in changes else [])
+            )
         if teams is not _UNSET:
             before = sorted(agent.teams.values_list("name", flat=True))
             agent.teams.set(list(teams))
@@ -125,8 +144,12 @@ def update_agent(
             if before != after:
                 changes["teams"] = [before, after]
         if "role" in changes:
-            record_audit(actor=actor, action=AuditAction.ROLE_CHANGED, target=agent, data=changes["role"] and
-                         {"before": changes["role"][0], "after": changes["role"][1]})
+            record_audit(
+                actor=actor,
+                action=AuditAction.ROLE_CHANGED,
+                target=agent,
+                data=changes["role"] and {"before": changes["role"][0], "after": changes["role"][1]},
+            )
         if changes.get("is_active") == [True, False]:
             record_audit(actor=actor, action=AuditAction.USER_DEACTIVATED, target=agent)
         other = {k: v for k, v in changes.items() if k not in ("role", "is_staff")}
@@ -150,8 +173,9 @@ def create_team(*, actor: User | None, name: str, description: str = "", members
     return team
 
 
-def update_team(*, actor: User | None, team: Team, name: str = _UNSET, description: str = _UNSET,
-                members: Iterable[User] = _UNSET) -> Team:
+def update_team(
+    *, actor: User | None, team: Team, name: str = _UNSET, description: str = _UNSET, members: Iterable[User] = _UNSET
+) -> Team:
     _require_admin(actor)
     data: dict[str, Any] = {}
     try:
@@ -188,8 +212,9 @@ def create_api_token(*, actor: User, name: str, expires_at: dt.datetime | None =
         raise InvalidInputError(_("Give the token a name."), code="name_required")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name.strip()[:100], prefix=secret[:10],
-                                        key_hash=hash_token(secret), expires_at=expires_at)
+        token = ApiToken.objects.create(
+            user=actor, name=name.strip()[:100], prefix=secret[:10], key_hash=hash_token(secret), expires_at=expires_at
+        )
         record_audit(actor=actor, action=AuditAction.TOKEN_CREATED, target=token)
     return token, secret
 
@@ -237,8 +262,9 @@ def verify_totp(user: User, code: str) -> bool:
 
 def enable_totp(*, actor: User, code: str) -> None:
     if not verify_totp(actor, code):
-        raise InvalidInputError(_("That code is not right. Check the time on your phone and try again."),
-                                code="invalid_code")
+        raise InvalidInputError(
+            _("That code is not right. Check the time on your phone and try again."), code="invalid_code"
+        )
     with transaction.atomic():
         actor.totp_enabled = True
         actor.save(update_fields=["totp_enabled"])
@@ -277,8 +303,9 @@ def check_login_allowed(*, username: str, ip_address: str | None) -> None:
 def record_login_failure(*, username: str, ip_address: str | None) -> None:
     LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip_address)
     if _recent_failures(username, ip_address) == settings.LOGIN_MAX_FAILURES:
-        record_audit(actor=None, action=AuditAction.LOGIN_LOCKED, data={"username": username[:150]},
-                     ip_address=ip_address)
+        record_audit(
+            actor=None, action=AuditAction.LOGIN_LOCKED, data={"username": username[:150]}, ip_address=ip_address
+        )
 
 
 def clear_login_failures(*, username: str) -> None:

@@ -51,8 +51,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request.session[TWO_FACTOR_PENDING] = _next_url(request)
                     return redirect("accounts:totp_verify")
                 return redirect(_next_url(request))
-    return render(request, "accounts/login.html",
-                  {"error": error, "username": username, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"error": error, "username": username, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 def totp_verify_view(request: HttpRequest) -> HttpResponse:

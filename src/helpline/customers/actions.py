@@ -32,15 +32,17 @@ def normalize_identity(kind: str, value: str) -> str:
         try:
             validate_email(value)
         except Exception:
-            raise InvalidInputError(_("“%(value)s” is not a valid email address.") % {"value": value},
-                                    code="invalid_email") from None
+            raise InvalidInputError(
+                _("“%(value)s” is not a valid email address.") % {"value": value}, code="invalid_email"
+            ) from None
         return value
     if kind in (IdentityKind.PHONE, IdentityKind.WHATSAPP):
         digits = re.sub(r"[^\d+]", "", value)
         digits = ("+" if digits.startswith("+") else "") + digits.replace("+", "")
         if len(digits.lstrip("+")) < 5:
-            raise InvalidInputError(_("“%(value)s” is not a valid phone number.") % {"value": value},
-                                    code="invalid_phone")
+            raise InvalidInputError(
+                _("“%(value)s” is not a valid phone number.") % {"value": value}, code="invalid_phone"
+            )
         return digits
     return value[:255]
 
@@ -76,11 +78,16 @@ def create_customer(
     with transaction.atomic():
         for kind, value in pairs:
             if CustomerIdentity.objects.filter(kind=kind, value=value).exists():
-                raise ConflictError(_("%(value)s already belongs to another customer.") % {"value": value},
-                                    code="identity_taken")
+                raise ConflictError(
+                    _("%(value)s already belongs to another customer.") % {"value": value}, code="identity_taken"
+                )
         customer = Customer.objects.create(
-            name=name.strip()[:200], language=language, time_zone=time_zone, preferred_channel=preferred_channel,
-            custom_attributes=custom_attributes or {}, notes=notes,
+            name=name.strip()[:200],
+            language=language,
+            time_zone=time_zone,
+            preferred_channel=preferred_channel,
+            custom_attributes=custom_attributes or {},
+            notes=notes,
         )
         for kind, value in pairs:
             CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
@@ -113,8 +120,7 @@ def resolve_customer(
         return customer, False
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(name=name.strip()[:200], language=language,
-                                               preferred_channel=channel)
+            customer = Customer.objects.create(name=name.strip()[:200], language=language, preferred_channel=channel)
             CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
             orgs = _organizations_for([(kind, value)])
             if orgs:
@@ -147,9 +153,14 @@ def update_customer(
     else:
         _require_agent(actor)
     fields = []
-    for attr, value in (("name", name), ("language", language), ("time_zone", time_zone),
-                        ("preferred_channel", preferred_channel), ("notes", notes),
-                        ("custom_attributes", custom_attributes)):
+    for attr, value in (
+        ("name", name),
+        ("language", language),
+        ("time_zone", time_zone),
+        ("preferred_channel", preferred_channel),
+        ("notes", notes),
+        ("custom_attributes", custom_attributes),
+    ):
         if value is not _UNSET and getattr(customer, attr) != value:
             setattr(customer, attr, value)
             fields.append(attr)
@@ -164,18 +175,19 @@ def update_customer(
     return customer
 
 
-def add_identity(*, actor: Actor, customer: Customer, kind: str, value: str, verified: bool = False
-                 ) -> CustomerIdentity:
+def add_identity(
+    *, actor: Actor, customer: Customer, kind: str, value: str, verified: bool = False
+) -> CustomerIdentity:
     _require_agent(actor)
     value = normalize_identity(kind, value)
     try:
         with transaction.atomic():
-            identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value,
-                                                       verified=verified)
+            identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value, verified=verified)
             _changed(customer)
     except IntegrityError:
-        raise ConflictError(_("%(value)s already belongs to a customer.") % {"value": value},
-                            code="identity_taken") from None
+        raise ConflictError(
+            _("%(value)s already belongs to a customer.") % {"value": value}, code="identity_taken"
+        ) from None
     return identity
 
 
@@ -210,12 +222,18 @@ def merge_customers(*, actor: Actor, source: Customer, target: Customer) -> Cust
         tickets = list(Ticket.objects.select_for_update().filter(requester=source))
         events = []
         for ticket in tickets:
-            events.append(TicketEvent.objects.create(
-                ticket=ticket, kind=EventKind.REQUESTER_CHANGED, actor_agent=actor.agent,
-                actor_label=actor.label if actor.is_system else "",
-                before={"id": source.pk, "name": str(source)}, after={"id": target.pk, "name": str(target)},
-                data={"reason": "customer_merge"}, created_at=now,
-            ))
+            events.append(
+                TicketEvent.objects.create(
+                    ticket=ticket,
+                    kind=EventKind.REQUESTER_CHANGED,
+                    actor_agent=actor.agent,
+                    actor_label=actor.label if actor.is_system else "",
+                    before={"id": source.pk, "name": str(source)},
+                    after={"id": target.pk, "name": str(target)},
+                    data={"reason": "customer_merge"},
+                    created_at=now,
+                )
+            )
         Ticket.objects.filter(requester=source).update(requester=target, updated_at=now)
         source.messages.update(author_customer=target)
         CustomerIdentity.objects.filter(customer=source).update(customer=target)
@@ -244,27 +262,36 @@ def merge_customers(*, actor: Actor, source: Customer, target: Customer) -> Cust
     return target
 
 
-def create_organization(*, actor: Actor, name: str, domain: str = "", notes: str = "",
-                        custom_attributes: dict[str, Any] | None = None) -> Organization:
+def create_organization(
+    *, actor: Actor, name: str, domain: str = "", notes: str = "", custom_attributes: dict[str, Any] | None = None
+) -> Organization:
     _require_agent(actor)
     name = name.strip()
     if not name:
         raise InvalidInputError(_("An organisation needs a name."), code="name_required")
     try:
         with transaction.atomic():
-            return Organization.objects.create(name=name[:200], domain=domain.strip().lower(), notes=notes,
-                                               custom_attributes=custom_attributes or {})
+            return Organization.objects.create(
+                name=name[:200], domain=domain.strip().lower(), notes=notes, custom_attributes=custom_attributes or {}
+            )
     except IntegrityError:
-        raise ConflictError(_("An organisation named %(name)s exists already.") % {"name": name},
-                            code="name_taken") from None
+        raise ConflictError(
+            _("An organisation named %(name)s exists already.") % {"name": name}, code="name_taken"
+        ) from None
 
 
-def update_organization(*, actor: Actor, organization: Organization, name: str = _UNSET, domain: str = _UNSET,
-                        notes: str = _UNSET, custom_attributes: dict[str, Any] = _UNSET) -> Organization:
+def update_organization(
+    *,
+    actor: Actor,
+    organization: Organization,
+    name: str = _UNSET,
+    domain: str = _UNSET,
+    notes: str = _UNSET,
+    custom_attributes: dict[str, Any] = _UNSET,
+) -> Organization:
     _require_agent(actor)
     fields = []
-    for attr, value in (("name", name), ("domain", domain), ("notes", notes),
-                        ("custom_attributes", custom_attributes)):
+    for attr, value in (("name", name), ("domain", domain), ("notes", notes), ("custom_attributes", custom_attributes)):
         if value is not _UNSET and getattr(organization, attr) != value:
             setattr(organization, attr, value)
             fields.append(attr)

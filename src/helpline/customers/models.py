@@ -46,13 +46,13 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
-    preferred_channel = models.CharField(_("preferred channel"), max_length=20, choices=Channel.choices,
-                                         blank=True)
+    preferred_channel = models.CharField(_("preferred channel"), max_length=20, choices=Channel.choices, blank=True)
     organizations = models.ManyToManyField(Organization, related_name="customers", blank=True)
     custom_attributes = models.JSONField(default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="merged_from")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -30,12 +30,15 @@ from helpline.tickets.models import (
     ACTIVE_STATUSES,
     Attachment,
     Counter,
+    CustomFieldDefinition,
     DeliveryStatus,
     EventKind,
+    FieldType,
     LinkKind,
     Message,
     MessageKind,
     Priority,
+    SavedView,
     Status,
     Tag,
     Ticket,
@@ -105,8 +108,9 @@ def _next_ticket_number() -> int:
 
 def _validate_choice(value: str, choices: Iterable[str], label: str) -> str:
     if value not in set(choices):
-        raise InvalidInputError(_("%(label)s “%(value)s” is not valid.") % {"label": label, "value": value},
-                                code="invalid_choice")
+        raise InvalidInputError(
+            _("%(label)s “%(value)s” is not valid.") % {"label": label, "value": value}, code="invalid_choice"
+        )
     return value
 
 
@@ -259,8 +263,14 @@ def open_ticket(
             )
             _store_attachments(message, attachments)
             events.append(
-                _record(ticket, actor, EventKind.MESSAGE_ADDED, message=message,
-                        data={"kind": message_kind, "channel": channel}, at=now)
+                _record(
+                    ticket,
+                    actor,
+                    EventKind.MESSAGE_ADDED,
+                    message=message,
+                    data={"kind": message_kind, "channel": channel},
+                    at=now,
+                )
             )
         _publish(events)
     return ticket
@@ -290,8 +300,9 @@ def add_message(
     else:
         permissions.require(permissions.can_reply(actor, ticket))
     if kind == MessageKind.INBOUND and actor.is_agent:
-        raise InvalidInputError(_("Agents reply or add notes; customer messages come from customers."),
-                                code="invalid_kind")
+        raise InvalidInputError(
+            _("Agents reply or add notes; customer messages come from customers."), code="invalid_kind"
+        )
     if new_status:
         _validate_choice(new_status, Status.values, _("Status"))
         if actor.is_customer and new_status not in (Status.SOLVED,):
@@ -327,8 +338,14 @@ def add_message(
         )
         _store_attachments(message, attachments)
         events = [
-            _record(ticket, actor, EventKind.MESSAGE_ADDED, message=message,
-                    data={"kind": kind, "channel": message.channel}, at=now)
+            _record(
+                ticket,
+                actor,
+                EventKind.MESSAGE_ADDED,
+                message=message,
+                data={"kind": kind, "channel": message.channel},
+                at=now,
+            )
         ]
         update_fields = ["updated_at"]
         ticket.updated_at = now
@@ -337,9 +354,12 @@ def add_message(
             update_fields.append("last_message_at")
         target_status = new_status
         if target_status is None:
-            if kind == MessageKind.INBOUND and ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD):
-                target_status = Status.OPEN
-            elif kind == MessageKind.REPLY and ticket.status == Status.NEW:
+            if (
+                kind == MessageKind.INBOUND
+                and ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD)
+                or kind == MessageKind.REPLY
+                and ticket.status == Status.NEW
+            ):
                 target_status = Status.OPEN
         if kind == MessageKind.REPLY and ticket.first_response_at is None:
             ticket.first_response_at = now
@@ -352,16 +372,37 @@ def add_message(
     return message
 
 
-def add_reply(*, actor: Actor, ticket: Ticket, body_text: str = "", body_html: str = "",
-              attachments: Sequence[IncomingFile] = (), new_status: str | None = None) -> Message:
-    return add_message(actor=actor, ticket=ticket, kind=MessageKind.REPLY, body_text=body_text,
-                       body_html=body_html, attachments=attachments, new_status=new_status)
+def add_reply(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    body_text: str = "",
+    body_html: str = "",
+    attachments: Sequence[IncomingFile] = (),
+    new_status: str | None = None,
+) -> Message:
+    return add_message(
+        actor=actor,
+        ticket=ticket,
+        kind=MessageKind.REPLY,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        new_status=new_status,
+    )
 
 
-def add_internal_note(*, actor: Actor, ticket: Ticket, body_text: str = "", body_html: str = "",
-                      attachments: Sequence[IncomingFile] = ()) -> Message:
-    return add_message(actor=actor, ticket=ticket, kind=MessageKind.NOTE, body_text=body_text,
-                       body_html=body_html, attachments=attachments)
+def add_internal_note(
+    *, actor: Actor, ticket: Ticket, body_text: str = "", body_html: str = "", attachments: Sequence[IncomingFile] = ()
+) -> Message:
+    return add_message(
+        actor=actor,
+        ticket=ticket,
+        kind=MessageKind.NOTE,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+    )
 
 
 def _change_status(ticket: Ticket, actor: Actor, status: str, now: dt.datetime) -> TicketEvent:
@@ -403,9 +444,11 @@ def update_ticket(
         permissions.require(
             permissions.can_view_ticket(actor, ticket)
             and status in (_UNSET, Status.SOLVED)
-            and all(v is _UNSET for v in (subject, priority, ticket_type, assignee, team, language, tags,
-                                          custom_fields))
-            and not add_tags and not remove_tags
+            and all(
+                v is _UNSET for v in (subject, priority, ticket_type, assignee, team, language, tags, custom_fields)
+            )
+            and not add_tags
+            and not remove_tags
         )
     else:
         permissions.require(permissions.can_update(actor, ticket))
@@ -442,15 +485,31 @@ def update_ticket(
         simple("ticket_type", ticket_type, EventKind.TYPE_CHANGED)
         simple("language", language, EventKind.LANGUAGE_CHANGED)
         if assignee is not _UNSET and ticket_locked.assignee_id != (assignee.pk if assignee else None):
-            events.append(_record(ticket_locked, actor, EventKind.ASSIGNEE_CHANGED,
-                                  before=_agent_ref(ticket_locked.assignee), after=_agent_ref(assignee), at=now))
+            events.append(
+                _record(
+                    ticket_locked,
+                    actor,
+                    EventKind.ASSIGNEE_CHANGED,
+                    before=_agent_ref(ticket_locked.assignee),
+                    after=_agent_ref(assignee),
+                    at=now,
+                )
+            )
             ticket_locked.assignee = assignee
             fields.append("assignee")
             if assignee is not None and ticket_locked.status == Status.NEW and status is _UNSET:
                 status = Status.OPEN
         if team is not _UNSET and ticket_locked.team_id != (team.pk if team else None):
-            events.append(_record(ticket_locked, actor, EventKind.TEAM_CHANGED,
-                                  before=_team_ref(ticket_locked.team), after=_team_ref(team), at=now))
+            events.append(
+                _record(
+                    ticket_locked,
+                    actor,
+                    EventKind.TEAM_CHANGED,
+                    before=_team_ref(ticket_locked.team),
+                    after=_team_ref(team),
+                    at=now,
+                )
+            )
             ticket_locked.team = team
             fields.append("team")
         if status is not _UNSET and status != ticket_locked.status:
@@ -460,8 +519,17 @@ def update_ticket(
             merged = {**ticket_locked.custom_fields}
             for key, value in custom_fields.items():
                 if merged.get(key) != value:
-                    events.append(_record(ticket_locked, actor, EventKind.FIELD_CHANGED, before=merged.get(key),
-                                          after=value, data={"field": key}, at=now))
+                    events.append(
+                        _record(
+                            ticket_locked,
+                            actor,
+                            EventKind.FIELD_CHANGED,
+                            before=merged.get(key),
+                            after=value,
+                            data={"field": key},
+                            at=now,
+                        )
+                    )
                     if value in (None, ""):
                         merged.pop(key, None)
                     else:
@@ -475,8 +543,9 @@ def update_ticket(
         wanted -= {t.strip().lower()[:60] for t in remove_tags}
         if sorted(wanted) != current:
             ticket_locked.tags.set(_tags_by_name(wanted))
-            events.append(_record(ticket_locked, actor, EventKind.TAGS_CHANGED, before=current,
-                                  after=sorted(wanted), at=now))
+            events.append(
+                _record(ticket_locked, actor, EventKind.TAGS_CHANGED, before=current, after=sorted(wanted), at=now)
+            )
         if events:
             ticket_locked.updated_at = now
             ticket_locked.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
@@ -540,10 +609,23 @@ def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
         target.last_message_at = latest.created_at if latest else target.last_message_at
         target.save(update_fields=["updated_at", "last_message_at"])
         events = [
-            _record(source, actor, EventKind.MERGED, before={"status": before_status},
-                    after={"ticket": target.number}, data={"messages_moved": moved}, at=now),
-            _record(target, actor, EventKind.MERGED_FROM, after={"ticket": source.number},
-                    data={"messages_moved": moved}, at=now),
+            _record(
+                source,
+                actor,
+                EventKind.MERGED,
+                before={"status": before_status},
+                after={"ticket": target.number},
+                data={"messages_moved": moved},
+                at=now,
+            ),
+            _record(
+                target,
+                actor,
+                EventKind.MERGED_FROM,
+                after={"ticket": source.number},
+                data={"messages_moved": moved},
+                at=now,
+            ),
         ]
         _publish(events)
     return target
@@ -573,10 +655,12 @@ def unlink_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> None:
         deleted += TicketLink.objects.filter(source=target, target=source).delete()[0]
         if not deleted:
             raise NotFoundError(_("These tickets are not linked."))
-        _publish([
-            _record(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
-            _record(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
-        ])
+        _publish(
+            [
+                _record(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
+                _record(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
+            ]
+        )
 
 
 def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> TicketEvent | None:
@@ -585,8 +669,9 @@ def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> Ti
         locked = _lock(ticket)
         if locked.requester_id == requester.pk:
             return None
-        event = _record(locked, actor, EventKind.REQUESTER_CHANGED,
-                        before={"id": locked.requester_id}, after={"id": requester.pk})
+        event = _record(
+            locked, actor, EventKind.REQUESTER_CHANGED, before={"id": locked.requester_id}, after={"id": requester.pk}
+        )
         locked.requester = requester
         locked.updated_at = timezone.now()
         locked.save(update_fields=["requester", "updated_at"])
@@ -598,8 +683,9 @@ def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> Ti
 # -- delivery ------------------------------------------------------------------------------------
 
 
-def set_delivery_status(*, actor: Actor, message: Message, status: str, error: str = "",
-                        external_id: str = "") -> Message:
+def set_delivery_status(
+    *, actor: Actor, message: Message, status: str, error: str = "", external_id: str = ""
+) -> Message:
     """Outbound adapters report what happened to a reply (sent, delivered, failed)."""
     _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
     with transaction.atomic():
@@ -614,8 +700,15 @@ def set_delivery_status(*, actor: Actor, message: Message, status: str, error: s
             locked.external_id = external_id
             fields.append("external_id")
         locked.save(update_fields=fields)
-        event = _record(locked.ticket, actor, EventKind.DELIVERY_CHANGED, message=locked, before=before,
-                        after=status, data={"error": error[:500]} if error else {})
+        event = _record(
+            locked.ticket,
+            actor,
+            EventKind.DELIVERY_CHANGED,
+            message=locked,
+            before=before,
+            after=status,
+            data={"error": error[:500]} if error else {},
+        )
         _publish([event])
     return locked
 
@@ -630,3 +723,85 @@ def create_tag(*, actor: Actor, name: str, color: str = "#6b7280") -> Tag:
         raise InvalidInputError(_("A tag needs a name."), code="tag_name_required")
     tag, _created = Tag.objects.get_or_create(name=name, defaults={"color": color})
     return tag
+
+
+# -- saved views and custom field definitions ----------------------------------------------------
+
+
+def save_view(
+    *,
+    actor: Actor,
+    name: str,
+    filters: dict[str, Any],
+    sort: str = "-updated_at",
+    shared: bool = False,
+    view: SavedView | None = None,
+) -> SavedView:
+    """Create or change a saved ticket view. Sharing a view with everyone needs a supervisor."""
+    from helpline.tickets.selectors import SORTS, filter_tickets
+
+    agent = actor.agent
+    permissions.require(agent is not None and agent.is_active)
+    assert agent is not None
+    if shared:
+        permissions.require(agent.is_supervisor_or_admin, _("Only supervisors and admins may share views."))
+    if view is not None:
+        permissions.require(view.owner_id == agent.pk or agent.is_supervisor_or_admin)
+    if not name.strip():
+        raise InvalidInputError(_("Give the view a name."), code="name_required")
+    if sort not in SORTS:
+        raise InvalidInputError(_("Unknown sort “%(sort)s”.") % {"sort": sort}, code="invalid_sort")
+    filter_tickets(Ticket.objects.none(), filters, agent=agent)  # validates keys and values
+    if view is None:
+        view = SavedView(owner=agent)
+    view.name, view.filters, view.sort, view.shared = name.strip()[:100], filters, sort, shared
+    view.save()
+    return view
+
+
+def delete_view(*, actor: Actor, view: SavedView) -> None:
+    agent = actor.agent
+    permissions.require(agent is not None and (view.owner_id == agent.pk or agent.is_supervisor_or_admin))
+    view.delete()
+
+
+def define_custom_field(
+    *,
+    actor: Actor,
+    key: str,
+    label: str,
+    field_type: str = FieldType.TEXT,
+    choices: Sequence[str] = (),
+    required: bool = False,
+    active: bool = True,
+    position: int = 0,
+) -> CustomFieldDefinition:
+    """Create or change an admin-defined ticket field (matched on `key`)."""
+    permissions.require(permissions.can_manage_settings(actor), _("Only admins may define fields."))
+    _validate_choice(field_type, FieldType.values, _("Field type"))
+    key = key.strip().lower()
+    if not key or not key.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInputError(_("A field key uses letters, digits, - and _ only."), code="invalid_key")
+    if field_type == FieldType.CHOICE and not choices:
+        raise InvalidInputError(_("A choice field needs choices."), code="choices_required")
+    definition, _created = CustomFieldDefinition.objects.update_or_create(
+        key=key,
+        defaults={
+            "label": label.strip() or key,
+            "field_type": field_type,
+            "choices": list(choices),
+            "required": required,
+            "active": active,
+            "position": position,
+        },
+    )
+    from helpline.accounts.actions import record_audit
+    from helpline.accounts.models import AuditAction
+
+    record_audit(
+        actor=actor.agent,
+        action=AuditAction.SETTING_CHANGED,
+        target=definition,
+        data={"custom_field": key, "type": field_type, "required": required, "active": active},
+    )
+    return definition

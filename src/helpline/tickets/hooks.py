@@ -25,8 +25,9 @@ def push_ticket_event(event: TicketEvent) -> None:
     }
     send_to_group(DESK_GROUP, payload)
     send_to_group(ticket_group(ticket.public_id), payload)
-    is_public_message = (
-        event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") in (MessageKind.INBOUND, MessageKind.REPLY)
+    is_public_message = event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") in (
+        MessageKind.INBOUND,
+        MessageKind.REPLY,
     )
     if is_public_message or event.kind in PUBLIC_KINDS:
         send_to_group(portal_group(ticket.public_id), {**payload, "actor_agent": None})

@@ -94,17 +94,19 @@ class Ticket(models.Model):
     ticket_type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     requester = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="tickets")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_tickets")
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="tickets")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     tags = models.ManyToManyField(Tag, related_name="tickets", blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="merged_from")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(db_index=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -153,10 +155,12 @@ class Message(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=10, choices=MessageKind.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
-    author_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    author_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="messages")
+    author_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     external_id = models.CharField(max_length=255, blank=True)
@@ -169,8 +173,11 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created")]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
-                                    name="unique_message_channel_external_id"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_message_channel_external_id",
+            ),
         ]
 
     @property
@@ -192,8 +199,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=255)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
@@ -251,10 +257,10 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
-    actor_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    actor_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+")
+    actor_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(max_length=60, blank=True)
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     before = models.JSONField(null=True, blank=True)

@@ -1,0 +1,251 @@
+"""Reads of tickets: what an actor may see, views and filters, keyset pagination, one ticket's thread.
+
+List queries stay constant in query count: callers get `select_related`/`prefetch_related` here.
+Pagination is keyset (cursor) on the sort column plus id, so a deep page costs what the first does.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from helpline.accounts.models import User
+from helpline.core.actors import Actor
+from helpline.core.errors import InvalidInputError, NotFoundError
+from helpline.tickets.models import (
+    ACTIVE_STATUSES,
+    Message,
+    MessageKind,
+    SavedView,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+
+SORTS: dict[str, tuple[str, bool]] = {
+    # name: (field, descending)
+    "-updated_at": ("updated_at", True),
+    "updated_at": ("updated_at", False),
+    "-created_at": ("created_at", True),
+    "created_at": ("created_at", False),
+    "-number": ("number", True),
+    "number": ("number", False),
+}
+BUILTIN_VIEWS = ("mine", "unassigned", "my_teams", "all", "open", "solved")
+FILTER_KEYS = {
+    "status",
+    "priority",
+    "assignee",
+    "team",
+    "tag",
+    "channel",
+    "requester",
+    "organization",
+    "ticket_type",
+    "language",
+    "q",
+    "created_after",
+    "created_before",
+}
+
+
+def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if actor.customer is not None:
+        return qs.filter(requester=actor.customer)
+    if actor.agent is not None and not actor.agent.is_active:
+        return qs.none()
+    return qs
+
+
+def get_ticket(*, actor: Actor, public_id: str | None = None, number: int | None = None) -> Ticket:
+    qs = visible_tickets(actor).select_related("requester", "assignee", "team", "organization", "merged_into")
+    ticket = qs.filter(public_id=public_id).first() if public_id else qs.filter(number=number).first()
+    if ticket is None:
+        raise NotFoundError(_("No such ticket."))
+    return ticket
+
+
+def builtin_view_filters(name: str, agent: User) -> dict[str, Any]:
+    if name == "mine":
+        return {"assignee": "me", "status": "active"}
+    if name == "unassigned":
+        return {"assignee": "none", "status": "active"}
+    if name == "my_teams":
+        return {"team": "mine", "status": "active"}
+    if name == "open":
+        return {"status": "active"}
+    if name == "solved":
+        return {"status": ["solved", "closed"]}
+    return {}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if str(v) != ""]
+    return [v for v in str(value).split(",") if v]
+
+
+def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User | None) -> QuerySet[Ticket]:
+    """Apply a saved or ad-hoc filter set. Unknown keys are refused, not ignored."""
+    unknown = set(filters) - FILTER_KEYS
+    if unknown:
+        raise InvalidInputError(
+            _("Unknown filter: %(keys)s") % {"keys": ", ".join(sorted(unknown))}, code="invalid_filter"
+        )
+    statuses = _as_list(filters.get("status"))
+    if statuses:
+        expanded: list[str] = []
+        for s in statuses:
+            expanded.extend(ACTIVE_STATUSES if s == "active" else [s])
+        qs = qs.filter(status__in=expanded)
+    for key in ("priority", "channel", "ticket_type", "language"):
+        values = _as_list(filters.get(key))
+        if values:
+            qs = qs.filter(**{f"{key}__in": values})
+    assignees = _as_list(filters.get("assignee"))
+    if assignees:
+        cond = Q()
+        for a in assignees:
+            if a == "none":
+                cond |= Q(assignee__isnull=True)
+            elif a == "me" and agent is not None:
+                cond |= Q(assignee=agent)
+            elif a.isdigit():
+                cond |= Q(assignee_id=int(a))
+            else:
+                raise InvalidInputError(_("Assignee must be an id, “me” or “none”."), code="invalid_filter")
+        qs = qs.filter(cond)
+    teams = _as_list(filters.get("team"))
+    if teams:
+        cond = Q()
+        for t in teams:
+            if t == "none":
+                cond |= Q(team__isnull=True)
+            elif t == "mine" and agent is not None:
+                cond |= Q(team__in=agent.teams.all())
+            elif t.isdigit():
+                cond |= Q(team_id=int(t))
+            else:
+                raise InvalidInputError(_("Team must be an id, “mine” or “none”."), code="invalid_filter")
+        qs = qs.filter(cond)
+    tags = _as_list(filters.get("tag"))
+    if tags:
+        qs = qs.filter(tags__in=Tag.objects.filter(name__in=[t.lower() for t in tags])).distinct()
+    for key, field in (("requester", "requester__public_id"), ("organization", "organization__public_id")):
+        values = _as_list(filters.get(key))
+        if values:
+            qs = qs.filter(**{f"{field}__in": values})
+    for key, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt")):
+        if filters.get(key):
+            when = _parse_when(str(filters[key]))
+            qs = qs.filter(**{lookup: when})
+    query = str(filters.get("q") or "").strip()
+    if query:
+        from helpline.search.selectors import filter_tickets_by_text
+
+        qs = filter_tickets_by_text(qs, query)
+    return qs
+
+
+def _parse_when(value: str) -> dt.datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        try:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.min)
+        except ValueError:
+            raise InvalidInputError(_("“%(value)s” is not a date.") % {"value": value}, code="invalid_filter") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+def with_list_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related("requester", "assignee", "team").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    )
+
+
+# -- keyset pagination ---------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list[Ticket]
+    next_cursor: str | None
+    sort: str
+
+
+def _encode_cursor(value: Any, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, dt.datetime) else value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if field.endswith("_at"):
+            value = parse_datetime(value)
+            if value is None:
+                raise ValueError
+        else:
+            value = int(value)
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        raise InvalidInputError(
+            _("The cursor is not valid; start from the first page."), code="invalid_cursor"
+        ) from None
+
+
+def paginate(qs: QuerySet[Ticket], *, sort: str = "-updated_at", cursor: str | None = None, limit: int = 25) -> Page:
+    if sort not in SORTS:
+        raise InvalidInputError(_("Unknown sort “%(sort)s”.") % {"sort": sort}, code="invalid_sort")
+    if not 1 <= limit <= 100:
+        raise InvalidInputError(_("The page size must be between 1 and 100."), code="invalid_limit")
+    field, desc = SORTS[sort]
+    if cursor:
+        value, pk = _decode_cursor(cursor, field)
+        if desc:
+            qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+        else:
+            qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
+    order = [f"-{field}", "-pk"] if desc else [field, "pk"]
+    items = list(qs.order_by(*order)[: limit + 1])
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        next_cursor = _encode_cursor(getattr(last, field), last.pk)
+    return Page(items=items, next_cursor=next_cursor, sort=sort)
+
+
+# -- one ticket ----------------------------------------------------------------------------------
+
+
+def ticket_messages(ticket: Ticket, *, include_notes: bool) -> QuerySet[Message]:
+    qs = ticket.messages.select_related("author_agent", "author_customer").prefetch_related("attachments")
+    if not include_notes:
+        qs = qs.exclude(kind=MessageKind.NOTE)
+    return qs.order_by("created_at", "id")
+
+
+def ticket_history(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor_agent", "actor_customer").order_by("created_at", "id")
+
+
+def requester_other_tickets(ticket: Ticket, limit: int = 10) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-created_at")[:limit]
+
+
+def saved_views_for(agent: User) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(Q(owner=agent) | Q(shared=True)).select_related("owner")
