@@ -353,14 +353,13 @@ def add_message(
             ticket.last_message_at = now
             update_fields.append("last_message_at")
         target_status = new_status
-        if target_status is None:
-            if (
-                kind == MessageKind.INBOUND
-                and ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD)
-                or kind == MessageKind.REPLY
-                and ticket.status == Status.NEW
-            ):
-                target_status = Status.OPEN
+        if target_status is None and (
+            kind == MessageKind.INBOUND
+            and ticket.status in (Status.PENDING, Status.SOLVED, Status.ON_HOLD)
+            or kind == MessageKind.REPLY
+            and ticket.status == Status.NEW
+        ):
+            target_status = Status.OPEN
         if kind == MessageKind.REPLY and ticket.first_response_at is None:
             ticket.first_response_at = now
             update_fields.append("first_response_at")
