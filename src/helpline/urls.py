@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("helpline.accounts.urls")),
     path("portal/", include("helpline.portal.urls")),
+    path("admin/", include("helpline.accounts.admin_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("helpline.web.urls")),
 ]

@@ -1,0 +1,1 @@
+websocket_urlpatterns: list = []  # the portal's live-update consumer
