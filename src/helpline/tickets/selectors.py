@@ -67,7 +67,12 @@ def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
 
 def get_ticket(*, actor: Actor, public_id: str | None = None, number: int | None = None) -> Ticket:
     qs = visible_tickets(actor).select_related("requester", "assignee", "team", "organization", "merged_into")
-    ticket = qs.filter(public_id=public_id).first() if public_id else qs.filter(number=number).first()
+    if public_id:
+        ticket = qs.filter(public_id=public_id).first()
+    elif number is not None:
+        ticket = qs.filter(number=number).first()
+    else:
+        ticket = None
     if ticket is None:
         raise NotFoundError(_("No such ticket."))
     return ticket
