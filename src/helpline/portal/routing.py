@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []  # the portal's live-update consumer
+from django.urls import path
+
+from helpline.portal.consumers import PortalTicketConsumer
+
+websocket_urlpatterns = [
+    path("ws/portal/<str:public_id>/", PortalTicketConsumer.as_asgi()),
+]
