@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpline.accounts.audit_context import current_client_ip
 from helpline.accounts.models import ApiToken, AuditAction, AuditLogEntry, LoginFailure, Role, Team, User
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError, RateLimitedError
 
@@ -38,7 +39,7 @@ def record_audit(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
         data=data or {},
-        ip_address=ip_address,
+        ip_address=ip_address if ip_address is not None else current_client_ip(),
     )
 
 

@@ -8,22 +8,47 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from helpline.accounts import actions
+from helpline.accounts import actions, selectors
+from helpline.accounts.audit_context import client_ip
 from helpline.accounts.middleware import LANGUAGE_SESSION_KEY, TWO_FACTOR_PENDING
 from helpline.core.errors import RateLimitedError
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def _rate_limited(request: HttpRequest, username: str, ip: str | None) -> HttpResponse:
+    """The sign-in page answering 429 and saying how long to wait (also as Retry-After). Needs no script."""
+    wait = selectors.login_retry_after(username=username, ip_address=ip)
+    if wait >= 60:
+        minutes = -(-wait // 60)
+        message = ngettext(
+            "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+            "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    else:
+        message = ngettext(
+            "Too many failed sign-in attempts. Try again in %(seconds)d second.",
+            "Too many failed sign-in attempts. Try again in %(seconds)d seconds.",
+            wait,
+        ) % {"seconds": wait}
+    context = {"error": message, "retry_after": wait, "username": username, "next": _next_url_value(request)}
+    response = render(request, "accounts/login.html", context, status=429)
+    response["Retry-After"] = str(max(1, wait))
+    return response
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url_value(request: HttpRequest) -> str:
+    """The ?next= target to carry through the form, only if it is a safe one."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return settings.LOGIN_REDIRECT_URL
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    return _next_url_value(request) or settings.LOGIN_REDIRECT_URL
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -36,25 +61,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = client_ip(request)
         try:
             actions.check_login_allowed(username=username, ip_address=ip)
-        except RateLimitedError as exc:
-            error, status = exc.message, 429
+        except RateLimitedError:
+            return _rate_limited(request, username, ip)
         else:
             user = authenticate(request, username=username, password=password)
             if user is None:
                 actions.record_login_failure(username=username, ip_address=ip)
                 error, status = _("Wrong username or password."), 401
             else:
-                actions.clear_login_failures(username=username)
                 login(request, user)
                 request.session[LANGUAGE_SESSION_KEY] = user.language
                 if user.totp_enabled:
+                    # Failures are cleared only once the code is right too, or signing in again with
+                    # the password would reset the limit on guessing codes.
                     request.session[TWO_FACTOR_PENDING] = _next_url(request)
                     return redirect("accounts:totp_verify")
+                actions.clear_login_failures(username=username)
                 return redirect(_next_url(request))
     return render(
         request,
         "accounts/login.html",
-        {"error": error, "username": username, "next": request.GET.get("next", "")},
+        {"error": error, "username": username, "next": _next_url_value(request)},
         status=status,
     )
 
@@ -69,9 +96,9 @@ def totp_verify_view(request: HttpRequest) -> HttpResponse:
         ip = client_ip(request)
         try:
             actions.check_login_allowed(username=username, ip_address=ip)
-        except RateLimitedError as exc:
+        except RateLimitedError:
             logout(request)
-            return render(request, "accounts/login.html", {"error": exc.message}, status=429)
+            return _rate_limited(request, username, ip)
         if actions.verify_totp(request.user, request.POST.get("code", "")):  # type: ignore[arg-type]
             target = request.session.pop(TWO_FACTOR_PENDING)
             actions.clear_login_failures(username=username)

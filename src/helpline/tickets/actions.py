@@ -720,7 +720,10 @@ def create_tag(*, actor: Actor, name: str, color: str = "#6b7280") -> Tag:
     name = name.strip().lower()[:60]
     if not name:
         raise InvalidInputError(_("A tag needs a name."), code="tag_name_required")
-    tag, _created = Tag.objects.get_or_create(name=name, defaults={"color": color})
+    with transaction.atomic():
+        tag, created = Tag.objects.get_or_create(name=name, defaults={"color": color})
+        if created and actor.agent is not None:
+            _audit_tag(actor, tag, {"tag": {"created": name, "color": color}})
     return tag
 
 
@@ -804,3 +807,46 @@ def define_custom_field(
         data={"custom_field": key, "type": field_type, "required": required, "active": active},
     )
     return definition
+
+
+# -- tag administration (a workspace setting: audit rows, no TicketEvents) -------------------------
+
+
+def _audit_tag(actor: Actor, tag: Tag, data: dict[str, Any]) -> None:
+    from helpline.accounts.actions import record_audit
+    from helpline.accounts.models import AuditAction
+
+    record_audit(actor=actor.agent, action=AuditAction.SETTING_CHANGED, target=tag, data=data)
+
+
+def rename_tag(*, actor: Actor, tag: Tag, name: str = _UNSET, color: str = _UNSET) -> Tag:
+    """Rename or recolour a tag everywhere it is used. Admins only."""
+    permissions.require(permissions.can_manage_settings(actor), _("Only admins may rename tags."))
+    changes: dict[str, Any] = {}
+    if name is not _UNSET:
+        name = name.strip().lower()[:60]
+        if not name:
+            raise InvalidInputError(_("A tag needs a name."), code="tag_name_required")
+        if name != tag.name:
+            if Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
+                raise ConflictError(_("A tag named %(name)s exists already.") % {"name": name}, code="tag_name_taken")
+            changes["name"] = [tag.name, name]
+    if color is not _UNSET and color != tag.color:
+        changes["color"] = [tag.color, color]
+    if changes:
+        with transaction.atomic():
+            for attr, (_before, after) in changes.items():
+                setattr(tag, attr, after)
+            tag.save(update_fields=list(changes))
+            _audit_tag(actor, tag, {"tag": changes})
+    return tag
+
+
+def delete_tag(*, actor: Actor, tag: Tag) -> int:
+    """Remove a tag from every ticket and delete it. Admins only. Returns how many tickets had it."""
+    permissions.require(permissions.can_manage_settings(actor), _("Only admins may delete tags."))
+    with transaction.atomic():
+        used_on = tag.tickets.count()
+        _audit_tag(actor, tag, {"tag": {"deleted": tag.name, "tickets": used_on}})
+        tag.delete()
+    return used_on

@@ -1,0 +1,107 @@
+"""/admin/agents/: the list of agents, creating one, and changing role, activity and teams."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpline.accounts import actions, selectors
+from helpline.accounts.admin_pages.access import admin_required
+from helpline.accounts.forms import AgentCreateForm, AgentEditForm
+from helpline.accounts.models import User
+from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.core.errors import HelplineError
+
+
+@admin_required
+def agent_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "admin_ui/agents.html", {"agents": selectors.agents_for_admin(), "section": "agents"})
+
+
+@admin_required
+def agent_create(request: HttpRequest) -> HttpResponse:
+    form = AgentCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agent = actions.create_agent(
+                    actor=current_agent(request),
+                    username=data["username"],
+                    email=data["email"],
+                    password=form.initial_password(),
+                    role=data["role"],
+                    display_name=data["display_name"],
+                    language=data["language"],
+                    teams=data["teams"],
+                )
+            except HelplineError as exc:
+                field = {"username_taken": "username", "username_required": "username", "weak_password": "password"}
+                show_error(form, exc, field.get(exc.code))
+                status = exc.status
+            else:
+                messages.success(request, _("Agent %(name)s was created.") % {"name": agent.name})
+                return redirect("admin_ui:agents")
+    return render(request, "admin_ui/agent_form.html", {"form": form, "section": "agents"}, status=status)
+
+
+@admin_required
+def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agent = get_object_or_404(User, pk=pk)
+    me = current_agent(request)
+    editing_self = agent.pk == me.pk
+    initial = {
+        "display_name": agent.display_name,
+        "email": agent.email,
+        "role": agent.role,
+        "is_active": agent.is_active,
+        "teams": list(agent.teams.all()),
+    }
+    form = AgentEditForm(request.POST or None, initial=initial, editing_self=editing_self)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.update_agent(
+                    actor=me,
+                    agent=agent,
+                    display_name=data["display_name"],
+                    email=data["email"].strip().lower(),
+                    role=data["role"],
+                    is_active=data["is_active"],
+                    teams=data["teams"],
+                )
+            except HelplineError as exc:
+                show_error(form, exc, "role" if exc.code == "invalid_role" else None)
+                status = exc.status
+                agent.refresh_from_db()
+            else:
+                messages.success(request, _("Changes to %(name)s were saved.") % {"name": agent.name})
+                return redirect("admin_ui:agents")
+    return render(
+        request,
+        "admin_ui/agent_form.html",
+        {"form": form, "agent": agent, "editing_self": editing_self, "section": "agents"},
+        status=status,
+    )
+
+
+@admin_required
+@require_POST
+def agent_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    """For an agent who lost their phone: turns two-factor off so they can set it up again."""
+    agent = get_object_or_404(User, pk=pk)
+    try:
+        actions.disable_totp(actor=current_agent(request), agent=agent)
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Two-factor sign-in was turned off for %(name)s.") % {"name": agent.name})
+    return redirect("admin_ui:agent_edit", pk=agent.pk)

@@ -1,0 +1,49 @@
+"""/accounts/profile/: an agent's own display name, language and time zone."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from helpline.accounts import actions
+from helpline.accounts.forms import ProfileForm
+from helpline.accounts.middleware import LANGUAGE_SESSION_KEY
+from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.core.errors import HelplineError
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    agent = current_agent(request)
+    initial = {"display_name": agent.display_name, "language": agent.language, "time_zone": agent.time_zone}
+    form = ProfileForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.update_agent(
+                    actor=agent,
+                    agent=agent,
+                    display_name=data["display_name"].strip(),
+                    language=data["language"],
+                    time_zone=data["time_zone"],
+                )
+            except HelplineError as exc:
+                show_error(form, exc)
+                status = exc.status
+            else:
+                # The new language applies from this very response on (the message below included).
+                request.session[LANGUAGE_SESSION_KEY] = agent.language
+                translation.activate(agent.language)
+                messages.success(request, _("Your profile was saved."))
+                response = redirect("accounts:profile")
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax")
+                return response
+    return render(request, "accounts/profile.html", {"form": form, "section": "profile"}, status=status)
