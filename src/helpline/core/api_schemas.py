@@ -1,0 +1,67 @@
+"""Schemas and field types shared by the API routers: references to agents, teams, customers and
+organisations, bounded ids, and enumerations built from the models' choices."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from django.conf import settings
+from django.db.models import TextChoices
+from ninja import Field, Schema
+
+from helpline.core.api_pagination import MAX_DB_INT
+
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+PublicId = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+def choice_literal(choices: type[TextChoices], *, blank: bool = False) -> Any:
+    """`Literal["a", "b", ...]` of a TextChoices' values, for typed, documented enums."""
+    values = tuple(v for v in choices.values if v) + (("",) if blank else ())
+    return Literal[values]  # type: ignore[valid-type]
+
+
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+Language = Literal[LANGUAGE_CODES]  # type: ignore[valid-type]
+LanguageOrBlank = Literal[(*LANGUAGE_CODES, "")]  # type: ignore[valid-type]
+
+
+class AgentRef(Schema):
+    id: int
+    name: str
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class CustomerRef(Schema):
+    public_id: str
+    name: str
+    email: str
+
+
+class OrganizationRef(Schema):
+    public_id: str
+    name: str
+
+
+def agent_ref(agent: Any) -> dict[str, Any] | None:
+    return {"id": agent.pk, "name": str(agent)} if agent is not None else None
+
+
+def team_ref(team: Any) -> dict[str, Any] | None:
+    return {"id": team.pk, "name": team.name} if team is not None else None
+
+
+def customer_ref(customer: Any) -> dict[str, Any] | None:
+    if customer is None:
+        return None
+    return {"public_id": customer.public_id, "name": customer.name, "email": customer.email}
+
+
+def organization_ref(organization: Any) -> dict[str, Any] | None:
+    if organization is None:
+        return None
+    return {"public_id": organization.public_id, "name": organization.name}
