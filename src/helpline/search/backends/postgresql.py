@@ -1,0 +1,138 @@
+# ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
+"""PostgreSQL: `tsvector @@ tsquery` on a GIN index, each word as a prefix, plus its stem prefix
+and up to three spelling corrections found by trigram similarity in the word list.
+
+Ranking is done only on the most recently updated matches (`CANDIDATES`), so a word that matches
+half the desk costs one GIN bitmap and a top-N sort on narrow rows, not a ranking of every match.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from helpline.search.backends import CompiledQuery, SearchBackend
+from helpline.search.query import ParsedQuery, Term
+from helpline.search.schema import CUSTOMER_TABLE, TICKET_TABLE, WORD_TABLE
+from helpline.search.text import stem_prefixes
+
+# Matches ranked by relevance (the most recently updated ones when there are more).
+CANDIDATES = 300
+# Spelling corrections: how alike a known word must be, and how many to try per query word.
+SIMILARITY = 0.5
+CORRECTIONS = 3
+_MIN_FUZZY_CHARS = 4
+
+_PREPARE_SQL = f"""
+SELECT tsvector_to_array(to_tsvector('simple'::regconfig, t.term)),
+       CASE WHEN t.phrase THEN phraseto_tsquery('simple'::regconfig, t.term)::text ELSE '' END,
+       CASE WHEN t.fuzzy THEN ARRAY(
+           SELECT w.word FROM {WORD_TABLE} w
+           WHERE w.word %% t.term AND similarity(w.word, t.term) >= %s
+           ORDER BY similarity(w.word, t.term) DESC, w.word
+           LIMIT {CORRECTIONS})
+       ELSE '{{}}'::text[] END
+FROM unnest(%s::text[], %s::boolean[], %s::boolean[]) WITH ORDINALITY AS t(term, phrase, fuzzy, i)
+ORDER BY t.i
+"""
+
+
+def _quote(lexeme: str) -> str:
+    escaped = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}'"
+
+
+def _any(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+def _all(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+
+
+def _rank(vector: str) -> str:
+    # Title words weigh 1.0, body words 0.1 (ts_rank's default weights for A and D); matches of the
+    # words as typed count three times, stem and spelling matches once. Normalised by log length.
+    return f"(2 * ts_rank({vector}, %s::tsquery, 1) + ts_rank({vector}, %s::tsquery, 1))"
+
+
+class PostgresBackend(SearchBackend):
+    vendor = "postgresql"
+
+    def compile(self, parsed: ParsedQuery) -> CompiledQuery | None:
+        if parsed.is_empty:
+            return None
+        terms = parsed.terms()
+        fuzzy = [
+            bool(t.single_word and len(t.single_word) >= _MIN_FUZZY_CHARS and not t.single_word.isdigit())
+            for t in terms
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_PREPARE_SQL, [SIMILARITY, [t.text for t in terms], [t.phrase for t in terms], fuzzy])
+            rows = cursor.fetchall()
+        forms: dict[Term, tuple[str, str]] = {}
+        for term, (lexemes, phrase, corrections) in zip(terms, rows, strict=True):
+            found = self._forms(term, list(lexemes or []), phrase or "", list(corrections or []))
+            if found is not None:
+                forms[term] = found
+        groups_strict, groups_match = [], []
+        for group in parsed.groups:
+            usable = [forms[t] for t in group if t in forms]
+            if not usable:
+                continue
+            groups_strict.append(_any([strict for strict, _ in usable]))
+            groups_match.append(_any([match for _, match in usable]))
+        if not groups_match:
+            return None
+        excluded = [forms[t][0] for t in parsed.excluded if t in forms]
+        tail = "".join(f" & !{e}" for e in excluded)
+        return CompiledQuery(match=" & ".join(groups_match) + tail, strict=" & ".join(groups_strict) + tail)
+
+    @staticmethod
+    def _forms(term: Term, lexemes: list[str], phrase: str, corrections: list[str]) -> tuple[str, str] | None:
+        """(strict, match) tsquery text for one term, or None when nothing of it is indexable."""
+        if term.phrase:
+            return (f"({phrase})", f"({phrase})") if phrase else None
+        if not lexemes:
+            return None
+        strict = _all([f"{_quote(lexeme)}:*" for lexeme in lexemes])
+        variants = [strict]
+        if len(lexemes) == 1:
+            prefixes = [lexemes[0], *stem_prefixes(lexemes[0])]
+            variants += [f"{_quote(p)}:*" for p in prefixes[1:]]
+            variants += [_quote(w) for w in corrections if not any(w.startswith(p) for p in prefixes)]
+        return strict, _any(variants)
+
+    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, list[object]]:
+        return f"SELECT ticket_id FROM {TICKET_TABLE} WHERE vector @@ %s::tsquery", [compiled.match]
+
+    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, list[object]]:
+        sql = f"(SELECT {_rank('d.vector')} FROM {TICKET_TABLE} d WHERE d.ticket_id = {ticket_column})"
+        return sql, [compiled.strict, compiled.match]
+
+    def ranked_ticket_ids(
+        self, compiled: CompiledQuery, *, within: tuple[str, list[object]] | None, limit: int
+    ) -> list[int]:
+        where, params = "", []
+        if within is not None:
+            where = f" AND d.ticket_id IN ({within[0]})"
+            params = list(within[1])
+        sql = (
+            f"SELECT c.ticket_id FROM ("
+            f"SELECT d.ticket_id, d.vector, d.ticket_updated_at FROM {TICKET_TABLE} d "
+            f"WHERE d.vector @@ %s::tsquery{where} ORDER BY d.ticket_updated_at DESC LIMIT %s) c "
+            f"ORDER BY {_rank('c.vector')} DESC, c.ticket_updated_at DESC, c.ticket_id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [compiled.match, *params, CANDIDATES, compiled.strict, compiled.match, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def ranked_customer_ids(self, compiled: CompiledQuery, *, limit: int) -> list[int]:
+        sql = (
+            f"SELECT c.customer_id FROM ("
+            f"SELECT d.customer_id, d.vector FROM {CUSTOMER_TABLE} d "
+            f"WHERE d.vector @@ %s::tsquery ORDER BY d.customer_id DESC LIMIT %s) c "
+            f"ORDER BY {_rank('c.vector')} DESC, c.customer_id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [compiled.match, CANDIDATES, compiled.strict, compiled.match, limit])
+            return [row[0] for row in cursor.fetchall()]

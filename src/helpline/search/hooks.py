@@ -1,0 +1,56 @@
+"""Search subscribers: ticket events and customer changes re-index the documents they touch.
+
+Indexing runs right after the commit (a few milliseconds: one ticket's messages); when it fails
+the work is queued as a task on the "search" queue instead, so the write is never affected and
+nothing is lost. Re-indexing all tickets of a renamed customer always goes to the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from helpline.core import hooks
+from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK
+from helpline.search import indexing, tasks
+from helpline.tickets.models import EventKind, Ticket, TicketEvent
+
+log = logging.getLogger("helpline.search")
+
+# Events that change a ticket's text (subject, messages, requester) or whether it has a document.
+TEXT_EVENTS = {
+    EventKind.CREATED,
+    EventKind.MESSAGE_ADDED,
+    EventKind.SUBJECT_CHANGED,
+    EventKind.MERGED,
+    EventKind.MERGED_FROM,
+    EventKind.REQUESTER_CHANGED,
+}
+
+
+@hooks.register(TICKET_EVENT_HOOK)
+def index_ticket_event(event: TicketEvent) -> None:
+    ticket_id = event.ticket_id
+    try:
+        with transaction.atomic():
+            if event.kind in TEXT_EVENTS:
+                indexing.index_ticket(ticket_id)
+            else:
+                indexing.touch_ticket(ticket_id)
+    except Exception:
+        log.exception("search indexing failed ticket=%s event=%s; queued for retry", ticket_id, event.kind)
+        transaction.on_commit(lambda: tasks.index_ticket_task.enqueue(ticket_id))
+
+
+@hooks.register(CUSTOMER_CHANGED_HOOK)
+def index_changed_customer(customer_id: int) -> None:
+    try:
+        with transaction.atomic():
+            changed = indexing.index_customer(customer_id)
+    except Exception:
+        log.exception("search indexing failed customer=%s; queued for retry", customer_id)
+        transaction.on_commit(lambda: tasks.index_customer_task.enqueue(customer_id))
+        return
+    if changed and Ticket.objects.filter(requester_id=customer_id).exists():
+        transaction.on_commit(lambda: tasks.reindex_customer_tickets_task.enqueue(customer_id))

@@ -1,0 +1,133 @@
+# ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
+"""Keeping search documents in step with tickets and customers, one object at a time.
+
+Called from `hooks.py` after a change commits (and from `tasks.py` when that is retried or fans
+out). Each call reads the current state and overwrites the document, so running it twice, late
+or out of order is harmless. Merged-away tickets and customers have no document: their content
+lives on in the ticket or customer they were merged into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from helpline.customers.models import Customer, CustomerIdentity
+from helpline.search.documents import customer_body, ticket_body, ticket_title
+from helpline.search.models import CustomerSearchDocument, TicketSearchDocument
+from helpline.search.schema import CUSTOMER_TABLE, TICKET_TABLE, WORD_TABLE
+from helpline.tickets.models import Message, Ticket
+
+_TICKET_FIELDS = ["title", "body", "ticket_updated_at", "updated_at"]
+_CUSTOMER_FIELDS = ["title", "body", "updated_at"]
+# Words kept for spelling correction: letters only, 4 to 64 characters.
+_WORD_FILTER = r"char_length(w) BETWEEN 4 AND 64 AND w !~ '[[:digit:][:punct:]]'"
+
+
+def index_ticket(ticket_id: int) -> bool:
+    """Rebuild one ticket's document. Returns False when the ticket has none (gone or merged)."""
+    return bool(index_tickets([ticket_id]))
+
+
+def index_tickets(ticket_ids: Iterable[int]) -> int:
+    """Rebuild the documents of these tickets in a few queries; returns how many were written."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return 0
+    tickets = list(Ticket.objects.filter(pk__in=ids).select_related("requester"))
+    live = [t for t in tickets if t.merged_into_id is None]
+    texts: dict[int, list[str]] = {t.pk: [] for t in live}
+    for ticket_id, text in (
+        Message.objects.filter(ticket_id__in=texts)
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", "body_text")
+    ):
+        texts[ticket_id].append(text)
+    identities: dict[int, list[str]] = {t.requester_id: [] for t in live}
+    for customer_id, value in (
+        CustomerIdentity.objects.filter(customer_id__in=identities)
+        .order_by("kind", "value")
+        .values_list("customer_id", "value")
+    ):
+        identities[customer_id].append(value)
+    now = timezone.now()
+    documents = [
+        TicketSearchDocument(
+            ticket_id=t.pk,
+            title=ticket_title(t.subject),
+            body=ticket_body(t.requester.name, identities[t.requester_id], texts[t.pk]),
+            ticket_updated_at=t.updated_at,
+            updated_at=now,
+        )
+        for t in live
+    ]
+    with transaction.atomic():
+        TicketSearchDocument.objects.filter(ticket_id__in=set(ids) - set(texts)).delete()
+        if documents:
+            TicketSearchDocument.objects.bulk_create(
+                documents, update_conflicts=True, unique_fields=["ticket"], update_fields=_TICKET_FIELDS
+            )
+    remember_words(TICKET_TABLE, "ticket_id", list(texts))
+    return len(documents)
+
+
+def touch_ticket(ticket_id: int) -> None:
+    """A change that alters no text (status, assignee, ...) still moves the ticket in time."""
+    updated_at = Ticket.objects.filter(pk=ticket_id).values_list("updated_at", flat=True).first()
+    if updated_at is not None:
+        TicketSearchDocument.objects.filter(ticket_id=ticket_id).update(ticket_updated_at=updated_at)
+
+
+def index_customer(customer_id: int) -> bool:
+    """Rebuild one customer's document. Returns True when an existing document changed (the name or
+    addresses that the customer's tickets carry too), so the caller can re-index those tickets."""
+    return bool(index_customers([customer_id]))
+
+
+def index_customers(customer_ids: Iterable[int]) -> list[int]:
+    """Rebuild these customers' documents; returns the ids whose existing document changed or went."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return []
+    customers = list(
+        Customer.objects.filter(pk__in=ids, merged_into__isnull=True).prefetch_related(
+            Prefetch("identities", queryset=CustomerIdentity.objects.order_by("kind", "value")), "organizations"
+        )
+    )
+    previous = {
+        d.customer_id: (d.title, d.body)
+        for d in CustomerSearchDocument.objects.filter(customer_id__in=ids).only("title", "body")
+    }
+    now = timezone.now()
+    documents = [
+        CustomerSearchDocument(customer_id=c.pk, title=c.name, body=customer_body(c), updated_at=now) for c in customers
+    ]
+    changed = [
+        d.customer_id for d in documents if d.customer_id in previous and previous[d.customer_id] != (d.title, d.body)
+    ]
+    with transaction.atomic():
+        CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - {c.pk for c in customers}).delete()
+        if documents:
+            CustomerSearchDocument.objects.bulk_create(
+                documents, update_conflicts=True, unique_fields=["customer"], update_fields=_CUSTOMER_FIELDS
+            )
+    remember_words(CUSTOMER_TABLE, "customer_id", [c.pk for c in customers])
+    gone = [pk for pk in ids if pk in previous and pk not in {c.pk for c in customers}]
+    return changed + gone
+
+
+def remember_words(table: str, key: str, ids: list[int]) -> None:
+    """Add the words of these documents to the word list used for spelling correction
+    (PostgreSQL only; in sorted order so concurrent writers take locks in the same order)."""
+    if connection.vendor != "postgresql" or not ids:
+        return
+    sql = (
+        f"INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM {table} d, "
+        f"unnest(tsvector_to_array(d.vector)) AS w WHERE d.{key} = ANY(%s) AND {_WORD_FILTER} "
+        f"ORDER BY w ON CONFLICT (word) DO NOTHING"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [ids])
