@@ -117,12 +117,20 @@ class AgentEditForm(forms.Form):
                 self.fields[name].help_text = _("You cannot change this for yourself.")
 
 
+class AgentsField(forms.ModelMultipleChoiceField):
+    """Agents by name and username; deactivated ones stay listed (and marked) so saving keeps them."""
+
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        label = f"{obj.name} ({obj.username})" if obj.name != obj.username else obj.username
+        return label if obj.is_active else _("%(agent)s, deactivated") % {"agent": label}
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    members = forms.ModelMultipleChoiceField(
+    members = AgentsField(
         label=_("Members"),
-        queryset=User.objects.filter(is_active=True).order_by("username"),
+        queryset=User.objects.order_by("-is_active", "username"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -20,10 +20,6 @@ def agents_for_admin() -> QuerySet[User]:
     return User.objects.order_by("username").prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
 
 
-def assignable_agents() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("username")
-
-
 def teams_for_admin() -> QuerySet[Team]:
     return Team.objects.order_by("name").prefetch_related(
         Prefetch("members", queryset=User.objects.order_by("username"))

@@ -6,10 +6,22 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from helpline.accounts import selectors
 from helpline.accounts.admin_pages.access import admin_required
 from helpline.accounts.forms import AuditFilterForm
+
+
+def target_kinds() -> dict[str, str]:
+    """Readable names for the model names audit rows store as their target type."""
+    return {
+        "user": _("Agent"),
+        "team": _("Team"),
+        "apitoken": _("API token"),
+        "customfielddefinition": _("Ticket field"),
+        "tag": _("Tag"),
+    }
 
 
 @admin_required
@@ -29,7 +41,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         page = selectors.audit_page(selectors.audit_entries(action=action, actor_id=actor_id), before=before)
     else:
         page = selectors.AuditPage(entries=[], next_before=None)
+    kinds = target_kinds()
     for entry in page.entries:
+        entry.target_kind = kinds.get(entry.target_type, entry.target_type)  # type: ignore[attr-defined]
         entry.data_json = json.dumps(entry.data, ensure_ascii=False, sort_keys=True, default=str)  # type: ignore[attr-defined]
     newest_query = ""
     if before is not None:
