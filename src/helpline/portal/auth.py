@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -114,19 +114,18 @@ def customer_from_session(session: Any) -> Customer | None:
 
 
 def current_customer(request: HttpRequest) -> Customer | None:
-    cached = getattr(request, "_portal_customer", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    customer = customer_from_session(getattr(request, "session", None))
-    request._portal_customer = customer  # type: ignore[attr-defined]
+    """The signed-in portal customer of this request (looked up once per request)."""
+    if not hasattr(request, "_portal_customer"):
+        request._portal_customer = customer_from_session(getattr(request, "session", None))  # type: ignore[attr-defined]
+    customer: Customer | None = request._portal_customer  # type: ignore[attr-defined]
     return customer
 
 
-def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def customer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Send visitors without a portal session to the sign-in page, then back."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         customer = current_customer(request)
         if customer is None:
             return redirect(reverse("portal:login") + "?" + urlencode({"next": request.get_full_path()}))

@@ -4,14 +4,15 @@
   if (window.parent === window) return;
   var last = 0;
   function report() {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The body's own height, not the document's: that one never shrinks below the frame.
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height !== last) {
       last = height;
       window.parent.postMessage({ type: "helpline:resize", height: height }, "*");
     }
   }
   if ("ResizeObserver" in window) {
-    new ResizeObserver(report).observe(document.documentElement);
+    new ResizeObserver(report).observe(document.body);
   } else {
     window.addEventListener("resize", report);
     setInterval(report, 500);
