@@ -1,0 +1,243 @@
+"""Customer list, customer page (profile, identities, organisations, attributes, notes, timeline,
+merge) and organisation page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpline.core.errors import HelplineError, InvalidInputError, NotFoundError
+from helpline.customers import actions
+from helpline.customers.models import Customer, CustomerIdentity, Organization
+from helpline.tickets import permissions
+from helpline.tickets.models import Ticket
+from helpline.web import customer_page
+from helpline.web.forms.customers import (
+    CustomerNoteForm,
+    CustomerProfileForm,
+    IdentityForm,
+    MergeCustomerForm,
+    OrganizationAddForm,
+    parse_attributes,
+)
+from helpline.web.views.common import AgentRequest, agent_required
+
+TEMPLATE = "web/customers/detail.html"
+
+
+@require_GET
+@agent_required
+def customer_list(request: AgentRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context: dict[str, Any] = {"query": query, "error": ""}
+    if query:
+        context["customers"] = customer_page.search(query)
+        context["next_cursor"] = None
+    else:
+        try:
+            page = customer_page.customer_page(request.GET.get("cursor") or None)
+        except InvalidInputError as exc:
+            context.update(customers=[], next_cursor=None, error=exc.message)
+        else:
+            context.update(customers=page.items, next_cursor=page.next_cursor)
+    context["paged"] = bool(request.GET.get("cursor"))
+    return render(request, "web/customers/list.html", context)
+
+
+def _context(request: AgentRequest, customer: Customer, **forms: Any) -> dict[str, Any]:
+    tickets = customer_page.timeline(request.actor, customer)
+    context = {
+        "customer": customer,
+        "tickets": tickets,
+        "channels": customer_page.channels_used(tickets),
+        "notes": customer_page.notes(customer),
+        "attributes": sorted((customer.custom_attributes or {}).items()),
+        "profile_form": CustomerProfileForm(customer=customer),
+        "identity_form": IdentityForm(),
+        "organization_form": OrganizationAddForm(),
+        "note_form": CustomerNoteForm(),
+        "merge_form": MergeCustomerForm(),
+        "attributes_error": "",
+        "organization_names": customer_page.organization_names(),
+        "time_zones": customer_page.time_zones(),
+        "can_edit": permissions.can_update(request.actor, Ticket()),
+        "can_merge": request.user.is_supervisor_or_admin,
+    }
+    context.update(forms)
+    return context
+
+
+def _customer(public_id: str) -> Customer:
+    return customer_page.get_customer(public_id)
+
+
+def _page(customer: Customer, anchor: str = "") -> str:
+    return reverse("web:customer", args=[customer.public_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _invalid(request: AgentRequest, customer: Customer, **forms: Any) -> HttpResponse:
+    return render(request, TEMPLATE, _context(request, customer, **forms), status=422)
+
+
+@require_GET
+@agent_required
+def customer_detail(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    if customer.merged_into_id and customer.merged_into is not None:
+        messages.info(request, _("This customer was merged; showing the profile they were merged into."))
+        return redirect(_page(customer.merged_into))
+    return render(request, TEMPLATE, _context(request, customer))
+
+
+@require_POST
+@agent_required
+def customer_profile(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    form = CustomerProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.update_customer(actor=request.actor, customer=customer, **form.cleaned_data)
+        except HelplineError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(_page(customer))
+    return _invalid(request, customer, profile_form=form, open_section="profile")
+
+
+@require_POST
+@agent_required
+def customer_identity_add(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    form = IdentityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_identity(actor=request.actor, customer=customer, **form.cleaned_data)
+        except HelplineError as exc:
+            form.add_error("value", exc.message)
+        else:
+            messages.success(request, _("Identity added."))
+            return redirect(_page(customer, "identities"))
+    return _invalid(request, customer, identity_form=form)
+
+
+@require_POST
+@agent_required
+def customer_identity_remove(request: AgentRequest, public_id: str, identity_id: int) -> HttpResponse:
+    customer = _customer(public_id)
+    identity = CustomerIdentity.objects.filter(pk=identity_id, customer=customer).first()
+    if identity is None:
+        raise NotFoundError(_("No such identity."))
+    actions.remove_identity(actor=request.actor, identity=identity)
+    messages.success(request, _("%(value)s removed.") % {"value": identity.value})
+    return redirect(_page(customer, "identities"))
+
+
+@require_POST
+@agent_required
+def customer_organization_add(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    form = OrganizationAddForm(request.POST)
+    if form.is_valid():
+        name = form.cleaned_data["name"].strip()
+        try:
+            with transaction.atomic():
+                organization = Organization.objects.filter(name__iexact=name).first()
+                if organization is None:
+                    organization = actions.create_organization(actor=request.actor, name=name)
+                current = list(customer.organizations.all())
+                if organization not in current:
+                    actions.update_customer(
+                        actor=request.actor, customer=customer, organizations=[*current, organization]
+                    )
+        except HelplineError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, _("Added to %(name)s.") % {"name": organization.name})
+            return redirect(_page(customer, "organizations"))
+    return _invalid(request, customer, organization_form=form)
+
+
+@require_POST
+@agent_required
+def customer_organization_remove(request: AgentRequest, public_id: str, org_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    current = list(customer.organizations.all())
+    remaining = [o for o in current if o.public_id != org_id]
+    if len(remaining) == len(current):
+        raise NotFoundError(_("The customer is not in this organisation."))
+    actions.update_customer(actor=request.actor, customer=customer, organizations=remaining)
+    messages.success(request, _("Organisation removed."))
+    return redirect(_page(customer, "organizations"))
+
+
+@require_POST
+@agent_required
+def customer_attributes(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    attributes, error = parse_attributes(request.POST.getlist("attr_key"), request.POST.getlist("attr_value"))
+    if not error:
+        try:
+            actions.update_customer(actor=request.actor, customer=customer, custom_attributes=attributes)
+        except HelplineError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Attributes saved."))
+            return redirect(_page(customer, "attributes"))
+    return _invalid(request, customer, attributes=list(attributes.items()), attributes_error=error)
+
+
+@require_POST
+@agent_required
+def customer_note(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    form = CustomerNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_customer_note(actor=request.actor, customer=customer, body=form.cleaned_data["body"])
+        except HelplineError as exc:
+            form.add_error("body", exc.message)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(_page(customer, "notes"))
+    return _invalid(request, customer, note_form=form)
+
+
+@require_POST
+@agent_required
+def customer_merge(request: AgentRequest, public_id: str) -> HttpResponse:
+    customer = _customer(public_id)
+    form = MergeCustomerForm(request.POST)
+    if form.is_valid():
+        other = customer_page.find_customer(form.cleaned_data["other"])
+        if other is None:
+            form.add_error("other", _("No customer has this id, email address or phone number."))
+        else:
+            try:
+                actions.merge_customers(actor=request.actor, source=other, target=customer)
+            except HelplineError as exc:
+                form.add_error("other", exc.message)
+            else:
+                messages.success(request, _("%(name)s was merged into this customer.") % {"name": str(other)})
+                return redirect(_page(customer))
+    return _invalid(request, customer, merge_form=form)
+
+
+@require_GET
+@agent_required
+def organization_detail(request: AgentRequest, public_id: str) -> HttpResponse:
+    organization = Organization.objects.filter(public_id=public_id).first()
+    if organization is None:
+        raise NotFoundError(_("No such organisation."))
+    try:
+        context = customer_page.organization_context(request.actor, organization, request.GET.get("cursor"))
+    except InvalidInputError:
+        return redirect("web:organization", public_id=public_id)
+    return render(request, "web/organizations/detail.html", context)
