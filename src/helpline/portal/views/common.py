@@ -1,4 +1,8 @@
-"""Small pieces shared by the portal views."""
+"""Small pieces shared by the portal views.
+
+Rate limits key on `client_ip` (REMOTE_ADDR): behind a reverse proxy, run the server so that it
+sets the real client address (for example uvicorn `--proxy-headers --forwarded-allow-ips=<proxy>`).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from helpline.accounts.views import client_ip
 from helpline.core.errors import HelplineError
 from helpline.portal.auth import current_customer
 from helpline.portal.branding import brand_name
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client address as seen by Django (a proxy in front must set REMOTE_ADDR correctly)."""
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["add_action_error", "client_ip", "render_portal"]
 
 
 def render_portal(

@@ -1,4 +1,4 @@
-/* Helpline: embed the request form. Include with
+{% load i18n %}/* Helpline: embed the request form. Include with
  *   <script src="https://desk.example/portal/embed.js" data-lang="en" data-subject="…" async></script>
  * Options (data attributes): lang, subject, name, email, target (CSS selector), min-height.
  */
@@ -21,7 +21,7 @@
 
   var frame = document.createElement("iframe");
   frame.src = src.toString();
-  frame.title = script.getAttribute("data-title") || "Support request form";
+  frame.title = script.getAttribute("data-title") || "{% filter escapejs %}{% translate 'Support request form' %}{% endfilter %}";
   frame.setAttribute("loading", "lazy");
   frame.style.cssText = "width:100%;max-width:100%;border:0;display:block;overflow:hidden;";
   frame.style.height = (parseInt(script.getAttribute("data-min-height"), 10) || 480) + "px";
