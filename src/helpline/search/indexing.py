@@ -82,13 +82,13 @@ def touch_ticket(ticket_id: int) -> None:
 
 
 def index_customer(customer_id: int) -> bool:
-    """Rebuild one customer's document. Returns True when an existing document changed (the name or
-    addresses that the customer's tickets carry too), so the caller can re-index those tickets."""
+    """Rebuild one customer's document. Returns True when it changed or is new (the name and
+    addresses are in the customer's tickets' documents too), so the caller can re-index those."""
     return bool(index_customers([customer_id]))
 
 
 def index_customers(customer_ids: Iterable[int]) -> list[int]:
-    """Rebuild these customers' documents; returns the ids whose existing document changed or went."""
+    """Rebuild these customers' documents; returns the ids whose document changed, appeared or went."""
     ids = sorted(set(customer_ids))
     if not ids:
         return []
@@ -105,9 +105,7 @@ def index_customers(customer_ids: Iterable[int]) -> list[int]:
     documents = [
         CustomerSearchDocument(customer_id=c.pk, title=c.name, body=customer_body(c), updated_at=now) for c in customers
     ]
-    changed = [
-        d.customer_id for d in documents if d.customer_id in previous and previous[d.customer_id] != (d.title, d.body)
-    ]
+    changed = [d.customer_id for d in documents if previous.get(d.customer_id) != (d.title, d.body)]
     with transaction.atomic():
         CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - {c.pk for c in customers}).delete()
         if documents:

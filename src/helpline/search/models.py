@@ -46,7 +46,10 @@ class SearchWord(models.Model):
     """Every distinct indexed word (PostgreSQL only): looked up by trigram similarity to
     correct misspelt query words before they reach the full-text index."""
 
-    word = models.CharField(max_length=64, primary_key=True)
+    word = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_word_unique")]
 
     def __str__(self) -> str:
         return self.word

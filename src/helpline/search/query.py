@@ -25,6 +25,7 @@ _TOKEN_RE = re.compile(r'"([^"]*)"?|(\S+)')
 _NUMBER_RE = re.compile(r"^#?(\d{1,18})$")
 _CONNECTORS = {"AND", "&&", "&", "+"}
 _OR = {"OR", "||", "|"}
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _term(raw: str, *, phrase: bool) -> Term | None:
 
 
 def parse_query(query: str) -> ParsedQuery:
-    query = (query or "")[:MAX_QUERY_CHARS].strip()
+    query = _CONTROL_RE.sub(" ", (query or "")[:MAX_QUERY_CHARS]).strip()
     parsed = ParsedQuery()
     if not query:
         return parsed

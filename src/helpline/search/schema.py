@@ -34,12 +34,16 @@ _VECTOR = (
 )
 
 
+TICKET_VECTOR_INDEX = f"CREATE INDEX IF NOT EXISTS search_ticket_vector ON {TICKET_TABLE} USING gin (vector)"
+CUSTOMER_VECTOR_INDEX = f"CREATE INDEX IF NOT EXISTS search_customer_vector ON {CUSTOMER_TABLE} USING gin (vector)"
+
+
 def postgresql_statements() -> list[str]:
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
-    for table, index in ((TICKET_TABLE, "search_ticket_vector"), (CUSTOMER_TABLE, "search_customer_vector")):
+    for table, index in ((TICKET_TABLE, TICKET_VECTOR_INDEX), (CUSTOMER_TABLE, CUSTOMER_VECTOR_INDEX)):
         statements += [
             f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ({_VECTOR}) STORED",
-            f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (vector)",
+            index,
             f"ALTER TABLE {table} SET (toast_tuple_target = 128)",
         ]
     statements.append(f"CREATE INDEX IF NOT EXISTS search_word_trgm ON {WORD_TABLE} USING gin (word gin_trgm_ops)")

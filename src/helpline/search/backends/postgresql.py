@@ -18,7 +18,7 @@ from helpline.search.text import stem_prefixes
 # Matches ranked by relevance (the most recently updated ones when there are more).
 CANDIDATES = 300
 # Spelling corrections: how alike a known word must be, and how many to try per query word.
-SIMILARITY = 0.5
+SIMILARITY = 0.45
 CORRECTIONS = 3
 _MIN_FUZZY_CHARS = 4
 

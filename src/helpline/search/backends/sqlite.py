@@ -32,7 +32,9 @@ def _forms(term: Term) -> tuple[str, str]:
     if term.phrase:
         phrase = _string(term.words)
         return phrase, phrase
-    strict = _string(term.words) + "*"
+    # Words joined by punctuation ("e-mail", "nino@example.ge") must all be there, each as a prefix.
+    prefixes = [_string([w]) + "*" for w in term.words]
+    strict = prefixes[0] if len(prefixes) == 1 else "(" + " AND ".join(prefixes) + ")"
     variants = [strict]
     if term.single_word:
         variants += [_string([p]) + "*" for p in stem_prefixes(term.single_word)]
