@@ -10,6 +10,7 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 
 from helpline.core.html import sanitize_html
 from helpline.customers.models import Channel
@@ -91,3 +92,14 @@ def get_item(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def native_language(code: str) -> str:
+    """A language code shown by its own name (ქართული, አማርኛ…), or the code if unknown."""
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code

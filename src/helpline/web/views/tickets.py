@@ -66,12 +66,15 @@ def ticket_reply(request: AgentRequest, number: int) -> HttpResponse:
         composer.kind = MessageKind.NOTE
         composer.error = _("You may add internal notes only; your text is kept as a note draft.")
         return _composer_error(request, ticket, composer, status=403)
-    fresh = list(
-        ticket.messages.filter(pk__gt=composer.seen)
-        .exclude(author_agent=request.user)
-        .select_related("author_agent", "author_customer")
-        .order_by("id")
-    )
+    # Collision check: messages by others since the page was loaded (the form says what it showed).
+    fresh: list[Message] = []
+    if request.POST.get("seen"):
+        fresh = list(
+            ticket.messages.filter(pk__gt=composer.seen)
+            .exclude(author_agent=request.user)
+            .select_related("author_agent", "author_customer")
+            .order_by("id")
+        )
     if fresh and not data.get("confirm"):
         names = sorted({m.author_name for m in fresh})
         composer.warning = ngettext(
