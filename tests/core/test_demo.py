@@ -1,0 +1,148 @@
+"""`helpline demo`: a living desk in five languages, made through the actions, safe to run twice."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from helpline.accounts.models import Role, Team, User
+from helpline.core.demo_data.plan import plan_demo
+from helpline.customers.models import Customer, CustomerIdentity, Organization
+from helpline.tickets.models import (
+    CustomFieldDefinition,
+    EventKind,
+    Message,
+    MessageKind,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
+
+SCRIPTS = {
+    "ka": re.compile(r"[\u10A0-\u10FF]"),  # Georgian
+    "am": re.compile(r"[\u1200-\u137F]"),  # Ethiopic
+    "mn": re.compile(r"[\u0400-\u04FF]"),  # Cyrillic
+    "te": re.compile(r"[\u0C00-\u0C7F]"),  # Telugu
+    "en": re.compile(r"[A-Za-z]"),
+}
+PASSWORD = "desk-demo-passphrase"
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", "--no-progress", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "agents": User.objects.count(),
+        "teams": Team.objects.count(),
+        "organizations": Organization.objects.count(),
+        "customers": Customer.objects.count(),
+        "identities": CustomerIdentity.objects.count(),
+        "tickets": Ticket.objects.count(),
+        "messages": Message.objects.count(),
+        "events": TicketEvent.objects.count(),
+        "links": TicketLink.objects.count(),
+        "fields": CustomFieldDefinition.objects.count(),
+        "tags": Tag.objects.count(),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINE_DEMO_PASSWORD", PASSWORD)
+    output = _run()
+
+    # The logins are printed, with the password taken from the environment, and they work.
+    assert re.search(rf"Demo agent login:\s+http://\S+/\s+username: agent\s+password: {PASSWORD}", output)
+    for username in ("admin", "supervisor", "light"):
+        assert re.search(rf"username: {username}\s+password: {PASSWORD}", output)
+    roles = {u.username: u.role for u in User.objects.all()}
+    assert roles["admin"] == Role.ADMIN
+    assert roles["supervisor"] == Role.SUPERVISOR
+    assert roles["agent"] == Role.AGENT
+    assert roles["light"] == Role.LIGHT_AGENT
+    assert len(roles) >= 10
+    assert User.objects.get(username="agent").check_password(PASSWORD)
+    languages = set(User.objects.values_list("language", flat=True))
+    assert {"en", "ka", "am", "mn", "te"} <= languages
+    assert "Asia/Tbilisi" in set(User.objects.values_list("time_zone", flat=True))
+    assert Team.objects.filter(name="Logistics", members__username="agent").exists()
+
+    # Customers in all five languages, with several identities, writing in their own script.
+    customers = Customer.objects.all()
+    assert Counter(c.language for c in customers) == {"en": 8, "ka": 8, "am": 8, "mn": 8, "te": 8}
+    assert CustomerIdentity.objects.count() > Customer.objects.count()
+    assert Organization.objects.filter(customers__isnull=False).distinct().count() >= 3
+    inbound = Message.objects.filter(kind=MessageKind.INBOUND).select_related("author_customer")
+    for language, script in SCRIPTS.items():
+        texts = [m.body_text for m in inbound if m.author_customer and m.author_customer.language == language]
+        assert texts, language
+        assert all(script.search(text) for text in texts), language
+    # Replies go out in the customer's language.
+    for reply in Message.objects.filter(kind=MessageKind.REPLY).select_related("ticket__requester")[:60]:
+        assert SCRIPTS[reply.ticket.requester.language].search(reply.body_text)
+
+    # Tickets across channels and in every status, spread over two months, with events.
+    tickets = list(Ticket.objects.all())
+    assert len(tickets) >= 120
+    assert len({t.channel for t in tickets}) >= 8
+    assert {t.status for t in tickets} == set(Status.values)
+    ages = sorted(t.created_at for t in tickets)
+    assert (ages[-1] - ages[0]).days >= 45
+    assert {t.priority for t in tickets} >= {"low", "normal", "high"}
+    assert any(t.custom_fields.get("order_number") for t in tickets)
+    assert Ticket.objects.filter(tags__name="late-delivery").exists()
+    assert Ticket.objects.filter(assignee__isnull=True, status=Status.NEW).exists()
+    assert Ticket.objects.filter(merged_into__isnull=False).count() >= 3
+    assert TicketLink.objects.count() >= 3
+    repeat = Counter(t.requester_id for t in tickets if t.merged_into_id is None)
+    assert max(repeat.values()) >= 4
+    kinds = set(TicketEvent.objects.values_list("kind", flat=True))
+    assert {EventKind.CREATED, EventKind.MESSAGE_ADDED, EventKind.STATUS_CHANGED, EventKind.MERGED} <= kinds
+    assert TicketEvent.objects.filter(kind=EventKind.CREATED).count() == len(tickets)
+    # Internal notes come from agents (the light agent among them), replies are marked delivered.
+    assert Message.objects.filter(kind=MessageKind.NOTE, author_agent__username="light").exists()
+    assert not Message.objects.filter(kind=MessageKind.REPLY, delivery_status="queued").exists()
+    assert mail.outbox == []  # nothing was emailed to the demo customers
+
+    # A second run recognises everything and adds nothing.
+    before = _counts()
+    again = _run("--password", "another-passphrase")
+    assert _counts() == before
+    assert "nothing to add" in again
+    assert "username: agent" in again
+    assert "changepassword agent" in again  # the account keeps the password of the first run
+    assert User.objects.get(username="agent").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_weak_password() -> None:
+    with pytest.raises(CommandError):
+        _run("--password", "123")
+    assert not Ticket.objects.exists()
+
+
+def test_demo_plan_is_deterministic_and_varied() -> None:
+    first, second = plan_demo(), plan_demo()
+    assert [(t.ref, t.subject, t.channel, t.flow, t.assignee) for t in first.tickets] == [
+        (t.ref, t.subject, t.channel, t.flow, t.assignee) for t in second.tickets
+    ]
+    other = plan_demo(seed=7)
+    assert [t.subject for t in other.tickets] != [t.subject for t in first.tickets]
+    assert len({t.ref for t in first.tickets}) == len(first.tickets)
+    assert {t.flow for t in first.tickets} == {"new", "open", "pending", "on_hold", "solved", "closed"}
+    # Conversations stay in the past and in order.
+    for ticket in first.tickets:
+        offsets = [m.offset for m in ticket.messages]
+        assert offsets == sorted(offsets)
+        assert all(o < ticket.age for o in offsets)
