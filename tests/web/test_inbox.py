@@ -37,7 +37,12 @@ def test_builtin_views_and_counts(agent, agent_client):
     assert set(_numbers(agent_client.get("/tickets/?view=unassigned"))) == {loose.number}
     assert _numbers(agent_client.get("/tickets/?view=my_teams")) == [theirs.number]
     assert _numbers(agent_client.get("/tickets/?view=solved")) == [done.number]
-    assert set(_numbers(agent_client.get("/tickets/?view=all"))) == {mine.number, theirs.number, loose.number, done.number}
+    assert set(_numbers(agent_client.get("/tickets/?view=all"))) == {
+        mine.number,
+        theirs.number,
+        loose.number,
+        done.number,
+    }
     assert agent_client.get("/").url == "/tickets/"
 
     counts = agent_client.get("/tickets/counts/").json()
@@ -67,7 +72,7 @@ def test_keyset_pages_follow_the_cursor(agent_client):
     assert link
     second = agent_client.get("/tickets/?" + link.group(1).replace("&amp;", "&"))
     assert _numbers(second) == sorted(created, reverse=True)[25:]
-    assert 'cursor=' not in second.content.decode().split('class="pager"')[1].split("First page")[1]
+    assert "cursor=" not in second.content.decode().split('class="pager"')[1].split("First page")[1]
 
 
 def test_htmx_filter_request_returns_only_the_list(agent_client):

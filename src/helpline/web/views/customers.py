@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from helpline.core.errors import HelplineError, InvalidInputError, NotFoundError
+from helpline.core.errors import HelplineError, InvalidInputError, NotFoundError, NotPermittedError
 from helpline.customers import actions
 from helpline.customers.models import Customer, CustomerIdentity, Organization
 from helpline.tickets import permissions
@@ -222,6 +222,8 @@ def customer_merge(request: AgentRequest, public_id: str) -> HttpResponse:
         else:
             try:
                 actions.merge_customers(actor=request.actor, source=other, target=customer)
+            except NotPermittedError:
+                raise  # a 403 page: the form is not offered to agents who may not merge
             except HelplineError as exc:
                 form.add_error("other", exc.message)
             else:
