@@ -182,9 +182,9 @@ def test_merge_and_links(agent, agent_client):
 def test_live_fragments_are_out_of_band_and_spare_edited_properties(agent_client):
     ticket = make_ticket()
     body = agent_client.get(f"/tickets/{ticket.number}/live/?props=1").content.decode()
-    assert 'id="thread" class="thread"' in body and body.count('hx-swap-oob="true"') == 6
+    assert 'id="thread" class="thread"' in body and body.count('hx-swap-oob="true"') == 8
     body = agent_client.get(f"/tickets/{ticket.number}/live/?props=0").content.decode()
-    assert 'id="properties"' not in body and body.count('hx-swap-oob="true"') == 5
+    assert 'id="properties"' not in body and body.count('hx-swap-oob="true"') == 7
 
 
 def test_requester_sidebar_lists_other_tickets_of_that_customer_only(agent_client):

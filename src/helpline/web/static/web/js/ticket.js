@@ -237,24 +237,39 @@
     });
   }
 
+  // Changes arriving within the debounce window are looked at together once the page is fresh.
+  var queued = [];
   function handleChange(data) {
-    var byMe = data.actor_agent === me;
+    queued.push(data);
     refresh(function () {
-      if (byMe) return;
-      var name = data.actor || strings.someone;
-      if (data.event === "message_added" && data.message) {
-        var el = document.getElementById("m-" + data.message);
-        var isNote = el && el.classList.contains("msg-note");
-        if (isNote) {
-          showNotice(fmt(strings.note_added, name));
-        } else if (body && body.value.trim()) {
-          showCollision(fmt(strings.collision, name));
-          showNotice(fmt(strings.collision, name), "warning");
+      var events = queued;
+      queued = [];
+      var collision = null;
+      var note = null;
+      var other = null;
+      events.forEach(function (event) {
+        if (event.actor_agent === me || event.event === "delivery_changed") return;
+        var name = event.actor || strings.someone;
+        if (event.event === "message_added" && event.message) {
+          var el = document.getElementById("m-" + event.message);
+          if (el && el.classList.contains("msg-note")) {
+            note = note || name;
+          } else if (body && body.value.trim()) {
+            collision = collision || name;
+          } else {
+            other = other || name;
+          }
         } else {
-          showNotice(fmt(strings.updated, name));
+          other = other || name;
         }
-      } else {
-        showNotice(fmt(strings.updated, name));
+      });
+      if (collision) {
+        showCollision(fmt(strings.collision, collision));
+        showNotice(fmt(strings.collision, collision), "warning");
+      } else if (other) {
+        showNotice(fmt(strings.updated, other));
+      } else if (note) {
+        showNotice(fmt(strings.note_added, note));
       }
     });
   }
