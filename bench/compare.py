@@ -24,7 +24,8 @@ ROWS = [
     ("search_latin", "search, Latin word (~1% of tickets)"),
     ("search_georgian", "search, Georgian word (~1% of tickets)"),
 ]
-REST_ROWS = [("rest_open", "REST list, open tickets"), ("rest_all", "REST list, all tickets")]
+# The peer's REST list against Helpline's API list with the same filter.
+REST_ROWS = [("rest_open", "list_open", "REST list, open tickets"), ("rest_all", "list_all", "REST list, all tickets")]
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -80,7 +81,12 @@ def summary(args: argparse.Namespace) -> str:
         out.append("")
     ours = _load(f"helpline-{args.helpline}")
     if ours:
-        out.append(f"Helpline at {ours['tickets']:,} tickets (p50 / p99 ms, SQL queries per request, target on p99):")
+        load = ours.get("load_average_before")
+        out.append(
+            f"Helpline at {ours['tickets']:,} tickets (p50 / p99 ms, SQL queries per request, target on p99)"
+            + (f"; machine load average {load[0]:.1f} on 2 cores when it started" if load else "")
+            + ":"
+        )
         out.append("")
         rows_: list[list[str]] = []
         for fig in ours["figures"]:
@@ -109,8 +115,8 @@ def summary(args: argparse.Namespace) -> str:
         for key, label in ROWS:
             a, b = ours_by.get(key), peer_by.get(key)
             rows_.append([label, _cell(a), _cell(b), _ratio(b, a, "p50_ms"), _ratio(b, a, "p99_ms")])
-        for key, label in REST_ROWS:
-            a, b = ours_by.get("list_open"), peer_by.get(key)
+        for key, our_key, label in REST_ROWS:
+            a, b = ours_by.get(our_key), peer_by.get(key)
             rows_.append([label, _cell(a), _cell(b), _ratio(b, a, "p50_ms"), _ratio(b, a, "p99_ms")])
         out += _table(["request", "Helpline p50 / p99", "django-helpdesk p50 / p99", "ratio p50", "ratio p99"], rows_)
         notes = [f"{f['name']}: {f['note']}" for f in peer["figures"] if f.get("note")]

@@ -114,9 +114,17 @@ def _reindex(url: str) -> float | None:
     if "reindex" not in get_commands():
         print("search: the project has no `reindex` command yet; search documents not built")
         return None
+    from django.core.management import load_command_class
+
+    command = get_commands()["reindex"]
+    parser = load_command_class(command, "reindex").create_parser("helpline", "reindex")
+    options = [o for action in parser._actions for o in action.option_strings]
     helpline = shutil.which("helpline", path=str(Path(sys.executable).parent)) or "helpline"
+    # --fresh: the documents table is empty anyway; its GIN index is then built once at the end.
+    argv = [helpline, "reindex", *(["--fresh"] if "--fresh" in options else [])]
+    print("search: " + " ".join(argv[1:]))
     started = time.perf_counter()
-    subprocess.run([helpline, "reindex"], check=True, env={**os.environ, "DATABASE_URL": url})
+    subprocess.run(argv, check=True, env={**os.environ, "DATABASE_URL": url})
     return time.perf_counter() - started
 
 

@@ -112,7 +112,7 @@ def fmt_ms(value: float | None) -> str:
 def print_figures(title: str, figures: list[Figure]) -> None:
     print()
     print(title)
-    header = f"{'endpoint':<44}{'n':>5}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'target':>9}  note"
+    header = f"{'endpoint':<50}{'n':>5}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'target':>9}  note"
     print(header)
     print("-" * len(header))
     for fig in figures:
@@ -126,7 +126,7 @@ def print_figures(title: str, figures: list[Figure]) -> None:
         queries = str(s.get("queries_p50", "–"))
         note = "; ".join(x for x in (verdict, fig.note) if x)
         print(
-            f"{fig.name:<44}{s['n']:>5}{fmt_ms(s.get('p50_ms')):>10}{fmt_ms(s.get('p99_ms')):>10}{queries:>9}{target:>9}  {note}"
+            f"{fig.name:<50}{s['n']:>5}{fmt_ms(s.get('p50_ms')):>10}{fmt_ms(s.get('p99_ms')):>10}{queries:>9}{target:>9}  {note}"
         )
 
 

@@ -16,6 +16,7 @@ import os
 import random
 import sys
 import time
+import warnings
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +31,7 @@ SEARCH_TARGET_MS = 300
 
 
 def _setup(url: str) -> None:
+    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
     os.environ["DATABASE_URL"] = url
     os.environ["HELPLINE_TASKS"] = "dummy"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
@@ -98,6 +100,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     url = database_url(args.database, args.host, args.port)
     _setup(url)
     h = Harness(args.seed)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     n, warm = args.requests, args.warmup
     figures: list[Figure] = []
     errors: dict[str, str] = {}
@@ -120,6 +123,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     figures.append(api_list("active", "list_open"))
     figures.append(api_list("closed", "list_closed"))
+    everything = Figure(
+        "API list, first page (no filter)", "/api/tickets?limit=25", key="list_all", target_ms=LIST_TARGET_MS
+    )
+    figures.append(measure(everything, lambda i: h.get(h.api, everything.path), requests=n, warmup=warm))
 
     # Deep pages: follow next_cursor page after page (200 pages = 5,000 tickets deep) ...
     walk = Figure(
@@ -206,6 +213,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print_figures(f"Helpline — {h.tickets:,} tickets ({args.database})", figures)
     payload = {
         "system": "helpline",
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "database": args.database,
         "tickets": h.tickets,
         "requests": n,

@@ -81,6 +81,7 @@ class Harness:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     _setup(args.database)
     h = Harness(args.seed)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     n, warm, budget = args.requests, args.warmup, args.budget
     print(
         f"django-helpdesk bench: {h.tickets:,} tickets in {args.database}, up to {n} requests per endpoint "
@@ -150,6 +151,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print_figures(f"django-helpdesk 2.6.1 — {h.tickets:,} tickets ({args.database})", figures)
     payload = {
         "system": "django-helpdesk 2.6.1",
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "database": args.database,
         "tickets": h.tickets,
         "requests": n,
