@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,6 +45,16 @@ def record_audit(
     )
 
 
+def _check_time_zone(name: str) -> None:
+    if name not in _time_zones():
+        raise InvalidInputError(_("Unknown time zone “%(tz)s”.") % {"tz": name}, code="invalid_time_zone")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not (actor.is_active and actor.is_admin):
         raise NotPermittedError(_("Only admins may manage agents, teams and settings."))
@@ -65,6 +77,7 @@ def create_agent(
         raise InvalidInputError(_("Unknown role “%(role)s”.") % {"role": role}, code="invalid_role")
     if language not in dict(settings.LANGUAGES):
         raise InvalidInputError(_("Unknown language “%(lang)s”.") % {"lang": language}, code="invalid_language")
+    _check_time_zone(time_zone)
     username = username.strip()
     if not username:
         raise InvalidInputError(_("A username is required."), code="username_required")
@@ -116,6 +129,8 @@ def update_agent(
         raise InvalidInputError(_("Unknown role “%(role)s”.") % {"role": role}, code="invalid_role")
     if language is not _UNSET and language not in dict(settings.LANGUAGES):
         raise InvalidInputError(_("Unknown language “%(lang)s”.") % {"lang": language}, code="invalid_language")
+    if time_zone is not _UNSET:
+        _check_time_zone(time_zone)
     if is_self and (role is not _UNSET and role != agent.role or is_active is False):
         raise InvalidInputError(_("You cannot change your own role or deactivate yourself."), code="self_change")
     changes: dict[str, Any] = {}
@@ -311,3 +326,21 @@ def record_login_failure(*, username: str, ip_address: str | None) -> None:
 
 def clear_login_failures(*, username: str) -> None:
     LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+def set_agent_password(*, actor: User, agent: User, new_password: str, current_password: str = "") -> None:
+    """An agent changes their own password (knowing the current one); an admin sets anyone's."""
+    is_self = actor.pk == agent.pk
+    if is_self:
+        if agent.has_usable_password() and not agent.check_password(current_password):
+            raise InvalidInputError(_("The current password is not right."), code="wrong_password")
+    else:
+        _require_admin(actor)
+    try:
+        validate_password(new_password, user=agent)
+    except ValidationError as exc:
+        raise InvalidInputError(" ".join(exc.messages), code="weak_password") from None
+    with transaction.atomic():
+        agent.set_password(new_password)
+        agent.save(update_fields=["password"])
+        record_audit(actor=actor, action=AuditAction.USER_UPDATED, target=agent, data={"password": "changed"})

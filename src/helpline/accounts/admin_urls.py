@@ -11,6 +11,7 @@ urlpatterns = [
     path("agents/", agents.agent_list, name="agents"),
     path("agents/new/", agents.agent_create, name="agent_create"),
     path("agents/<int:pk>/", agents.agent_edit, name="agent_edit"),
+    path("agents/<int:pk>/password/", agents.agent_set_password, name="agent_set_password"),
     path("agents/<int:pk>/reset-2fa/", agents.agent_reset_two_factor, name="agent_reset_two_factor"),
     path("teams/", teams.team_list, name="teams"),
     path("teams/new/", teams.team_create, name="team_create"),

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import zoneinfo
 from functools import lru_cache
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -188,3 +189,21 @@ class AuditFilterForm(forms.Form):
         label=_("Who"), required=False, queryset=User.objects.order_by("username"), empty_label=_("Anyone")
     )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"), min_length=8, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    confirm_password = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("confirm_password"):
+            self.add_error("confirm_password", _("The two new passwords differ."))
+        return data

@@ -47,3 +47,33 @@ def profile_view(request: HttpRequest) -> HttpResponse:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax")
                 return response
     return render(request, "accounts/profile.html", {"form": form, "section": "profile"}, status=status)
+
+
+@login_required
+def password_view(request: HttpRequest) -> HttpResponse:
+    """An agent changes their own password; the session stays signed in."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from helpline.accounts.forms import PasswordChangeForm
+
+    agent = current_agent(request)
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                actions.set_agent_password(
+                    actor=agent,
+                    agent=agent,
+                    current_password=form.cleaned_data["current_password"],
+                    new_password=form.cleaned_data["new_password"],
+                )
+            except HelplineError as exc:
+                show_error(form, exc, "current_password" if exc.code == "wrong_password" else "new_password")
+                status = exc.status
+            else:
+                update_session_auth_hash(request, agent)
+                messages.success(request, _("Your password was changed."))
+                return redirect("accounts:profile")
+    return render(request, "accounts/password.html", {"form": form, "section": "profile"}, status=status)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.set_language_view, name="set_language"),
     path("profile/", profile_views.profile_view, name="profile"),
+    path("password/", profile_views.password_view, name="password"),
     path("2fa/", two_factor_views.two_factor_view, name="two_factor"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),

@@ -121,6 +121,8 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
         request.session[LANGUAGE_SESSION_KEY] = language
         if request.user.is_authenticated:
             actions.update_agent(actor=request.user, agent=request.user, language=language)  # type: ignore[arg-type]
+        else:
+            _remember_customer_language(request, language)
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
@@ -128,3 +130,14 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     if language in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+def _remember_customer_language(request: HttpRequest, language: str) -> None:
+    """A customer signed in to the portal keeps the language they choose on their profile."""
+    from helpline.core.actors import Actor
+    from helpline.customers.actions import update_customer
+    from helpline.portal.auth import current_customer
+
+    customer = current_customer(request)
+    if customer is not None and customer.language != language:
+        update_customer(actor=Actor.of_customer(customer), customer=customer, language=language)

@@ -105,3 +105,19 @@ def agent_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Two-factor sign-in was turned off for %(name)s.") % {"name": agent.name})
     return redirect("admin_ui:agent_edit", pk=agent.pk)
+
+
+@admin_required
+@require_POST
+def agent_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin sets an agent's password (a new agent created without one, or a forgotten one)."""
+    agent = get_object_or_404(User, pk=pk)
+    try:
+        actions.set_agent_password(
+            actor=current_agent(request), agent=agent, new_password=request.POST.get("new_password", "")
+        )
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The password of %(name)s was set.") % {"name": agent.name})
+    return redirect("admin_ui:agent_edit", pk=agent.pk)
