@@ -65,16 +65,18 @@ class _Desk:
         return Actor.of_agent(self.agents[username])
 
 
-def _agent_kwargs(spec: DemoAgent, password: str) -> dict[str, object]:
-    return {
-        "username": spec.username,
-        "email": spec.email,
-        "password": password,
-        "role": spec.role,
-        "display_name": spec.display_name,
-        "language": spec.language,
-        "time_zone": spec.time_zone,
-    }
+def _create_agent(actor: User | None, spec: DemoAgent, password: str, teams: list[Team]) -> User:
+    return account_actions.create_agent(
+        actor=actor,
+        username=spec.username,
+        email=spec.email,
+        password=password,
+        role=spec.role,
+        display_name=spec.display_name,
+        language=spec.language,
+        time_zone=spec.time_zone,
+        teams=teams,
+    )
 
 
 def _ensure_agents(desk: _Desk, password: str, result: DemoResult, bar: tqdm) -> None:
@@ -83,7 +85,7 @@ def _ensure_agents(desk: _Desk, password: str, result: DemoResult, bar: tqdm) ->
     admin = existing.get(admin_spec.username)
     admin_is_new = admin is None
     if admin is None:
-        admin = account_actions.create_agent(actor=None, **_agent_kwargs(admin_spec, password))  # type: ignore[arg-type]
+        admin = _create_agent(None, admin_spec, password, [])
         result.created["agents"] += 1
         desk.created.add(admin.username)
     elif not admin.is_admin:
@@ -95,10 +97,10 @@ def _ensure_agents(desk: _Desk, password: str, result: DemoResult, bar: tqdm) ->
     bar.update()
 
     known_teams = {t.name: t for t in Team.objects.filter(name__in=[t.name for t in TEAMS])}
-    for spec in TEAMS:
-        if spec.name not in known_teams:
-            known_teams[spec.name] = account_actions.create_team(
-                actor=admin, name=spec.name, description=spec.description
+    for team in TEAMS:
+        if team.name not in known_teams:
+            known_teams[team.name] = account_actions.create_team(
+                actor=admin, name=team.name, description=team.description
             )
             result.created["teams"] += 1
     desk.teams = known_teams
@@ -108,11 +110,7 @@ def _ensure_agents(desk: _Desk, password: str, result: DemoResult, bar: tqdm) ->
     for spec in AGENTS[1:]:
         agent = existing.get(spec.username)
         if agent is None:
-            agent = account_actions.create_agent(
-                actor=admin,
-                teams=[known_teams[n] for n in spec.teams],
-                **_agent_kwargs(spec, password),  # type: ignore[arg-type]
-            )
+            agent = _create_agent(admin, spec, password, [known_teams[n] for n in spec.teams])
             result.created["agents"] += 1
             desk.created.add(agent.username)
         desk.agents[spec.username] = agent

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             default=os.environ.get("HELPLINE_DEMO_PASSWORD") or DEFAULT_PASSWORD,
             help="password of the demo accounts created now (default: $HELPLINE_DEMO_PASSWORD or helpline-demo)",
         )
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="another seed gives another desk")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="another seed gives another desk (on a fresh database)"
+        )
         parser.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             shown += "" if login.password_known else f"{login.username}` sets a new one)"
             label = f"Demo {login.label} login:".ljust(width + 13)
             self.stdout.write(f"  {label} {url}  username: {login.username:<10}  password: {shown}")
+        same = all(login.password_known for login in result.logins)
         self.stdout.write(
-            f"\n  More agents, one per language desk: {', '.join(result.other_agents)} (the same password)."
+            f"\n  More agents, one per language desk: {', '.join(result.other_agents)}"
+            + (" (the same password)." if same else ".")
         )
