@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
+import threading
+from typing import Any
+
+QUEUES = os.environ.get("HELPLINE_QUEUES", "default,outbound,webhooks,search")
 
 
 def _setup_django() -> None:
@@ -33,10 +35,8 @@ def _run(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    worker: subprocess.Popen[bytes] | None = None
     embedded = settings.TASKS_BACKEND == "database" and not settings.REDIS_URL and not args.no_worker
-    if embedded:
-        worker = subprocess.Popen([sys.executable, "-m", "helpline.cli", "worker"])  # noqa: S603
+    worker = _start_embedded_worker() if embedded and not args.reload and args.workers == 1 else None
     import uvicorn
 
     try:
@@ -51,20 +51,35 @@ def _run(argv: list[str]) -> int:
         )
     finally:
         if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            worker.running = False
     return 0
+
+
+def _start_embedded_worker() -> Any:
+    """The embedded profile works its task queue in a thread of the server process, so pushes from
+    tasks reach WebSockets over the in-memory channel layer."""
+    from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=QUEUES.split(","),
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=True,
+        max_tasks=None,
+        worker_id="embedded-" + get_random_string(8),
+        excluded_queue_names=[],
+    )
+    threading.Thread(target=worker.run, name="helpline-task-worker", daemon=True).start()
+    return worker
 
 
 def _worker(argv: list[str]) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    queues = os.environ.get("HELPLINE_QUEUES", "default,outbound,webhooks,search")
-    call_command("db_worker", "--queue-name", queues, *argv)
+    call_command("db_worker", "--queue-name", QUEUES, *argv)
     return 0
 
 

@@ -3,19 +3,25 @@
 - `desk`: every signed-in agent (list pages refresh the rows that changed)
 - `ticket.<public_id>`: agents on that ticket's page (thread, history, presence)
 - `portal.<public_id>`: the customer following that ticket in the portal (public changes only)
+
+With Redis (production) a push works from any process. With the embedded in-memory layer only the
+server process can deliver, so the task worker runs as a thread inside it; pushes from such threads
+are handed to the server's event loop (recorded by `RecordServerLoop` around the ASGI application).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 log = logging.getLogger("helpline.realtime")
 
 DESK_GROUP = "desk"
+_server_loop: asyncio.AbstractEventLoop | None = None
 
 
 def ticket_group(public_id: str) -> str:
@@ -26,11 +32,37 @@ def portal_group(public_id: str) -> str:
     return f"portal.{public_id}"
 
 
+class RecordServerLoop:
+    """ASGI wrapper remembering the event loop that serves WebSockets."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        global _server_loop
+        _server_loop = asyncio.get_running_loop()
+        return await self.app(scope, receive, send)
+
+
 def send_to_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
+        loop = _server_loop
+        server_alive = loop is not None and loop.is_running() and not loop.is_closed()
+        if isinstance(layer, InMemoryChannelLayer) and server_alive and not _in_sync_to_async_of(loop):
+            assert loop is not None
+            # e.g. the embedded task worker thread: deliver on the loop the consumers live on.
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=5)
+            return
         async_to_sync(layer.group_send)(group, message)
     except Exception:
         log.exception("realtime push failed group=%s", group)
+
+
+def _in_sync_to_async_of(loop: asyncio.AbstractEventLoop) -> bool:
+    """True in a thread started by sync_to_async from `loop` (the loop is blocked awaiting us)."""
+    from asgiref.sync import SyncToAsync
+
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None) is loop

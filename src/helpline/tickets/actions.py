@@ -683,9 +683,16 @@ def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> Ti
 
 
 def set_delivery_status(
-    *, actor: Actor, message: Message, status: str, error: str = "", external_id: str = ""
+    *,
+    actor: Actor,
+    message: Message,
+    status: str,
+    error: str = "",
+    external_id: str = "",
+    at: dt.datetime | None = None,
 ) -> Message:
-    """Outbound adapters report what happened to a reply (sent, delivered, failed)."""
+    """Outbound adapters report what happened to a reply (sent, delivered, failed); `at` backdates
+    the record (imports, demo data)."""
     _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
@@ -707,6 +714,7 @@ def set_delivery_status(
             before=before,
             after=status,
             data={"error": error[:500]} if error else {},
+            at=at,
         )
         _publish([event])
     return locked

@@ -239,7 +239,9 @@ def _play_ticket(desk: _Desk, planned: PlannedTicket, now: dt.datetime) -> None:
         if message.kind == MessageKind.REPLY:
             # Demo replies count as delivered long ago, so nothing tries to send them now.
             delivered = DeliveryStatus.SENT if added.channel == "post" else DeliveryStatus.DELIVERED
-            ticket_actions.set_delivery_status(actor=Actor.system(added.channel), message=added, status=delivered)
+            ticket_actions.set_delivery_status(
+                actor=Actor.system(added.channel), message=added, status=delivered, at=added.created_at
+            )
     if duplicate is not None:
         if again is None:
             again = _open_duplicate(desk, planned, duplicate, opened)
