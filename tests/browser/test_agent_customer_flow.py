@@ -1,0 +1,108 @@
+"""The whole loop in a real browser: a customer opens a request through the public form, an agent
+replies from the workspace, a second agent watching the same ticket sees presence and the live update,
+and the customer sees the reply in the portal, live, without reloading."""
+
+from __future__ import annotations
+
+import email
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+SEED = """
+import json
+from helpline.accounts import actions
+for name in ("amara", "bold"):
+    actions.create_agent(actor=None, username=name, password="e2e-Password-1", role="agent",
+                         display_name=name.title())
+print(json.dumps("ok"))
+"""
+
+
+def _magic_link(outbox: Path, to: str) -> str:
+    for path in sorted(outbox.glob("*.log")):
+        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if not chunk.strip():
+                continue
+            message = email.message_from_string(chunk.strip())
+            if to not in (message.get("To") or ""):
+                continue
+            for part in message.walk():
+                if part.get_content_type() == "text/plain":
+                    body = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                    found = re.search(r"https?://\S+/portal/auth/\S+/", body)
+                    if found:
+                        return found.group(0)
+    raise AssertionError(f"no sign-in link mailed to {to} in {outbox}")
+
+
+def _login(page: Any, server: LiveServer, username: str) -> None:
+    page.goto(f"{server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "e2e-Password-1")
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(re.compile(r".*/tickets/.*"))
+
+
+def test_customer_request_agent_reply_live_everywhere(live_server_process: LiveServer, browser: Any) -> None:
+    server = live_server_process
+    server.run_python(SEED)
+
+    # 1. The customer writes in Georgian through the public web form.
+    customer = browser.new_context(locale="ka-GE")
+    cpage = customer.new_page()
+    cpage.goto(f"{server.url}/portal/new/")
+    cpage.fill("input[name=name]", "ნინო ბერიძე")
+    cpage.fill("input[name=email]", "nino@example.ge")
+    cpage.fill("input[name=subject]", "ამანათი არ მოსულა")
+    cpage.fill("textarea[name=message]", "ჩემი ამანათი ორი კვირაა გზაშია. სად არის?")
+    cpage.click("form:has(textarea[name=message]) button[type=submit]")
+    cpage.wait_for_url(re.compile(r".*/portal/new/received/.*"))
+    number = int(re.search(r"#(\d+)", cpage.inner_text("body")).group(1))
+
+    # 2. The confirmation mail carries a signed link; the customer follows the ticket in the portal.
+    link = _magic_link(server.data_dir / "outbox", "nino@example.ge")
+    cpage.goto(link)
+    cpage.wait_for_selector("#thread")
+    assert "ჩემი ამანათი" in cpage.inner_text("#thread")
+
+    # 3. Two agents open the ticket; each sees that the other is there.
+    amara = browser.new_context().new_page()
+    _login(amara, server, "amara")
+    bold = browser.new_context().new_page()
+    _login(bold, server, "bold")
+    amara.goto(f"{server.url}/tickets/{number}/")
+    bold.goto(f"{server.url}/tickets/{number}/")
+    amara.wait_for_selector("#thread")
+    bold.wait_for_selector("#thread")
+    amara.wait_for_function("document.querySelector('#presence').innerText.includes('Bold')", timeout=10_000)
+    bold.wait_for_function("document.querySelector('#presence').innerText.includes('Amara')", timeout=10_000)
+
+    # 4. Amara types (Bold sees it) and replies.
+    amara.click("#composer-body")
+    amara.type("#composer-body", "გამარჯობა ნინო! ამანათი ხვალ ჩაგბარდებათ.", delay=5)
+    bold.wait_for_function(
+        "document.querySelector('#presence').innerText.toLowerCase().includes('typing')", timeout=10_000
+    )
+    amara.click("#composer button[name=new_status][value='']")
+    amara.wait_for_function("document.querySelector('#thread').innerText.includes('ხვალ ჩაგბარდებათ')", timeout=10_000)
+
+    # 5. Bold's page shows the reply live, without a reload.
+    bold.wait_for_function("document.querySelector('#thread').innerText.includes('ხვალ ჩაგბარდებათ')", timeout=15_000)
+
+    # 6. The customer's portal page shows it live too; internal notes never do.
+    cpage.wait_for_function("document.querySelector('#thread').innerText.includes('ხვალ ჩაგბარდებათ')", timeout=15_000)
+    amara.check("input[name=kind][value=note]")
+    amara.fill("#composer-body", "შიდა შენიშვნა: კურიერს დავურეკე")
+    amara.click("#composer button[name=new_status][value='']")
+    amara.wait_for_function("document.querySelector('#thread').innerText.includes('კურიერს დავურეკე')", timeout=10_000)
+    cpage.reload()
+    cpage.wait_for_selector("#thread")
+    assert "ხვალ ჩაგბარდებათ" in cpage.inner_text("#thread")
+    assert "კურიერს დავურეკე" not in cpage.content()
