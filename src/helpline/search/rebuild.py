@@ -115,7 +115,8 @@ def rebuild_tickets(*, batch_size: int = 5000, fresh: bool = False, progress: Pr
             cursor.execute(schema.TICKET_VECTOR_INDEX)
             cursor.execute(_POSTGRES_WORDS, [first, last + 1])
         if postgres:
-            cursor.execute(f"ANALYZE {TICKET_TABLE}")
+            # VACUUM sets the visibility map, which the candidate function's recency scans rely on.
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {TICKET_TABLE}")
         else:
             cursor.execute(f"INSERT INTO {TICKET_FTS}({TICKET_FTS}) VALUES ('rebuild')")
     return written

@@ -92,6 +92,15 @@ def stem_prefixes(word: str) -> list[str]:
     return [p for p in dict.fromkeys(found) if p != word]
 
 
+def shortest_prefixes(prefixes: list[str]) -> list[str]:
+    """Drop every prefix that a shorter one already covers ("orde" covers "order")."""
+    kept: list[str] = []
+    for prefix in sorted(set(prefixes), key=len):
+        if not any(prefix.startswith(k) for k in kept):
+            kept.append(prefix)
+    return kept
+
+
 PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 
 

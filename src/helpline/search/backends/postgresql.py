@@ -2,8 +2,9 @@
 """PostgreSQL: `tsvector @@ tsquery` on a GIN index, each word as a prefix, plus its stem prefix
 and up to three spelling corrections found by trigram similarity in the word list.
 
-Ranking is done only on the most recently updated matches (`CANDIDATES`), so a word that matches
-half the desk costs one GIN bitmap and a top-N sort on narrow rows, not a ranking of every match.
+Ranking is done only on the most recently updated matches (`CANDIDATES`), picked by the
+`search_ticket_candidates` function (see `schema.py`), so a word that matches half the desk costs
+a few thousand row checks, and a rare word one small GIN bitmap, never a ranking of every match.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from django.db import connection
 from helpline.search.backends import CompiledQuery, SearchBackend
 from helpline.search.query import ParsedQuery, Term
 from helpline.search.schema import CUSTOMER_TABLE, TICKET_TABLE, WORD_TABLE
-from helpline.search.text import stem_prefixes
+from helpline.search.text import shortest_prefixes, stem_prefixes
 
 # Matches ranked by relevance (the most recently updated ones when there are more).
 CANDIDATES = 300
-# Spelling corrections: how alike a known word must be, and how many to try per query word.
+# Spelling corrections for query words that are not known words: how alike a known word must
+# be (trigram similarity), and how many to try per query word.
 SIMILARITY = 0.45
 CORRECTIONS = 3
 _MIN_FUZZY_CHARS = 4
@@ -25,7 +27,7 @@ _MIN_FUZZY_CHARS = 4
 _PREPARE_SQL = f"""
 SELECT tsvector_to_array(to_tsvector('simple'::regconfig, t.term)),
        CASE WHEN t.phrase THEN phraseto_tsquery('simple'::regconfig, t.term)::text ELSE '' END,
-       CASE WHEN t.fuzzy THEN ARRAY(
+       CASE WHEN t.fuzzy AND NOT EXISTS (SELECT 1 FROM {WORD_TABLE} x WHERE x.word = t.term) THEN ARRAY(
            SELECT w.word FROM {WORD_TABLE} w
            WHERE w.word %% t.term AND similarity(w.word, t.term) >= %s
            ORDER BY similarity(w.word, t.term) DESC, w.word
@@ -97,8 +99,10 @@ class PostgresBackend(SearchBackend):
         strict = _all([f"{_quote(lexeme)}:*" for lexeme in lexemes])
         variants = [strict]
         if len(lexemes) == 1:
-            prefixes = [lexemes[0], *stem_prefixes(lexemes[0])]
-            variants += [f"{_quote(p)}:*" for p in prefixes[1:]]
+            # The word's own prefix is covered by its stem prefix: GIN expands each prefix into
+            # every matching word, so fewer, shorter prefixes are cheaper.
+            prefixes = shortest_prefixes([lexemes[0], *stem_prefixes(lexemes[0])])
+            variants = [f"{_quote(p)}:*" for p in prefixes]
             variants += [_quote(w) for w in corrections if not any(w.startswith(p) for p in prefixes)]
         return strict, _any(variants)
 
@@ -112,10 +116,17 @@ class PostgresBackend(SearchBackend):
     def ranked_ticket_ids(
         self, compiled: CompiledQuery, *, within: tuple[str, list[object]] | None, limit: int
     ) -> list[int]:
-        where, params = "", []
-        if within is not None:
-            where = f" AND d.ticket_id IN ({within[0]})"
-            params = list(within[1])
+        if within is None:
+            sql = (
+                f"SELECT d.ticket_id FROM search_ticket_candidates(%s::tsquery, %s) AS c(ticket_id) "
+                f"JOIN {TICKET_TABLE} d ON d.ticket_id = c.ticket_id "
+                f"ORDER BY {_rank('d.vector')} DESC, d.ticket_updated_at DESC, d.ticket_id DESC LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [compiled.match, CANDIDATES, compiled.strict, compiled.match, limit])
+                return [row[0] for row in cursor.fetchall()]
+        # Restricted visibility: the same candidates, found among the visible tickets only.
+        where, params = f" AND d.ticket_id IN ({within[0]})", list(within[1])
         sql = (
             f"SELECT c.ticket_id FROM ("
             f"SELECT d.ticket_id, d.vector, d.ticket_updated_at FROM {TICKET_TABLE} d "

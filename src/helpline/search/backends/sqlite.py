@@ -15,7 +15,7 @@ from django.db import connection
 from helpline.search.backends import CompiledQuery, SearchBackend
 from helpline.search.query import ParsedQuery, Term
 from helpline.search.schema import CUSTOMER_FTS, CUSTOMER_TABLE, TICKET_FTS, TICKET_TABLE
-from helpline.search.text import stem_prefixes
+from helpline.search.text import shortest_prefixes, stem_prefixes
 
 _WEIGHTS = "10.0, 1.0"
 
@@ -37,7 +37,8 @@ def _forms(term: Term) -> tuple[str, str]:
     strict = prefixes[0] if len(prefixes) == 1 else "(" + " AND ".join(prefixes) + ")"
     variants = [strict]
     if term.single_word:
-        variants += [_string([p]) + "*" for p in stem_prefixes(term.single_word)]
+        prefixes = shortest_prefixes([term.single_word, *stem_prefixes(term.single_word)])
+        variants = [_string([p]) + "*" for p in prefixes]
     return strict, _any(variants)
 
 
