@@ -30,9 +30,19 @@ def test_400_malformed_json_body(agent_api: ApiClient) -> None:
     assert_error(agent_api.post("/organizations", "{not json"), 400, "malformed_body")
 
 
+@pytest.mark.parametrize("body", ["[null, null]", "42", '"text"', "null", "true"])
+def test_422_body_that_is_not_an_object(agent_api: ApiClient, body: str) -> None:
+    assert_error(agent_api.post("/customers", body), 422, "invalid_body")
+    assert_error(agent_api.patch("/teams/1", body), 422, "invalid_body")
+
+
 def test_400_nul_characters(agent_api: ApiClient) -> None:
     assert_error(agent_api.get("/tickets", {"q": "a\x00b"}), 400, "invalid_characters")
     assert_error(agent_api.post("/organizations", '{"name": "a\\u0000b"}'), 400, "invalid_characters")
+    sneaky = agent_api.client.post(
+        "/api/organizations", data='{"name": "a\\u0000b"}', content_type="text/plain", headers=agent_api._headers(None)
+    )
+    assert_error(sneaky, 400, "invalid_characters")
 
 
 def test_403_and_404(light_api: ApiClient, agent_api: ApiClient) -> None:

@@ -199,10 +199,12 @@ class AttachmentOut(Schema):
 
 class TicketCreateIn(Schema):
     requester: PublicId | None = Field(None, description="The requester's customer public id ...")
-    requester_email: str | None = Field(None, max_length=254, description="... or email (created if new).")
-    requester_name: str = Field("", max_length=200)
-    subject: str = Field("", max_length=250)
-    body_text: str = Field("", max_length=200_000)
+    requester_email: str | None = Field(
+        None, max_length=254, description="... or email (created if new).", examples=["maria@example.com"]
+    )
+    requester_name: str = Field("", max_length=200, examples=["Maria Rossi"])
+    subject: str = Field("", max_length=250, examples=["The printer is on fire"])
+    body_text: str = Field("", max_length=200_000, examples=["It started smoking this morning."])
     body_html: str = Field("", max_length=400_000)
     message_kind: choice_literal(MessageKind) = "inbound"  # type: ignore[valid-type]
     channel: ChannelName = "api"  # type: ignore[valid-type]

@@ -48,7 +48,13 @@ class WebhookWithSecretOut(WebhookOut):
 
 
 class WebhookIn(Schema):
-    url: str = Field(..., min_length=1, max_length=500, description="An http:// or https:// URL.")
+    url: str = Field(
+        ...,
+        min_length=1,
+        max_length=500,
+        description="An http:// or https:// URL.",
+        examples=["https://crm.example.com/hooks/helpline"],
+    )
     description: str = Field("", max_length=200)
     event_kinds: list[EventKindName] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
     active: bool = True
