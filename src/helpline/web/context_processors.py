@@ -29,7 +29,9 @@ def desk_agent(request: HttpRequest) -> Any:
 def helpline(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     section = ""
-    if match is not None and match.namespace == "web":
+    if match is not None and match.namespace == "admin_ui":
+        section = "admin"
+    elif match is not None and match.namespace == "web":
         name = match.url_name or ""
         section = "search" if name == "search" else next((s for p, s in _SECTION_PREFIXES if name.startswith(p)), "")
     return {
