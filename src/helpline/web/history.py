@@ -22,7 +22,7 @@ from helpline.tickets.models import (
     TicketType,
 )
 
-EVENT_ICONS = {
+EVENT_ICONS: dict[str, str] = {
     EventKind.CREATED: "plus",
     EventKind.MESSAGE_ADDED: "chat",
     EventKind.STATUS_CHANGED: "status",
@@ -96,12 +96,13 @@ def describe(event: TicketEvent, field_labels: dict[str, str]) -> EventLine:
         line.verb = _("opened the ticket")
         line.detail = _("via %(channel)s") % {"channel": _label(Channel, channel)} if channel else ""
     elif kind == EventKind.MESSAGE_ADDED:
-        message_kind = data.get("kind")
-        line.verb = {
+        message_kind = str(data.get("kind", ""))
+        verbs: dict[str, str] = {
             MessageKind.REPLY: _("replied"),
             MessageKind.NOTE: _("added an internal note"),
             MessageKind.INBOUND: _("wrote a message"),
-        }.get(message_kind, _("added a message"))
+        }
+        line.verb = verbs.get(message_kind, _("added a message"))
         if data.get("channel") and message_kind != MessageKind.NOTE:
             line.detail = _("via %(channel)s") % {"channel": _label(Channel, data["channel"])}
     elif kind == EventKind.STATUS_CHANGED:

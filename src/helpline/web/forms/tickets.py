@@ -89,7 +89,7 @@ class TicketPropertiesForm(forms.Form):
         self.definitions = list(definitions)
         self.agents = {str(a.pk): a for a in agents}
         self.teams = {str(t.pk): t for t in teams}
-        initial = {
+        initial: dict[str, Any] = {
             "status": ticket.status,
             "priority": ticket.priority,
             "ticket_type": ticket.ticket_type,
@@ -99,7 +99,8 @@ class TicketPropertiesForm(forms.Form):
         }
         for definition in self.definitions:
             initial[CF_PREFIX + definition.key] = (ticket.custom_fields or {}).get(definition.key)
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = _agent_choices(agents)  # type: ignore[attr-defined]
         self.fields["team"].choices = _team_choices(teams)  # type: ignore[attr-defined]
         self.fields["tags"].widget.attrs["list"] = "tag-options"

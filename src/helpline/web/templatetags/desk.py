@@ -28,7 +28,7 @@ def icon(name: str, label: str = "") -> SafeString:
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     try:
-        label = Status(status).label
+        label = str(Status(status).label)
     except ValueError:
         label = status
     return format_html('<span class="badge status status-{}">{}</span>', status, label)
@@ -37,7 +37,7 @@ def status_badge(status: str) -> SafeString:
 @register.simple_tag
 def priority_label(priority: str) -> SafeString:
     try:
-        label = Priority(priority).label
+        label = str(Priority(priority).label)
     except ValueError:
         label = priority
     if priority == Priority.NORMAL:

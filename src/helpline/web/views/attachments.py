@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -17,7 +17,7 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 
 @require_GET
 @agent_required
-def attachment_download(request: AgentRequest, public_id: str) -> HttpResponse:
+def attachment_download(request: AgentRequest, public_id: str) -> FileResponse:
     attachment = Attachment.objects.select_related("message__ticket").filter(public_id=public_id).first()
     if attachment is None or attachment.message is None:
         raise NotFoundError(_("No such attachment."))

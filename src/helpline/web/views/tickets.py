@@ -60,7 +60,7 @@ def ticket_reply(request: AgentRequest, number: int) -> HttpResponse:
         seen=data.get("seen") or 0,
     )
     if not form.is_valid():
-        composer.error = "; ".join(e for errors in form.errors.values() for e in errors)
+        composer.error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return _composer_error(request, ticket, composer)
     if kind == MessageKind.REPLY and not permissions.can_reply(request.actor, ticket):
         composer.kind = MessageKind.NOTE
@@ -148,7 +148,9 @@ def ticket_merge(request: AgentRequest, number: int) -> HttpResponse:
     ticket = _ticket(request, number)
     form = TicketNumberForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(form.errors.get("number", [])) or _("Type a ticket number."))
+        messages.error(
+            request, "; ".join(str(e) for e in form.errors.get("number") or []) or _("Type a ticket number.")
+        )
         return redirect(_url(ticket))
     try:
         target = selectors.get_ticket(actor=request.actor, number=form.cleaned_data["number"])
@@ -170,7 +172,9 @@ def ticket_link(request: AgentRequest, number: int) -> HttpResponse:
     form = TicketNumberForm(request.POST)
     kind = request.POST.get("kind") or LinkKind.RELATED
     if not form.is_valid():
-        messages.error(request, "; ".join(form.errors.get("number", [])) or _("Type a ticket number."))
+        messages.error(
+            request, "; ".join(str(e) for e in form.errors.get("number") or []) or _("Type a ticket number.")
+        )
         return redirect(_url(ticket, "links"))
     try:
         target = selectors.get_ticket(actor=request.actor, number=form.cleaned_data["number"])
