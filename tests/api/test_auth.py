@@ -132,3 +132,19 @@ def test_agent_output_never_contains_secrets(admin_api: ApiClient, admin: object
     for body in (created.json(), *admin_api.get("/agents").json(), admin_api.get("/me").json()):
         assert not {"password", "totp_secret", "totp_enabled"} & set(body)
         assert "pbkdf2" not in json.dumps(body) and "md5$" not in json.dumps(body)
+
+
+def test_portal_customers_have_no_api_access() -> None:
+    from django.conf import settings
+
+    from helpline.portal.auth import SESSION_KEY
+
+    customer = make_customer()
+    ticket = make_ticket(customer)
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = customer.pk
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key  # a signed-in portal session, no agent
+    for path in ("/api/tickets", f"/api/tickets/{ticket.number}", f"/api/customers/{customer.public_id}"):
+        assert_error(client.get(path), 401, "unauthenticated")

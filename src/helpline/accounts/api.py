@@ -194,7 +194,7 @@ def get_agent(request: HttpRequest, agent_id: ObjectId) -> User:
 def update_agent(request: HttpRequest, agent_id: ObjectId, payload: AgentPatchIn) -> User:
     actor = require_admin(request)
     agent = _agent(agent_id)
-    changes = {
+    changes: dict[str, Any] = {
         name: getattr(payload, name)
         for name in ("role", "display_name", "email", "language", "time_zone", "is_active")
         if name in payload.model_fields_set and getattr(payload, name) is not None

@@ -7,6 +7,7 @@ failures and unexpected errors all leave the API in this shape with the matching
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -138,16 +139,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api, request, 500, "internal_error", _("Something went wrong on our side; it has been logged.")
         )
 
-    api.add_exception_handler(HelplineError, on_helpline_error)
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(AuthorizationError, on_authorization_error)
-    api.add_exception_handler(Throttled, on_throttled)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(DjangoValidationError, on_django_validation_error)
-    api.add_exception_handler(Exception, on_unexpected)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (HelplineError, on_helpline_error),
+        (ValidationError, on_validation_error),
+        (Http404, on_not_found),
+        (AuthenticationError, on_authentication_error),
+        (AuthorizationError, on_authorization_error),
+        (Throttled, on_throttled),
+        (HttpError, on_http_error),
+        (PermissionDenied, on_permission_denied),
+        (DjangoValidationError, on_django_validation_error),
+        (Exception, on_unexpected),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
 
 
 # Error responses every authenticated operation may answer with; merged into each operation's
