@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helpline.accounts.models import Role
+from helpline.accounts.models import Role, User
 from helpline.core.actors import Actor
 from helpline.customers.models import CustomerIdentity
 from helpline.tickets import actions
@@ -266,3 +266,15 @@ def test_new_ticket_on_behalf_of_a_customer(agent, agent_client, login):
         {"subject": "x", "body": "y", "kind": "note", "channel": "phone", "priority": "normal"},
     )
     assert response.status_code == 403 and customer.tickets.count() == 1
+
+
+def test_properties_still_save_when_the_assignee_was_deactivated(agent, agent_client):
+    leaver = make_agent(display_name="Gone Agent")
+    ticket = make_ticket()
+    actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, assignee=leaver)
+    User.objects.filter(pk=leaver.pk).update(is_active=False)
+    data = {"status": "open", "priority": "high", "assignee": str(leaver.pk), "tags": ""}
+    response = agent_client.post(f"/tickets/{ticket.number}/properties/", data)
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.priority == "high" and ticket.assignee_id == leaver.pk

@@ -49,10 +49,13 @@ def active_agents() -> list[User]:
 
 def property_form(ticket: Ticket, data: QueryDict | None = None) -> TicketPropertiesForm:
     tag_names = [t.name for t in ticket.tags.all()]
+    agents = active_agents()
+    if ticket.assignee is not None and ticket.assignee not in agents:
+        agents.append(ticket.assignee)  # deactivated since; still shown as the current assignee
     return TicketPropertiesForm(
         data,
         ticket=ticket,
-        agents=active_agents(),
+        agents=agents,
         teams=list(Team.objects.order_by("name")),
         definitions=list(CustomFieldDefinition.objects.filter(active=True)),
         tag_names=tag_names,

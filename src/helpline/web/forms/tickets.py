@@ -122,10 +122,13 @@ class TicketPropertiesForm(forms.Form):
             "status": data["status"],
             "priority": data["priority"],
             "ticket_type": data["ticket_type"],
-            "assignee": self.agents.get(data["assignee"] or ""),
-            "team": self.teams.get(data["team"] or ""),
             "tags": split_tags(data["tags"]),
         }
+        # Only when changed: a ticket may still carry an agent who has since been deactivated.
+        if (data["assignee"] or "") != str(self.ticket.assignee_id or ""):
+            changes["assignee"] = self.agents.get(data["assignee"] or "")
+        if (data["team"] or "") != str(self.ticket.team_id or ""):
+            changes["team"] = self.teams.get(data["team"] or "")
         current = self.ticket.custom_fields or {}
         fields: dict[str, Any] = {}
         for definition in self.definitions:
