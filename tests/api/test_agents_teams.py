@@ -52,6 +52,10 @@ def test_agent_input_errors(admin_api: ApiClient, admin: Any) -> None:
         ]
     )
     assert_error(admin_api.post("/agents", {"username": "y", "password": "password"}), 422)
+    assert (
+        "email"
+        in assert_error(admin_api.post("/agents", {"username": "w", "email": "no-at-sign"}), 422)["details"]["fields"]
+    )
     assert_error(admin_api.post("/agents", {"username": "z", "team_ids": [999999]}), 422, "invalid_team")
     assert_error(admin_api.patch(f"/agents/{admin.pk}", {"role": "agent"}), 422, "self_change")
     assert_error(admin_api.patch("/agents/999999", {"display_name": "x"}), 404)

@@ -63,6 +63,9 @@ def test_create_get_patch(agent_api: ApiClient) -> None:
     patched = agent_api.patch(f"/customers/{body['public_id']}", {"name": "Tamar B.", "organizations": []}).json()
     assert (patched["name"], patched["organizations"], patched["language"]) == ("Tamar B.", [], "ka")
     assert_error(agent_api.patch(f"/customers/{body['public_id']}", {"language": "xx"}), 422)
+    bad_zone = assert_error(agent_api.patch(f"/customers/{body['public_id']}", {"time_zone": "Mars/Base"}), 422)
+    assert bad_zone["details"]["fields"] == {"time_zone": "Value error, unknown time zone"}
+    assert agent_api.patch(f"/customers/{body['public_id']}", {"time_zone": "Asia/Tbilisi"}).status_code == 200
     assert_error(agent_api.post("/customers", {"organizations": ["missing"]}), 422, "invalid_organization")
     assert_error(agent_api.post("/customers", {"identities": [{"kind": "email", "value": "nope"}]}), 422)
 

@@ -3,11 +3,16 @@ organisations, bounded ids, and enumerations built from the models' choices."""
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import TextChoices
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from helpline.core.api_pagination import MAX_DB_INT
 
@@ -20,6 +25,29 @@ def choice_literal(choices: type[TextChoices], *, blank: bool = False) -> Any:
     values = tuple(v for v in choices.values if v) + (("",) if blank else ())
     return Literal[values]  # type: ignore[valid-type]
 
+
+def check_time_zone(value: str) -> str:
+    """An IANA time zone name (`Europe/Tbilisi`); blank is left to the field to allow or not."""
+    if value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(_("unknown time zone")) from None
+    return value
+
+
+def check_email(value: str) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError(_("not a valid email address")) from None
+    return value
+
+
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(check_time_zone)]
+TimeZoneOrBlank = Annotated[str, Field(max_length=64), AfterValidator(check_time_zone)]
+EmailOrBlank = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 Language = Literal[LANGUAGE_CODES]  # type: ignore[valid-type]

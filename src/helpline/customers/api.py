@@ -17,7 +17,14 @@ from ninja.responses import Status
 from helpline.core.api_auth import actor_of
 from helpline.core.api_errors import COMMON_ERRORS, ErrorOut
 from helpline.core.api_pagination import MAX_DB_INT, PageQuery, page_of
-from helpline.core.api_schemas import LanguageOrBlank, OrganizationRef, PublicId, choice_literal, organization_ref
+from helpline.core.api_schemas import (
+    LanguageOrBlank,
+    OrganizationRef,
+    PublicId,
+    TimeZoneOrBlank,
+    choice_literal,
+    organization_ref,
+)
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.customers import actions
 from helpline.customers.models import Channel, Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
@@ -30,7 +37,6 @@ CustomerKey = Annotated[str, Path(max_length=32, description="The customer's pub
 OrganizationKey = Annotated[str, Path(max_length=32, description="The organisation's public id.")]
 IdentityKindName = choice_literal(IdentityKind)
 ChannelOrBlank = choice_literal(Channel, blank=True)
-TimeZone = Annotated[str, Field(max_length=64)]
 
 
 # -- schemas -------------------------------------------------------------------------------------
@@ -92,7 +98,7 @@ class CustomerCreateIn(Schema):
     name: str = Field("", max_length=200)
     identities: list[IdentityIn] = Field(default_factory=list, max_length=50)
     language: LanguageOrBlank = ""  # type: ignore[valid-type]
-    time_zone: TimeZone = ""
+    time_zone: TimeZoneOrBlank = ""
     preferred_channel: ChannelOrBlank = ""  # type: ignore[valid-type]
     organizations: list[PublicId] = Field(default_factory=list, max_length=50)
     custom_attributes: dict[str, Any] = Field(default_factory=dict)
@@ -102,7 +108,7 @@ class CustomerCreateIn(Schema):
 class CustomerPatchIn(Schema):
     name: str | None = Field(None, max_length=200)
     language: LanguageOrBlank | None = None  # type: ignore[valid-type]
-    time_zone: TimeZone | None = None
+    time_zone: TimeZoneOrBlank | None = None
     preferred_channel: ChannelOrBlank | None = None  # type: ignore[valid-type]
     organizations: list[PublicId] | None = Field(None, max_length=50)
     custom_attributes: dict[str, Any] | None = None
