@@ -4,12 +4,18 @@ Authentication: a personal token (`Authorization: Bearer hl_…`) or the agent's
 (CSRF enforced on unsafe methods). Every error answers `{"error": {"code", "message", "details"}}`.
 """
 
-from django.http import Http404, HttpRequest
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
 from helpline.accounts.api import router as accounts_router
 from helpline.core.api_auth import API_AUTH
-from helpline.core.api_errors import install_error_handlers
+from helpline.core.api_errors import error_response, install_error_handlers
 from helpline.core.api_guards import guard_request
 from helpline.customers.api import organizations_router
 from helpline.customers.api import router as customers_router
@@ -27,7 +33,33 @@ Lists are cursor-paginated: pass the `next_cursor` of a page as `cursor` to get 
 Errors always look like `{"error": {"code": "...", "message": "...", "details": {...}}}`.
 """
 
-api = NinjaAPI(
+
+class HelplineAPI(NinjaAPI):
+    """NinjaAPI whose "method not allowed" answers are in the API's error format too."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._json_not_allowed(pattern.callback)
+        return patterns
+
+    def _json_not_allowed(self, view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)  # keeps ninja's csrf_exempt marker
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            if not isinstance(response, HttpResponseNotAllowed):
+                return response
+            allowed = response["Allow"]
+            details = {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]}
+            json_response = error_response(self, request, 405, "method_not_allowed", _("Method not allowed."), details)
+            json_response["Allow"] = allowed
+            return json_response
+
+        return wrapped
+
+
+api = HelplineAPI(
     title="Helpline API",
     version="1",
     description=API_DESCRIPTION,

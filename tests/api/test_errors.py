@@ -55,8 +55,11 @@ def test_403_and_404(light_api: ApiClient, agent_api: ApiClient) -> None:
     assert "number" in error["details"]["fields"]
 
 
-def test_405_is_not_a_server_error(agent_api: ApiClient) -> None:
-    assert agent_api.put("/tickets", {}).status_code == 405
+def test_405_names_the_allowed_methods(agent_api: ApiClient) -> None:
+    response = agent_api.put("/tickets", {})
+    error = assert_error(response, 405, "method_not_allowed")
+    assert sorted(error["details"]["allowed"]) == ["GET", "POST"]
+    assert sorted(m.strip() for m in response["Allow"].split(",")) == ["GET", "POST"]
 
 
 def test_409_conflicts(admin_api: ApiClient) -> None:
