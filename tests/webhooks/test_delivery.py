@@ -206,3 +206,16 @@ def test_payload_body_is_compact_sorted_json() -> None:
     body = delivery.encode_body({"b": 1, "a": "ნინო"})
     assert body == '{"a":"ნინო","b":1}'.encode()
     assert json.loads(body) == {"a": "ნინო", "b": 1}
+
+
+def test_a_delivery_claimed_by_another_worker_is_not_sent_twice(receiver: Receiver) -> None:
+    endpoint = make_endpoint(receiver)
+    queued = actions.queue_deliveries(endpoints=[endpoint], event_id=None, ticket_number=None, kind="x", payload={})[0]
+    first = WebhookDelivery.objects.get(pk=queued.pk)  # two workers loaded the same pending delivery
+    second = WebhookDelivery.objects.get(pk=queued.pk)
+    assert actions.claim_attempt(delivery=first, at=first.created_at)
+    assert not actions.claim_attempt(delivery=second, at=second.created_at)
+    assert WebhookDelivery.objects.get(pk=queued.pk).attempts == 1
+    assert receiver.requests == []  # claiming sends nothing; the claimant sends once
+    assert delivery.deliver(queued.pk) == DeliveryStatus.SUCCEEDED
+    assert len(receiver.requests) == 1

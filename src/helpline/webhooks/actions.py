@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,12 +187,22 @@ def redeliver(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     )[0]
 
 
-def record_attempt(
-    *, delivery: WebhookDelivery, status_code: int | None, error: str, at: dt.datetime
-) -> WebhookDelivery:
-    """Store one attempt's outcome: 2xx succeeds; otherwise back off, or fail after the last attempt."""
-    delivery.attempts += 1
-    delivery.last_attempt_at = at
+def claim_attempt(*, delivery: WebhookDelivery, at: dt.datetime) -> bool:
+    """Count the attempt before sending, atomically: a second worker holding the same pending
+    delivery (a duplicate task, a sweep) finds it claimed and does not send it twice."""
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
+    ).update(attempts=F("attempts") + 1, last_attempt_at=at, updated_at=at)
+    if claimed:
+        delivery.attempts += 1
+        delivery.last_attempt_at = at
+    return bool(claimed)
+
+
+def record_attempt(*, delivery: WebhookDelivery, status_code: int | None, error: str) -> WebhookDelivery:
+    """Store the claimed attempt's outcome: 2xx succeeds; otherwise back off from the attempt's
+    start, or fail after the last attempt."""
+    assert delivery.last_attempt_at is not None, "claim_attempt() first"
     delivery.last_status_code = status_code
     succeeded = status_code is not None and 200 <= status_code < 300 and not error
     delivery.last_error = "" if succeeded else error[:2000]
@@ -203,18 +214,10 @@ def record_attempt(
         delivery.next_attempt_at = None
     else:
         delivery.status = DeliveryStatus.PENDING
-        delivery.next_attempt_at = at + dt.timedelta(seconds=BACKOFF_SECONDS[delivery.attempts - 1])
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_attempt_at",
-            "last_status_code",
-            "last_error",
-            "status",
-            "next_attempt_at",
-            "updated_at",
-        ]
-    )
+        delivery.next_attempt_at = delivery.last_attempt_at + dt.timedelta(
+            seconds=BACKOFF_SECONDS[delivery.attempts - 1]
+        )
+    delivery.save(update_fields=["last_status_code", "last_error", "status", "next_attempt_at", "updated_at"])
     return delivery
 
 

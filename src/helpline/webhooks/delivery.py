@@ -42,6 +42,8 @@ def deliver(delivery_id: int) -> str:
     if not delivery.endpoint.active:
         actions.give_up(delivery=delivery, reason="The endpoint is disabled.")
         return delivery.status
+    if not actions.claim_attempt(delivery=delivery, at=timezone.now()):
+        return "busy"  # another worker is sending it right now
     body = encode_body(delivery.payload)
     status_code: int | None = None
     error = ""
@@ -53,7 +55,7 @@ def deliver(delivery_id: int) -> str:
             error = f"HTTP {status_code}: {response.text[:500]}"
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"
-    actions.record_attempt(delivery=delivery, status_code=status_code, error=error, at=timezone.now())
+    actions.record_attempt(delivery=delivery, status_code=status_code, error=error)
     log.info(
         "webhook delivery=%s endpoint=%s attempt=%s status=%s code=%s",
         delivery.pk,
