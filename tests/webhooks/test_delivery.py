@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -189,7 +191,10 @@ def test_send_due_deliveries_sweeps_what_is_due(receiver: Receiver) -> None:
     delivery.deliver(queued[0].pk)
     assert delivery.send_due_deliveries() == []  # the retry is 30 s away
     WebhookDelivery.objects.filter(pk=queued[0].pk).update(next_attempt_at=queued[0].created_at)
-    assert delivery.send_due_deliveries() == [DeliveryStatus.SUCCEEDED]
+    out = io.StringIO()
+    call_command("send_due_webhooks", stdout=out)
+    assert out.getvalue().strip() == "1 due deliveries attempted"
+    assert WebhookDelivery.objects.get(pk=queued[0].pk).status == DeliveryStatus.SUCCEEDED
 
 
 def test_secret_is_encrypted_at_rest(receiver: Receiver) -> None:
