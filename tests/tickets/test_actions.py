@@ -114,6 +114,8 @@ def test_light_agent_may_only_add_notes():
         actions.add_reply(actor=Actor.of_agent(light), ticket=ticket, body_text="hello")
     with pytest.raises(NotPermittedError):
         actions.update_ticket(actor=Actor.of_agent(light), ticket=ticket, status="solved")
+    with pytest.raises(NotPermittedError):
+        actions.add_message(actor=Actor.of_agent(light), ticket=ticket, kind="note", body_text="x", new_status="solved")
 
 
 def test_customer_cannot_touch_other_customers_ticket():

@@ -305,6 +305,8 @@ def add_message(
         )
     if new_status:
         _validate_choice(new_status, Status.values, _("Status"))
+        if actor.is_agent:
+            permissions.require(permissions.can_update(actor, ticket))
         if actor.is_customer and new_status not in (Status.SOLVED,):
             permissions.require(False)
     text, html = _body(body_text, body_html)
