@@ -15,3 +15,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     # One test database per run, so parallel runs on one server don't trample each other.
     DATABASES["default"]["TEST"] = {"NAME": f"test_helpline_{os.getpid()}"}  # noqa: F405
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise looks for it at start-up)
