@@ -117,3 +117,24 @@ def test_fts_table_stays_in_sync_on_update_and_delete(indexed, agent_actor):
         cursor.execute("INSERT INTO search_ticket_fts(search_ticket_fts, rank) VALUES ('integrity-check', 1)")
         cursor.execute("SELECT count(*) FROM search_ticket_fts WHERE search_ticket_fts MATCH 'scanner'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_bulk_and_single_customer_documents_are_the_same(indexed):
+    system = Actor.system()
+    with indexed():
+        org = customer_actions.create_organization(actor=system, name="ნინოს საცხობი", domain="bakery.ge")
+        other_org = customer_actions.create_organization(actor=system, name="Another", domain="")
+        customer = customer_actions.create_customer(
+            actor=system,
+            name="ნინო",
+            identities=[("email", "nino@bakery.ge"), ("phone", "+995 555 12 34 56"), ("telegram", "ninobakes")],
+            organizations=[org, other_org],
+        )
+        bare = customer_actions.create_customer(actor=system, name="", identities=[("whatsapp", "+1 555 0100")])
+    singles = {d.customer_id: (d.title, d.body) for d in CustomerSearchDocument.objects.all()}
+    CustomerSearchDocument.objects.all().delete()
+    call_command("reindex", "--no-progress", "--customers-only", stdout=io.StringIO())
+    bulk = {d.customer_id: (d.title, d.body) for d in CustomerSearchDocument.objects.all()}
+    assert bulk == singles
+    assert "5551234" in singles[customer.pk][1] and "bakery.ge" in singles[customer.pk][1]
+    assert search_customers("15550100") == [bare]

@@ -24,7 +24,7 @@ from helpline.tickets.models import Message, Ticket
 _TICKET_FIELDS = ["title", "body", "ticket_updated_at", "updated_at"]
 _CUSTOMER_FIELDS = ["title", "body", "updated_at"]
 # Words kept for spelling correction: letters only, 4 to 64 characters.
-_WORD_FILTER = r"char_length(w) BETWEEN 4 AND 64 AND w !~ '[[:digit:][:punct:]]'"
+WORD_FILTER = r"char_length(w) BETWEEN 4 AND 64 AND w !~ '[[:digit:][:punct:]]'"
 
 
 def index_ticket(ticket_id: int) -> bool:
@@ -97,6 +97,7 @@ def index_customers(customer_ids: Iterable[int]) -> list[int]:
             Prefetch("identities", queryset=CustomerIdentity.objects.order_by("kind", "value")), "organizations"
         )
     )
+    live = {c.pk for c in customers}
     previous = {
         d.customer_id: (d.title, d.body)
         for d in CustomerSearchDocument.objects.filter(customer_id__in=ids).only("title", "body")
@@ -107,13 +108,13 @@ def index_customers(customer_ids: Iterable[int]) -> list[int]:
     ]
     changed = [d.customer_id for d in documents if previous.get(d.customer_id) != (d.title, d.body)]
     with transaction.atomic():
-        CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - {c.pk for c in customers}).delete()
+        CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - live).delete()
         if documents:
             CustomerSearchDocument.objects.bulk_create(
                 documents, update_conflicts=True, unique_fields=["customer"], update_fields=_CUSTOMER_FIELDS
             )
-    remember_words(CUSTOMER_TABLE, "customer_id", [c.pk for c in customers])
-    gone = [pk for pk in ids if pk in previous and pk not in {c.pk for c in customers}]
+    remember_words(CUSTOMER_TABLE, "customer_id", sorted(live))
+    gone = [pk for pk in ids if pk in previous and pk not in live]
     return changed + gone
 
 
@@ -124,7 +125,7 @@ def remember_words(table: str, key: str, ids: list[int]) -> None:
         return
     sql = (
         f"INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM {table} d, "
-        f"unnest(tsvector_to_array(d.vector)) AS w WHERE d.{key} = ANY(%s) AND {_WORD_FILTER} "
+        f"unnest(tsvector_to_array(d.vector)) AS w WHERE d.{key} = ANY(%s) AND {WORD_FILTER} "
         f"ORDER BY w ON CONFLICT (word) DO NOTHING"
     )
     with transaction.atomic(), connection.cursor() as cursor:

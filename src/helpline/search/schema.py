@@ -47,7 +47,9 @@ TICKET_RECENT_INDEX = (
 # and rare together): (1) check the WINDOW most recent documents one by one, enough when the
 # words are common; (2) else the GIN bitmap AND-ed with the RECENT most recent documents;
 # (3) else the GIN bitmap alone: the words are rare, so its matches are few. Sequential scans
-# and, after step 1, plain index scans are off inside the function, so a GIN bitmap is always used.
+# and, after step 1, plain index scans are off inside the function, so a GIN bitmap is always used;
+# work_mem is raised so that the bitmap of a common prefix stays exact instead of lossy (a lossy
+# bitmap rechecks every row of its pages).
 CANDIDATES_WINDOW = 3000
 CANDIDATES_RECENT = 50000
 TICKET_CANDIDATES_FUNCTION = f"""
@@ -55,7 +57,7 @@ CREATE OR REPLACE FUNCTION search_ticket_candidates(
     q tsquery, wanted integer,
     window_rows integer DEFAULT {CANDIDATES_WINDOW}, recent_rows integer DEFAULT {CANDIDATES_RECENT})
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE
-SET enable_seqscan = off SET enable_indexscan = on SET jit = off
+SET enable_seqscan = off SET enable_indexscan = on SET jit = off SET work_mem = '32MB'
 AS $$
 DECLARE
     ids bigint[];

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             action="store_true",
             help="empty the ticket documents first (on PostgreSQL the GIN index is rebuilt once at the end)",
         )
+        parser.add_argument(
+            "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="database connections building side by side"
+        )
         parser.add_argument("--tickets-only", action="store_true")
         parser.add_argument("--customers-only", action="store_true")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -32,10 +36,12 @@ class Command(BaseCommand):
         if not options["customers_only"]:
             started = time.monotonic()
             with tqdm(total=Ticket.objects.count(), unit="ticket", desc="tickets", disable=quiet) as bar:
-                written = rebuild_tickets(batch_size=options["batch_size"], fresh=options["fresh"], progress=bar.update)
+                written = rebuild_tickets(
+                    batch_size=options["batch_size"], fresh=options["fresh"], jobs=options["jobs"], progress=bar.update
+                )
             self.stdout.write(f"{written} ticket documents in {time.monotonic() - started:.1f} s")
         if not options["tickets_only"]:
             started = time.monotonic()
             with tqdm(total=Customer.objects.count(), unit="customer", desc="customers", disable=quiet) as bar:
-                seen = rebuild_customers(batch_size=min(options["batch_size"], 2000), progress=bar.update)
+                seen = rebuild_customers(batch_size=options["batch_size"], jobs=options["jobs"], progress=bar.update)
             self.stdout.write(f"{seen} customers indexed in {time.monotonic() - started:.1f} s")

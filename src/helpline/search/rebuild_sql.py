@@ -1,0 +1,104 @@
+# ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
+"""The SQL that builds search documents in bulk, per range of ids (see `rebuild.py`).
+
+Each statement produces the same text as `documents.py` does in Python for one object.
+"""
+
+from __future__ import annotations
+
+from helpline.search.indexing import WORD_FILTER
+from helpline.search.schema import (
+    CUSTOMER_TABLE,
+    MAX_BODY_CHARS,
+    MAX_TITLE_CHARS,
+    TICKET_TABLE,
+    WORD_TABLE,
+)
+
+_TICKET_UPSERT = (
+    "ON CONFLICT (ticket_id) DO UPDATE SET title = excluded.title, body = excluded.body, "
+    "ticket_updated_at = excluded.ticket_updated_at, updated_at = excluded.updated_at"
+)
+
+POSTGRES_TICKETS = f"""
+INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
+SELECT t.id, left(t.subject, {MAX_TITLE_CHARS}),
+       left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}),
+       t.updated_at, %s
+FROM tickets_ticket t
+JOIN customers_customer c ON c.id = t.requester_id
+LEFT JOIN LATERAL (
+    SELECT string_agg(replace(ci.value, '+', ''), E'\\n' ORDER BY ci.kind, ci.value) AS texts
+    FROM customers_customeridentity ci WHERE ci.customer_id = t.requester_id
+) i ON true
+LEFT JOIN (
+    SELECT m.ticket_id, string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
+    FROM tickets_message m WHERE m.ticket_id >= %s AND m.ticket_id < %s GROUP BY m.ticket_id
+) m ON m.ticket_id = t.id
+WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
+{_TICKET_UPSERT}
+"""
+
+SQLITE_TICKETS = f"""
+INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
+SELECT t.id, substr(t.subject, 1, {MAX_TITLE_CHARS}),
+       substr(
+           coalesce(nullif(c.name, '') || char(10), '')
+           || coalesce((SELECT group_concat(v, char(10)) FROM (
+                  SELECT replace(ci.value, '+', '') AS v FROM customers_customeridentity ci
+                  WHERE ci.customer_id = t.requester_id ORDER BY ci.kind, ci.value)) || char(10), '')
+           || coalesce((SELECT group_concat(b, char(10)) FROM (
+                  SELECT m.body_text AS b FROM tickets_message m
+                  WHERE m.ticket_id = t.id AND m.body_text != '' ORDER BY m.created_at, m.id)), ''),
+           1, {MAX_BODY_CHARS}),
+       t.updated_at, %s
+FROM tickets_ticket t
+JOIN customers_customer c ON c.id = t.requester_id
+WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
+{_TICKET_UPSERT}
+"""
+
+DELETE_MERGED_TICKETS = (
+    f"DELETE FROM {TICKET_TABLE} WHERE ticket_id IN "
+    "(SELECT id FROM tickets_ticket WHERE id >= %s AND id < %s AND merged_into_id IS NOT NULL)"
+)
+POSTGRES_TICKET_WORDS = (
+    f"INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM {TICKET_TABLE} d, "
+    f"unnest(tsvector_to_array(d.vector)) AS w WHERE d.ticket_id >= %s AND d.ticket_id < %s AND {WORD_FILTER} "
+    "ORDER BY w ON CONFLICT (word) DO NOTHING"
+)
+
+
+POSTGRES_CUSTOMERS = f"""
+INSERT INTO {CUSTOMER_TABLE} (customer_id, title, body, updated_at)
+SELECT c.id, c.name, left(concat_ws(E'\\n', i.texts, o.texts), {MAX_BODY_CHARS}), %s
+FROM customers_customer c
+LEFT JOIN LATERAL (
+    SELECT string_agg(concat_ws(E'\\n',
+        ci.value,
+        CASE WHEN ci.kind = 'email' AND strpos(ci.value, '@') > 0 THEN concat_ws(E'\\n',
+            nullif(substr(ci.value, 1, length(ci.value) - strpos(reverse(ci.value), '@')), ''),
+            nullif(substr(ci.value, length(ci.value) - strpos(reverse(ci.value), '@') + 2), '')) END,
+        CASE WHEN ci.kind IN ('phone', 'whatsapp') THEN (
+            SELECT string_agg(substr(p.digits, g), ' ' ORDER BY g)
+            FROM (SELECT replace(ci.value, '+', '') AS digits) p,
+                 generate_series(1, greatest(1, length(p.digits) - 5)) AS g) END
+    ), E'\\n' ORDER BY ci.kind, ci.value) AS texts
+    FROM customers_customeridentity ci WHERE ci.customer_id = c.id
+) i ON true
+LEFT JOIN LATERAL (
+    SELECT string_agg(concat_ws(E'\\n', nullif(org.name, ''), nullif(org.domain, '')), E'\\n' ORDER BY org.name) AS texts
+    FROM customers_customer_organizations co JOIN customers_organization org ON org.id = co.organization_id
+    WHERE co.customer_id = c.id
+) o ON true
+WHERE c.id >= %s AND c.id < %s AND c.merged_into_id IS NULL
+ON CONFLICT (customer_id) DO UPDATE SET title = excluded.title, body = excluded.body, updated_at = excluded.updated_at
+"""
+DELETE_MERGED_CUSTOMERS = (
+    f"DELETE FROM {CUSTOMER_TABLE} WHERE customer_id IN "
+    "(SELECT id FROM customers_customer WHERE id >= %s AND id < %s AND merged_into_id IS NOT NULL)"
+)
+POSTGRES_CUSTOMER_WORDS = (
+    f"INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM {CUSTOMER_TABLE} d, "
+    f"unnest(tsvector_to_array(d.vector)) AS w WHERE {WORD_FILTER} ORDER BY w ON CONFLICT (word) DO NOTHING"
+)
