@@ -73,3 +73,17 @@ def test_organisation_is_attached_by_email_domain():
     assert list(customer.organizations.all()) == [org]
     ticket = make_ticket(customer)
     assert ticket.organization_id == org.pk
+
+
+def test_profile_values_are_checked():
+    agent = Actor.of_agent(make_agent())
+    with pytest.raises(InvalidInputError):
+        actions.create_customer(actor=agent, name="x", language="klingon")
+    customer = make_customer()
+    with pytest.raises(InvalidInputError):
+        actions.update_customer(actor=agent, customer=customer, time_zone="Mars/Base")
+    with pytest.raises(InvalidInputError):
+        actions.update_customer(actor=agent, customer=customer, preferred_channel="pigeon")
+    actions.update_customer(actor=agent, customer=customer, language="am", time_zone="Africa/Addis_Ababa")
+    resolved, _ = actions.resolve_customer(kind="email", value="new@example.com", language="xx")
+    assert resolved.language == ""

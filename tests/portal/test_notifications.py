@@ -38,7 +38,8 @@ def test_agent_reply_is_emailed_with_a_link_and_marked_sent(agent, commits):
     assert email.to == ["nino@example.ge"]
     assert f"[#{ticket.number}]" in email.subject and "Printer" in email.subject
     assert "Please restart the printer." in email.body and "SECRET" not in email.body
-    assert "Giorgi" in email.body and "1 attachment" in email.body
+    # Written in the customer's language (Georgian), with the attachment count.
+    assert "Giorgi" in email.body and "1 დანართი" in email.body
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html" and '<html lang="ka">' in html and "<p>Please restart the printer.</p>" in html
     assert "SECRET" not in html

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import secrets
-import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from helpline.accounts.audit_context import current_client_ip
 from helpline.accounts.models import ApiToken, AuditAction, AuditLogEntry, LoginFailure, Role, Team, User
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError, RateLimitedError
+from helpline.core.timezones import known_time_zones
 
 _UNSET: Any = object()
 TOKEN_PREFIX = "hl_"  # noqa: S105 (a public prefix, not a secret)
@@ -46,13 +45,8 @@ def record_audit(
 
 
 def _check_time_zone(name: str) -> None:
-    if name not in _time_zones():
+    if name not in known_time_zones():
         raise InvalidInputError(_("Unknown time zone “%(tz)s”.") % {"tz": name}, code="invalid_time_zone")
-
-
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones() | {"UTC"})
 
 
 def _require_admin(actor: User | None) -> None:

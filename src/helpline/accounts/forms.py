@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from helpline.accounts.models import AuditAction, Role, Team, User
+from helpline.core.timezones import known_time_zones
 from helpline.tickets.models import FieldType
 
 TOKEN_LIFETIMES = [("", _("Never")), ("30", _("30 days")), ("90", _("90 days")), ("365", _("1 year"))]
@@ -29,7 +29,7 @@ def language_choices() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_time_zones())]
 
 
 class ProfileForm(forms.Form):

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError
 from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK, publish_on_commit
-from helpline.customers.models import Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
+from helpline.core.timezones import known_time_zones
+from helpline.customers.models import Channel, Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
 from helpline.tickets.models import EventKind, Ticket, TicketEvent
 
 _UNSET: Any = object()
@@ -47,6 +49,18 @@ def normalize_identity(kind: str, value: str) -> str:
     return value[:255]
 
 
+def _check_profile(*, language: Any = _UNSET, time_zone: Any = _UNSET, preferred_channel: Any = _UNSET) -> None:
+    """Blank means "not known"; anything else must be a language, time zone or channel we know."""
+    if language not in (_UNSET, "") and language not in dict(settings.LANGUAGES):
+        raise InvalidInputError(_("Unknown language “%(value)s”.") % {"value": language}, code="invalid_language")
+    if time_zone not in (_UNSET, "") and time_zone not in known_time_zones():
+        raise InvalidInputError(_("Unknown time zone “%(value)s”.") % {"value": time_zone}, code="invalid_time_zone")
+    if preferred_channel not in (_UNSET, "") and preferred_channel not in Channel.values:
+        raise InvalidInputError(
+            _("Unknown channel “%(value)s”.") % {"value": preferred_channel}, code="invalid_channel"
+        )
+
+
 def _require_agent(actor: Actor, *, supervisor: bool = False) -> None:
     if actor.is_system:
         return
@@ -74,6 +88,7 @@ def create_customer(
     notes: str = "",
 ) -> Customer:
     _require_agent(actor)
+    _check_profile(language=language, time_zone=time_zone, preferred_channel=preferred_channel)
     pairs = [(kind, normalize_identity(kind, value)) for kind, value in identities]
     with transaction.atomic():
         for kind, value in pairs:
@@ -112,6 +127,8 @@ def resolve_customer(
 ) -> tuple[Customer, bool]:
     """The customer behind a sender identity, created on first contact. Safe under concurrency."""
     value = normalize_identity(kind, value)
+    if language not in dict(settings.LANGUAGES):
+        language = ""  # a channel's guess we do not speak: leave it unknown rather than refuse the message
     identity = CustomerIdentity.objects.select_related("customer").filter(kind=kind, value=value).first()
     if identity is not None:
         customer = identity.customer
@@ -152,6 +169,7 @@ def update_customer(
             raise NotPermittedError(_("You are not allowed to change this profile."))
     else:
         _require_agent(actor)
+    _check_profile(language=language, time_zone=time_zone, preferred_channel=preferred_channel)
     fields = []
     for attr, value in (
         ("name", name),

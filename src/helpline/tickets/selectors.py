@@ -126,7 +126,7 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
             elif a == "me" and agent is not None:
                 cond |= Q(assignee=agent)
             elif a.isdigit():
-                cond |= Q(assignee_id=int(a))
+                cond |= Q(assignee_id=_filter_id(a, _("Assignee must be an id, “me” or “none”.")))
             else:
                 raise InvalidInputError(_("Assignee must be an id, “me” or “none”."), code="invalid_filter")
         qs = qs.filter(cond)
@@ -139,7 +139,7 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
             elif t == "mine" and agent is not None:
                 cond |= Q(team__in=agent.teams.all())
             elif t.isdigit():
-                cond |= Q(team_id=int(t))
+                cond |= Q(team_id=_filter_id(t, _("Team must be an id, “mine” or “none”.")))
             else:
                 raise InvalidInputError(_("Team must be an id, “mine” or “none”."), code="invalid_filter")
         qs = qs.filter(cond)
@@ -162,13 +162,30 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
     return qs
 
 
+MAX_DB_INT = 2**63 - 1
+
+
+def _db_int(value: Any) -> int:
+    number = int(value)
+    if not -MAX_DB_INT <= number <= MAX_DB_INT:
+        raise ValueError("out of range")
+    return number
+
+
+def _filter_id(value: str, message: str) -> int:
+    try:
+        return _db_int(value)
+    except ValueError:
+        raise InvalidInputError(message, code="invalid_filter") from None
+
+
 def _parse_when(value: str) -> dt.datetime:
-    parsed = parse_datetime(value)
-    if parsed is None:
-        try:
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
             parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.min)
-        except ValueError:
-            raise InvalidInputError(_("“%(value)s” is not a date.") % {"value": value}, code="invalid_filter") from None
+    except ValueError:
+        raise InvalidInputError(_("“%(value)s” is not a date.") % {"value": value}, code="invalid_filter") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed
@@ -195,7 +212,8 @@ def _encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
+    """The (sort value, id) a cursor stands for; anything forged or out of range is refused."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -203,10 +221,15 @@ def _decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
             value = parse_datetime(value)
             if value is None:
                 raise ValueError
+            value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+            value.astimezone(dt.UTC)
         else:
-            value = int(value)
-        return value, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError):
+            value = _db_int(value)
+        pk = _db_int(pk)
+        if pk < 0:
+            raise ValueError("negative id")
+        return value, pk
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         raise InvalidInputError(
             _("The cursor is not valid; start from the first page."), code="invalid_cursor"
         ) from None
@@ -219,7 +242,7 @@ def paginate(qs: QuerySet[Ticket], *, sort: str = "-updated_at", cursor: str | N
         raise InvalidInputError(_("The page size must be between 1 and 100."), code="invalid_limit")
     field, desc = SORTS[sort]
     if cursor:
-        value, pk = _decode_cursor(cursor, field)
+        value, pk = decode_cursor(cursor, field)
         if desc:
             qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
         else:

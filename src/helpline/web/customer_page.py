@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import zoneinfo
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotFoundError
+from helpline.core.timezones import known_time_zones
 from helpline.customers.models import Customer, CustomerIdentity, CustomerNote, Organization
 from helpline.tickets import selectors
 from helpline.tickets.models import MessageKind, Ticket
@@ -122,9 +121,8 @@ def organization_names() -> list[str]:
     return list(Organization.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
-@lru_cache(maxsize=1)
 def time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
+    return sorted(known_time_zones())
 
 
 def organization_context(actor: Actor, organization: Organization, cursor: str | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpline.core.timezones import is_time_zone
 from helpline.customers.models import Channel, Customer, IdentityKind
 
 MAX_ATTRIBUTES = 50
@@ -34,10 +35,8 @@ class CustomerProfileForm(forms.Form):
         self.fields["time_zone"].widget.attrs.update({"list": "tz-options", "placeholder": "Europe/Tbilisi"})
 
     def clean_time_zone(self) -> str:
-        import zoneinfo
-
         value = self.cleaned_data["time_zone"].strip()
-        if value and value not in zoneinfo.available_timezones():
+        if value and not is_time_zone(value):
             raise forms.ValidationError(_("“%(value)s” is not a known time zone.") % {"value": value})
         return value
 
