@@ -50,9 +50,13 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
         return
     try:
         loop = _server_loop
-        server_alive = loop is not None and loop.is_running() and not loop.is_closed()
-        if isinstance(layer, InMemoryChannelLayer) and server_alive and not _in_sync_to_async_of(loop):
-            assert loop is not None
+        if (
+            isinstance(layer, InMemoryChannelLayer)
+            and loop is not None
+            and loop.is_running()
+            and not loop.is_closed()
+            and not _in_sync_to_async_of(loop)
+        ):
             # e.g. the embedded task worker thread: deliver on the loop the consumers live on.
             asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=5)
             return
