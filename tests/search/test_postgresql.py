@@ -70,6 +70,24 @@ def test_candidates_are_the_most_recent_matches_whichever_way_they_are_found(ind
     assert _candidates("nowhere", 3, 2, 4) == []
 
 
+def test_customer_candidates_are_the_newest_matches_either_way(indexed):
+    with indexed():
+        customers = [make_customer(name=f"Номин {'Дорж' if n % 3 == 0 else 'Бат'} {n}") for n in range(9)]
+    compiled = get_backend().compile(parse_query("Дорж"))
+    assert compiled is not None
+    newest = [c.pk for c in reversed(customers) if "Дорж" in c.name]
+
+    def candidates(wanted: int, window: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT * FROM search_customer_candidates(%s::tsquery, %s, %s)", [compiled.match, wanted, window]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    assert candidates(1, 9) == newest[:1]  # found in the window
+    assert candidates(3, 2) == newest  # not enough there: the GIN bitmap
+
+
 def _plan(sql: str, params: list[object]) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -89,7 +107,13 @@ def test_match_and_word_lookup_use_the_indexes(indexed):
         cursor.execute("ANALYZE search_searchword")
     compiled = get_backend().compile(parse_query("захиалга дугаар"))
     assert compiled is not None
-    sql, params = get_backend().ticket_ids_sql(compiled)
-    assert "search_ticket_vector" in _plan(sql, params)
+    # The statements inside the candidate functions, under the functions' settings.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    for table in ("search_ticketsearchdocument", "search_customersearchdocument"):
+        plan = _plan(f"SELECT 1 FROM {table} WHERE vector @@ %s::tsquery LIMIT 300", [compiled.match])  # noqa: S608
+        assert "Bitmap Index Scan on search_" in plan and "_vector" in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = on")
     word_plan = _plan(_PREPARE_SQL, [SIMILARITY, ["захилга"], [False], [True]])
     assert "search_word_trgm" in word_plan, word_plan

@@ -93,6 +93,34 @@ $$
 """
 
 
+# Candidate customers, newest first: the WINDOW newest documents checked one by one (common
+# names), else a GIN bitmap (customer documents are small rows, so even many matches are cheap).
+CUSTOMER_CANDIDATES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION search_customer_candidates(
+    q tsquery, wanted integer, window_rows integer DEFAULT {CANDIDATES_WINDOW})
+RETURNS SETOF bigint LANGUAGE plpgsql STABLE
+SET enable_seqscan = off SET enable_indexscan = on SET jit = off SET work_mem = '32MB'
+AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    SELECT array_agg(r.customer_id) INTO ids FROM (
+        SELECT w.customer_id FROM (
+            SELECT d.customer_id, d.vector FROM {CUSTOMER_TABLE} d ORDER BY d.customer_id DESC LIMIT window_rows
+        ) w WHERE w.vector @@ q LIMIT wanted
+    ) r;
+    IF coalesce(cardinality(ids), 0) >= wanted THEN
+        RETURN QUERY SELECT unnest(ids);
+        RETURN;
+    END IF;
+    PERFORM set_config('enable_indexscan', 'off', true);
+    RETURN QUERY SELECT d.customer_id FROM {CUSTOMER_TABLE} d WHERE d.vector @@ q
+        ORDER BY d.customer_id DESC LIMIT wanted;
+END
+$$
+"""
+
+
 def postgresql_statements() -> list[str]:
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
     for table, index in ((TICKET_TABLE, TICKET_VECTOR_INDEX), (CUSTOMER_TABLE, CUSTOMER_VECTOR_INDEX)):
@@ -106,6 +134,7 @@ def postgresql_statements() -> list[str]:
         TICKET_RECENT_INDEX,
         "DROP FUNCTION IF EXISTS search_ticket_candidates(tsquery, integer)",  # an earlier signature
         TICKET_CANDIDATES_FUNCTION,
+        CUSTOMER_CANDIDATES_FUNCTION,
     ]
     return statements
 
@@ -142,6 +171,7 @@ def sqlite_drop_statements() -> list[str]:
 def postgresql_drop_statements() -> list[str]:
     return [
         "DROP FUNCTION IF EXISTS search_ticket_candidates(tsquery, integer, integer, integer)",
+        "DROP FUNCTION IF EXISTS search_customer_candidates(tsquery, integer, integer)",
         "DROP INDEX IF EXISTS search_ticket_recent",
         "DROP INDEX IF EXISTS search_word_trgm",
         f"ALTER TABLE {TICKET_TABLE} DROP COLUMN IF EXISTS vector",

@@ -18,6 +18,8 @@ from helpline.search.text import shortest_prefixes, stem_prefixes
 
 # Matches ranked by relevance (the most recently updated ones when there are more).
 CANDIDATES = 300
+# Matches a ticket list filtered by text can show (the most recently updated ones).
+FILTER_MATCHES = 1000
 # Spelling corrections for query words that are not known words: how alike a known word must
 # be (trigram similarity), and how many to try per query word.
 SIMILARITY = 0.45
@@ -107,7 +109,10 @@ class PostgresBackend(SearchBackend):
         return strict, _any(variants)
 
     def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, list[object]]:
-        return f"SELECT ticket_id FROM {TICKET_TABLE} WHERE vector @@ %s::tsquery", [compiled.match]
+        # The most recently updated FILTER_MATCHES matches, found at a bounded cost (see schema.py):
+        # a plain `vector @@ q` semi-join lets the planner walk the whole ticket list when the
+        # words are common alone but rare together.
+        return "SELECT * FROM search_ticket_candidates(%s::tsquery, %s)", [compiled.match, FILTER_MATCHES]
 
     def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, list[object]]:
         sql = f"(SELECT {_rank('d.vector')} FROM {TICKET_TABLE} d WHERE d.ticket_id = {ticket_column})"
@@ -139,10 +144,9 @@ class PostgresBackend(SearchBackend):
 
     def ranked_customer_ids(self, compiled: CompiledQuery, *, limit: int) -> list[int]:
         sql = (
-            f"SELECT c.customer_id FROM ("
-            f"SELECT d.customer_id, d.vector FROM {CUSTOMER_TABLE} d "
-            f"WHERE d.vector @@ %s::tsquery ORDER BY d.customer_id DESC LIMIT %s) c "
-            f"ORDER BY {_rank('c.vector')} DESC, c.customer_id DESC LIMIT %s"
+            f"SELECT d.customer_id FROM search_customer_candidates(%s::tsquery, %s) AS c(customer_id) "
+            f"JOIN {CUSTOMER_TABLE} d ON d.customer_id = c.customer_id "
+            f"ORDER BY {_rank('d.vector')} DESC, d.customer_id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [compiled.match, CANDIDATES, compiled.strict, compiled.match, limit])
