@@ -112,7 +112,7 @@ def test_fts_table_stays_in_sync_on_update_and_delete(indexed, agent_actor):
     TicketSearchDocument.objects.filter(ticket=ticket).update(title="Scanner")
     assert search_tickets(actor=agent_actor, query="scanner") == [ticket]
     assert search_tickets(actor=agent_actor, query="printer") == []
-    ticket.delete()
+    TicketSearchDocument.objects.filter(ticket=ticket).delete()
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO search_ticket_fts(search_ticket_fts, rank) VALUES ('integrity-check', 1)")
         cursor.execute("SELECT count(*) FROM search_ticket_fts WHERE search_ticket_fts MATCH 'scanner'")

@@ -23,7 +23,8 @@ class Document:
 
 
 def _has_prefix(tokens: Sequence[str], prefixes: Sequence[str]) -> int:
-    return sum(1 for token in tokens if any(token.startswith(p) for p in prefixes))
+    # A single character matches itself only, as in the database backends.
+    return sum(1 for token in tokens if any(token.startswith(p) if len(p) > 1 else token == p for p in prefixes))
 
 
 def _phrase_at(tokens: Sequence[str], phrase: Sequence[str]) -> int:

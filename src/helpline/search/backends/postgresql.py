@@ -45,6 +45,11 @@ def _quote(lexeme: str) -> str:
     return f"'{escaped}'"
 
 
+def _prefix(lexeme: str) -> str:
+    # A single character matches itself only: as a prefix it would match a good part of the index.
+    return f"{_quote(lexeme)}:*" if len(lexeme) > 1 else _quote(lexeme)
+
+
 def _any(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
 
@@ -98,13 +103,13 @@ class PostgresBackend(SearchBackend):
             return (f"({phrase})", f"({phrase})") if phrase else None
         if not lexemes:
             return None
-        strict = _all([f"{_quote(lexeme)}:*" for lexeme in lexemes])
+        strict = _all([_prefix(lexeme) for lexeme in lexemes])
         variants = [strict]
         if len(lexemes) == 1:
             # The word's own prefix is covered by its stem prefix: GIN expands each prefix into
             # every matching word, so fewer, shorter prefixes are cheaper.
             prefixes = shortest_prefixes([lexemes[0], *stem_prefixes(lexemes[0])])
-            variants = [f"{_quote(p)}:*" for p in prefixes]
+            variants = [_prefix(p) for p in prefixes]
             variants += [_quote(w) for w in corrections if not any(w.startswith(p) for p in prefixes)]
         return strict, _any(variants)
 

@@ -24,6 +24,11 @@ def _string(words: tuple[str, ...] | list[str]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'
 
 
+def _prefix(word: str) -> str:
+    # A single character matches itself only: as a prefix it would match a good part of the index.
+    return _string([word]) + ("*" if len(word) > 1 else "")
+
+
 def _any(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
@@ -33,12 +38,12 @@ def _forms(term: Term) -> tuple[str, str]:
         phrase = _string(term.words)
         return phrase, phrase
     # Words joined by punctuation ("e-mail", "nino@example.ge") must all be there, each as a prefix.
-    prefixes = [_string([w]) + "*" for w in term.words]
+    prefixes = [_prefix(w) for w in term.words]
     strict = prefixes[0] if len(prefixes) == 1 else "(" + " AND ".join(prefixes) + ")"
     variants = [strict]
     if term.single_word:
         prefixes = shortest_prefixes([term.single_word, *stem_prefixes(term.single_word)])
-        variants = [_string([p]) + "*" for p in prefixes]
+        variants = [_prefix(p) for p in prefixes]
     return strict, _any(variants)
 
 
