@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "helpline.webhooks",
     "helpline.portal",
     "helpline.web",
+    "helpline.surveys",
+    "helpline.reports",
 ]
 
 MIDDLEWARE = [
