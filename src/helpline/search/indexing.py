@@ -65,12 +65,14 @@ def index_tickets(ticket_ids: Iterable[int]) -> int:
         for t in live
     ]
     with transaction.atomic():
-        TicketSearchDocument.objects.filter(ticket_id__in=set(ids) - set(texts)).delete()
+        gone = set(ids) - set(texts)
+        if gone:
+            TicketSearchDocument.objects.filter(ticket_id__in=gone).delete()
         if documents:
             TicketSearchDocument.objects.bulk_create(
                 documents, update_conflicts=True, unique_fields=["ticket"], update_fields=_TICKET_FIELDS
             )
-    remember_words(TICKET_TABLE, "ticket_id", list(texts))
+        remember_words(TICKET_TABLE, "ticket_id", list(texts))
     return len(documents)
 
 
@@ -108,12 +110,13 @@ def index_customers(customer_ids: Iterable[int]) -> list[int]:
     ]
     changed = [d.customer_id for d in documents if previous.get(d.customer_id) != (d.title, d.body)]
     with transaction.atomic():
-        CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - live).delete()
+        if set(ids) - live:
+            CustomerSearchDocument.objects.filter(customer_id__in=set(ids) - live).delete()
         if documents:
             CustomerSearchDocument.objects.bulk_create(
                 documents, update_conflicts=True, unique_fields=["customer"], update_fields=_CUSTOMER_FIELDS
             )
-    remember_words(CUSTOMER_TABLE, "customer_id", sorted(live))
+        remember_words(CUSTOMER_TABLE, "customer_id", sorted(live))
     gone = [pk for pk in ids if pk in previous and pk not in live]
     return changed + gone
 
@@ -128,5 +131,5 @@ def remember_words(table: str, key: str, ids: list[int]) -> None:
         f"unnest(tsvector_to_array(d.vector)) AS w WHERE d.{key} = ANY(%s) AND {WORD_FILTER} "
         f"ORDER BY w ON CONFLICT (word) DO NOTHING"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [ids])
