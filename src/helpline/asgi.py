@@ -11,6 +11,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_application = get_asgi_application()
 
+from helpline.chat.routing import ChatWebsocketRouter  # noqa: E402
 from helpline.core.realtime import RecordServerLoop  # noqa: E402
 from helpline.portal.routing import websocket_urlpatterns as portal_websockets  # noqa: E402
 from helpline.web.routing import websocket_urlpatterns as desk_websockets  # noqa: E402
@@ -19,8 +20,8 @@ application = RecordServerLoop(
     ProtocolTypeRouter(
         {
             "http": django_application,
-            "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter([*desk_websockets, *portal_websockets]))
+            "websocket": ChatWebsocketRouter(
+                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*desk_websockets, *portal_websockets])))
             ),
         }
     )

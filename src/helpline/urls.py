@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("helpline.accounts.urls")),
     path("portal/", include("helpline.portal.urls")),
+    path("chat/", include("helpline.chat.urls")),
+    path("messaging/", include("helpline.messaging.urls")),
     path("survey/", include("helpline.surveys.urls")),
     path("reports/", include("helpline.reports.urls")),
     path("admin/", include("helpline.accounts.admin_urls")),

@@ -320,3 +320,19 @@ def update_organization(
         except IntegrityError:
             raise ConflictError(_("An organisation with this name exists already."), code="name_taken") from None
     return organization
+
+
+def link_identity(*, actor: Actor, customer: Customer, kind: str, value: str) -> CustomerIdentity | None:
+    """A channel learns another address of the customer it talks to (a chat visitor gives an email,
+    a WhatsApp number is also a phone). Returns the identity, or None when it belongs to someone else."""
+    value = normalize_identity(kind, value)
+    existing = CustomerIdentity.objects.filter(kind=kind, value=value).first()
+    if existing is not None:
+        return existing if existing.customer_id == customer.pk else None
+    try:
+        with transaction.atomic():
+            identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
+            _changed(customer)
+    except IntegrityError:
+        return None
+    return identity

@@ -1,0 +1,267 @@
+"""Every write of live chat: visitors' messages (each conversation is a ticket with channel = chat),
+read marks, the offline form, agents' availability and the widget settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
+from helpline.chat.selectors import chat_settings, current_ticket, least_busy_agent
+from helpline.core.actors import Actor
+from helpline.core.errors import InvalidInputError, NotPermittedError
+from helpline.customers import actions as customer_actions
+from helpline.customers.models import Channel, Customer, IdentityKind
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets import permissions
+from helpline.tickets.attachments import IncomingFile
+from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
+
+CHAT_ACTOR = Actor.system("chat")
+MAX_BODY = 10_000
+
+
+def _language(code: str) -> str:
+    code = (code or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def _conversation(visitor_id: str, *, lock: bool = False) -> Conversation:
+    conversation, _created = Conversation.objects.get_or_create(visitor_id=visitor_id)
+    if lock:
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return conversation
+
+
+def identify_visitor(
+    *, visitor_id: str, name: str = "", email: str = "", language: str = "", page_url: str = ""
+) -> Conversation:
+    """The pre-chat form, or what the widget knows on first contact (language, page)."""
+    email = (email or "").strip()
+    if email:
+        email = customer_actions.normalize_identity(IdentityKind.EMAIL, email)
+    with transaction.atomic():
+        conversation = _conversation(visitor_id, lock=True)
+        fields: list[str] = []
+        for field, value in (
+            ("name", (name or "").strip()[:200]),
+            ("email", email),
+            ("language", _language(language)),
+            ("page_url", (page_url or "")[:1000] if str(page_url).startswith(("http://", "https://")) else ""),
+        ):
+            if value and getattr(conversation, field) != value:
+                setattr(conversation, field, value)
+                fields.append(field)
+        if email and conversation.customer_id:
+            customer_actions.link_identity(
+                actor=CHAT_ACTOR, customer=conversation.customer, kind=IdentityKind.EMAIL, value=email
+            )
+        if fields:
+            conversation.save(update_fields=[*fields, "updated_at"])
+    return conversation
+
+
+def _customer_for(conversation: Conversation) -> Customer:
+    if conversation.customer_id and conversation.customer is not None:
+        return conversation.customer
+    if conversation.email:
+        customer, _new = customer_actions.resolve_customer(
+            kind=IdentityKind.EMAIL,
+            value=conversation.email,
+            name=conversation.name,
+            language=conversation.language,
+            channel=Channel.CHAT,
+        )
+        customer_actions.link_identity(
+            actor=CHAT_ACTOR, customer=customer, kind=IdentityKind.CHAT, value=conversation.visitor_id
+        )
+    else:
+        customer, _new = customer_actions.resolve_customer(
+            kind=IdentityKind.CHAT,
+            value=conversation.visitor_id,
+            name=conversation.name,
+            language=conversation.language,
+            channel=Channel.CHAT,
+        )
+    conversation.customer = customer
+    conversation.save(update_fields=["customer", "updated_at"])
+    return customer
+
+
+def post_visitor_message(
+    *,
+    visitor_id: str,
+    client_id: str,
+    body: str = "",
+    attachments: Sequence[IncomingFile] = (),
+) -> tuple[Message, Conversation]:
+    """Store one visitor message exactly once: the widget's message id makes a resend after a
+    reconnect return the message stored the first time. The first message opens the chat ticket
+    (routed to the least busy online agent when there is one); a closed ticket is followed by a new one."""
+    client_id = (client_id or "").strip()[:64]
+    if not client_id:
+        raise InvalidInputError(_("A message id is required."), code="client_id_required")
+    body = (body or "").strip()
+    if len(body) > MAX_BODY:
+        raise InvalidInputError(_("The message is too long."), code="message_too_long")
+    if not body and not attachments:
+        raise InvalidInputError(_("The message is empty."), code="message_empty")
+    with transaction.atomic():
+        conversation = _conversation(visitor_id, lock=True)
+        external_id = f"{conversation.public_id}:{client_id}"
+        existing = Message.objects.filter(channel=Channel.CHAT, external_id=external_id).first()
+        if existing is not None:
+            return existing, conversation
+        customer = _customer_for(conversation)
+        actor = Actor.of_customer(customer)
+        ticket = current_ticket(conversation)
+        meta: dict[str, Any] = {"page_url": conversation.page_url} if conversation.page_url else {}
+        if ticket is None or ticket.status == Status.CLOSED or ticket.requester_id != customer.pk:
+            ticket = ticket_actions.open_ticket(
+                actor=actor,
+                requester=customer,
+                subject="",
+                body_text=body or _("File from the chat"),
+                channel=Channel.CHAT,
+                language=conversation.language,
+                attachments=attachments,
+                external_id=external_id,
+                meta=meta,
+                assignee=least_busy_agent(conversation.language or customer.language),
+            )
+            conversation.ticket = ticket
+            conversation.save(update_fields=["ticket", "updated_at"])
+            message = ticket.messages.order_by("id").first()
+            assert message is not None
+        else:
+            message = ticket_actions.add_message(
+                actor=actor,
+                ticket=ticket,
+                kind=MessageKind.INBOUND,
+                body_text=body,
+                channel=Channel.CHAT,
+                attachments=attachments,
+                external_id=external_id,
+                meta=meta,
+            )
+    return message, conversation
+
+
+def mark_read(*, visitor_id: str, up_to: int) -> int:
+    """The widget has shown the agent's messages up to `up_to`: they count as delivered (the agent
+    sees it on the thread). Returns how many changed."""
+    with transaction.atomic():
+        conversation = _conversation(visitor_id, lock=True)
+        ticket = current_ticket(conversation)
+        if ticket is None or up_to <= conversation.visitor_read_up_to:
+            return 0
+        conversation.visitor_read_up_to = up_to
+        conversation.save(update_fields=["visitor_read_up_to", "updated_at"])
+        unread = list(
+            Message.objects.filter(
+                ticket=ticket,
+                kind=MessageKind.REPLY,
+                pk__lte=up_to,
+                delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENT],
+            )
+        )
+        for message in unread:
+            ticket_actions.set_delivery_status(actor=CHAT_ACTOR, message=message, status=DeliveryStatus.DELIVERED)
+    return len(unread)
+
+
+def leave_offline_message(
+    *,
+    visitor_id: str = "",
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    message: str = "",
+    callback: bool = False,
+    language: str = "",
+    page_url: str = "",
+) -> Ticket:
+    """Nobody is there to chat: the visitor leaves a message with an email address, or asks to be
+    called back on a phone number. Either way it becomes a ticket (channel = chat)."""
+    name, email, phone, message = name.strip()[:200], email.strip(), phone.strip(), message.strip()[:MAX_BODY]
+    if callback and not phone:
+        raise InvalidInputError(_("Give a phone number to be called back on."), code="phone_required")
+    if not callback and not email:
+        raise InvalidInputError(_("Give an email address so we can answer."), code="email_required")
+    if not message and not callback:
+        raise InvalidInputError(_("The message is empty."), code="message_empty")
+    language = _language(language)
+    primary = (IdentityKind.PHONE, phone) if callback else (IdentityKind.EMAIL, email)
+    with transaction.atomic():
+        customer, _new = customer_actions.resolve_customer(
+            kind=primary[0], value=primary[1], name=name, language=language, channel=Channel.CHAT
+        )
+        for kind, value in ((IdentityKind.EMAIL, email), (IdentityKind.PHONE, phone), (IdentityKind.CHAT, visitor_id)):
+            if value and (kind, value) != primary:
+                customer_actions.link_identity(actor=CHAT_ACTOR, customer=customer, kind=kind, value=value)
+        if callback:
+            subject = _("Callback requested: %(phone)s") % {"phone": phone}
+            body = message or subject
+        else:
+            subject, body = "", message
+        ticket = ticket_actions.open_ticket(
+            actor=Actor.of_customer(customer),
+            requester=customer,
+            subject=subject,
+            body_text=body,
+            channel=Channel.CHAT,
+            language=language,
+            tags=["callback"] if callback else ["chat-offline"],
+            meta={"page_url": page_url[:1000], "offline": True, "callback": callback, "phone": phone},
+        )
+        if visitor_id:
+            conversation = _conversation(visitor_id, lock=True)
+            conversation.customer, conversation.ticket = customer, ticket
+            conversation.save(update_fields=["customer", "ticket", "updated_at"])
+    return ticket
+
+
+def set_chat_status(*, actor: Actor, status: str, capacity: int | None = None) -> AgentChatStatus:
+    if actor.agent is None:
+        raise NotPermittedError(_("Only agents take chats."))
+    if status not in Availability.values:
+        raise InvalidInputError(_("Unknown status."), code="invalid_status")
+    if capacity is not None and not 1 <= capacity <= 50:
+        raise InvalidInputError(_("Capacity is between 1 and 50 chats."), code="invalid_capacity")
+    with transaction.atomic():
+        record, _created = AgentChatStatus.objects.select_for_update().get_or_create(agent=actor.agent)
+        record.status = status
+        if capacity is not None:
+            record.capacity = capacity
+        record.save(update_fields=["status", "capacity", "updated_at"])
+    return record
+
+
+SETTINGS_FIELDS = (
+    "color",
+    "logo_url",
+    "greeting",
+    "prechat_form",
+    "always_open",
+    "open_days",
+    "opens_at",
+    "closes_at",
+    "time_zone",
+)
+
+
+def update_chat_settings(*, actor: Actor, **changes: Any) -> ChatSettings:
+    permissions.require(permissions.can_manage_settings(actor))
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise InvalidInputError(_("Unknown setting."), code="invalid_setting")
+    with transaction.atomic():
+        config = chat_settings()
+        for field, value in changes.items():
+            setattr(config, field, value)
+        config.save()
+    return config

@@ -1,0 +1,193 @@
+"""The visitor's WebSocket (`/ws/chat/?token=<signed visitor token>`).
+
+Protocol (JSON frames):
+- server → `welcome` {conversation, staffed, queue, messages: [...]} on every (re)connect: the whole
+  thread, so a widget coming back after a network drop shows each message once, in order (by id).
+- client → `message` {cid, body}; server → `ack` {cid, message}. The client keeps unacknowledged
+  messages and sends them again after a reconnect; the same `cid` is stored once.
+- server → `message` {message} for replies (and the visitor's own messages from another tab).
+- client → `typing` {active}; server → `typing` {active} when an agent types on the ticket page.
+- client → `read` {up_to}; server → `seen` when an agent has the chat open (visitor's messages read).
+
+The consumer joins `ticket.<public_id>` (the agent workspace's group): `ticket.changed` brings new
+messages (only public ones are forwarded) and `presence.changed` brings agents' viewing/typing;
+the visitor's typing goes back to the agents as a presence entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from helpline.chat import actions, presence, selectors
+from helpline.chat.tokens import visitor_from_token
+from helpline.core.errors import HelplineError
+from helpline.core.realtime import ticket_group
+from helpline.tickets.models import Message, MessageKind
+from helpline.web import presence as desk_presence
+
+log = logging.getLogger("helpline.chat")
+
+CLOSE_UNAUTHORIZED = 4401
+VISITOR_VIEWER_ID = "visitor"
+
+
+def visitor_group(visitor_id: str) -> str:
+    return f"chat.visitor.{visitor_id}"
+
+
+def _welcome(visitor_id: str) -> dict[str, Any]:
+    conversation = selectors.conversation_for(visitor_id)
+    ticket = selectors.current_ticket(conversation)
+    messages = selectors.thread(conversation)
+    return {
+        "type": "welcome",
+        "ticket": ticket.public_id if ticket else None,
+        "staffed": selectors.chat_is_staffed(),
+        "queue": selectors.queue_position(ticket) if ticket else 0,
+        "agent_viewing": bool(ticket and desk_presence.viewers(ticket.public_id)),
+        "messages": [selectors.serialize_message(m, conversation) for m in messages] if conversation else [],
+    }
+
+
+def _post(visitor_id: str, cid: str, body: str) -> dict[str, Any]:
+    message, conversation = actions.post_visitor_message(visitor_id=visitor_id, client_id=cid, body=body)
+    ticket = selectors.current_ticket(conversation)
+    return {
+        "ticket": ticket.public_id if ticket else None,
+        "message": selectors.serialize_message(message, conversation),
+    }
+
+
+def _public_message(visitor_id: str, ticket_public_id: str, message_public_id: str) -> dict[str, Any] | None:
+    conversation = selectors.conversation_for(visitor_id)
+    ticket = selectors.current_ticket(conversation)
+    if conversation is None or ticket is None or ticket.public_id != ticket_public_id:
+        return None
+    message = (
+        Message.objects.filter(public_id=message_public_id, ticket=ticket)
+        .exclude(kind=MessageKind.NOTE)
+        .select_related("author_agent")
+        .prefetch_related("attachments")
+        .first()
+    )
+    return selectors.serialize_message(message, conversation) if message else None
+
+
+class VisitorConsumer(AsyncJsonWebsocketConsumer):
+    visitor_id: str | None = None
+    ticket: str | None = None
+    name = ""
+    typing = False
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.visitor_id = visitor_from_token((query.get("token") or [""])[0])
+        if self.visitor_id is None:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
+        await self.accept()
+        await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
+        welcome = await database_sync_to_async(_welcome)(self.visitor_id)
+        await self.follow(welcome["ticket"])
+        await self.send_json(welcome)
+
+    async def disconnect(self, code: int) -> None:
+        if self.visitor_id is None:
+            return
+        await self.channel_layer.group_discard(visitor_group(self.visitor_id), self.channel_name)
+        await sync_to_async(presence.visitor_disconnected)(self.visitor_id, self.channel_name)
+        if self.ticket:
+            if self.typing:
+                await self.send_typing(False)
+            await self.channel_layer.group_discard(ticket_group(self.ticket), self.channel_name)
+
+    async def follow(self, ticket_public_id: str | None) -> None:
+        if ticket_public_id and ticket_public_id != self.ticket:
+            if self.ticket:
+                await self.channel_layer.group_discard(ticket_group(self.ticket), self.channel_name)
+            self.ticket = ticket_public_id
+            await self.channel_layer.group_add(ticket_group(ticket_public_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.visitor_id is None or not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "message":
+            await self.receive_message(content)
+        elif kind == "typing":
+            await self.send_typing(bool(content.get("active")))
+        elif kind == "read":
+            try:
+                up_to = int(content.get("up_to") or 0)
+            except (TypeError, ValueError):
+                return
+            await database_sync_to_async(actions.mark_read)(visitor_id=self.visitor_id, up_to=up_to)
+        elif kind == "ping":
+            await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
+            await self.send_json({"type": "pong"})
+
+    async def receive_message(self, content: dict[str, Any]) -> None:
+        assert self.visitor_id is not None
+        cid = str(content.get("cid") or "")[:64]
+        try:
+            result = await database_sync_to_async(_post)(self.visitor_id, cid, str(content.get("body") or ""))
+        except HelplineError as exc:
+            await self.send_json({"type": "error", "cid": cid, "code": exc.code, "message": exc.message})
+            return
+        if result["ticket"] != self.ticket:
+            await self.follow(result["ticket"])
+            await self.channel_layer.group_send(
+                visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
+            )
+        self.typing = False
+        await self.send_json({"type": "ack", "cid": cid, "message": result["message"]})
+
+    async def send_typing(self, active: bool) -> None:
+        self.typing = active
+        if not self.ticket:
+            return
+        viewers = await sync_to_async(desk_presence.viewers)(self.ticket)
+        entry = {"id": VISITOR_VIEWER_ID, "name": str(_visitor_label()), "typing": active, "since": time.time()}
+        await self.channel_layer.group_send(
+            ticket_group(self.ticket), {"type": "presence.changed", "viewers": [*viewers, entry]}
+        )
+
+    # -- group messages ---------------------------------------------------------------------------
+
+    async def chat_follow(self, event: dict[str, Any]) -> None:
+        await self.follow(event.get("ticket"))
+
+    async def ticket_changed(self, event: dict[str, Any]) -> None:
+        if event.get("event") != "message_added" or not event.get("message") or self.visitor_id is None:
+            return
+        message = await database_sync_to_async(_public_message)(
+            self.visitor_id, str(event.get("ticket")), str(event["message"])
+        )
+        if message is not None:
+            await self.send_json({"type": "message", "message": message})
+
+    async def presence_changed(self, event: dict[str, Any]) -> None:
+        agents = [v for v in event.get("viewers", []) if v.get("id") != VISITOR_VIEWER_ID]
+        await self.send_json(
+            {
+                "type": "typing",
+                "active": any(v.get("typing") for v in agents),
+                "name": next((v.get("name", "") for v in agents if v.get("typing")), ""),
+            }
+        )
+        if agents:
+            await self.send_json({"type": "seen"})
+
+
+def _visitor_label() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Chat visitor")

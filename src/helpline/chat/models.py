@@ -1,0 +1,58 @@
+"""Live chat: the widget's settings, visitors' conversations (each one a ticket with channel = chat)
+and agents' chat availability."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from helpline.core.ids import new_public_id
+
+
+class ChatSettings(models.Model):
+    """One row: how the widget looks and when chat is staffed. Edited under /admin/channels/chat/."""
+
+    color = models.CharField(_("colour"), max_length=7, default="#2563eb")
+    logo_url = models.URLField(_("logo URL"), blank=True)
+    greeting = models.CharField(_("greeting"), max_length=300, blank=True)
+    prechat_form = models.BooleanField(_("ask for name and email before the chat"), default=False)
+    always_open = models.BooleanField(_("open around the clock"), default=True)
+    open_days = models.JSONField(default=list, blank=True)  # ISO weekdays 1..7
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Availability(models.TextChoices):
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+class AgentChatStatus(models.Model):
+    agent = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_status")
+    status = models.CharField(max_length=10, choices=Availability.choices, default=Availability.OFFLINE)
+    capacity = models.PositiveSmallIntegerField(default=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Conversation(models.Model):
+    """One widget visitor (signed token) and the chat ticket their messages go to."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    visitor_id = models.CharField(max_length=64, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_conversations"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_conversations"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    page_url = models.URLField(max_length=1000, blank=True)
+    visitor_read_up_to = models.BigIntegerField(default=0)  # highest agent message id the visitor has seen
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,130 @@
+"""Reads for live chat: settings, whether chat is staffed now, a visitor's conversation and thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from helpline.accounts.models import User
+from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
+from helpline.customers.models import Channel
+from helpline.tickets.models import ACTIVE_STATUSES, Message, MessageKind, Ticket
+
+
+def chat_settings() -> ChatSettings:
+    return ChatSettings.objects.order_by("pk").first() or ChatSettings()
+
+
+def within_business_hours(config: ChatSettings, now: dt.datetime | None = None) -> bool:
+    if config.always_open:
+        return True
+    try:
+        zone = zoneinfo.ZoneInfo(config.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = (now or timezone.now()).astimezone(zone)
+    if config.open_days and local.isoweekday() not in config.open_days:
+        return False
+    if config.opens_at is None or config.closes_at is None:
+        return bool(config.open_days)
+    return config.opens_at <= local.time() < config.closes_at
+
+
+def online_agents() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE).select_related("chat_status")
+    )
+
+
+def chat_is_staffed(now: dt.datetime | None = None) -> bool:
+    """Open hours and at least one agent online: otherwise the widget offers the offline form."""
+    return (
+        within_business_hours(chat_settings(), now)
+        and AgentChatStatus.objects.filter(status=Availability.ONLINE, agent__is_active=True).exists()
+    )
+
+
+def least_busy_agent(language: str = "") -> User | None:
+    """An online agent under capacity with the fewest open chats; speakers of the language first."""
+    candidates = (
+        User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE)
+        .select_related("chat_status")
+        .annotate(
+            open_chats=Count(
+                "assigned_tickets",
+                filter=Q(assigned_tickets__channel=Channel.CHAT, assigned_tickets__status__in=ACTIVE_STATUSES),
+            )
+        )
+    )
+    free = [a for a in candidates if a.open_chats < a.chat_status.capacity]
+    if not free:
+        return None
+    speakers = [a for a in free if language and language in _agent_languages(a)]
+    pool = speakers or free
+    return min(pool, key=lambda a: (a.open_chats, a.pk))
+
+
+def _agent_languages(agent: User) -> set[str]:
+    return {agent.language} if agent.language else set()
+
+
+def queue_position(ticket: Ticket) -> int:
+    """1 for the oldest chat nobody has taken yet; 0 once an agent has it."""
+    if ticket.assignee_id:
+        return 0
+    return (
+        Ticket.objects.filter(
+            channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES, created_at__lte=ticket.created_at
+        ).count()
+        or 1
+    )
+
+
+def conversation_for(visitor_id: str) -> Conversation | None:
+    return Conversation.objects.select_related("ticket", "customer").filter(visitor_id=visitor_id).first()
+
+
+def current_ticket(conversation: Conversation | None) -> Ticket | None:
+    ticket = conversation.ticket if conversation else None
+    while ticket is not None and ticket.merged_into_id:
+        ticket = ticket.merged_into
+    return ticket
+
+
+def thread(conversation: Conversation | None) -> list[Message]:
+    """The public messages of the visitor's ticket, oldest first."""
+    ticket = current_ticket(conversation)
+    if ticket is None:
+        return []
+    return list(
+        Message.objects.filter(ticket=ticket)
+        .exclude(kind=MessageKind.NOTE)
+        .select_related("author_agent", "author_customer")
+        .prefetch_related("attachments")
+        .order_by("id")
+    )
+
+
+def client_id_of(message: Message, conversation: Conversation) -> str:
+    prefix = f"{conversation.public_id}:"
+    return message.external_id[len(prefix) :] if message.external_id.startswith(prefix) else ""
+
+
+def serialize_message(message: Message, conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "cid": client_id_of(message, conversation),
+        "from": "visitor" if message.kind == MessageKind.INBOUND else "agent",
+        "author": str(message.author_agent) if message.author_agent_id else "",
+        "body": message.body_text,
+        "at": message.created_at.isoformat(),
+        "files": [
+            {"name": a.filename, "url": reverse("chat:file", args=[a.public_id]), "type": a.content_type}
+            for a in message.attachments.all()
+        ],
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from helpline.chat import views
+
+app_name = "chat"
+urlpatterns = [
+    path("widget.js", views.widget_script, name="widget"),
+    path("config/", views.widget_config, name="config"),
+    path("session/", views.visitor_session, name="session"),
+    path("prechat/", views.prechat, name="prechat"),
+    path("upload/", views.upload, name="upload"),
+    path("offline/", views.offline, name="offline"),
+    path("files/<str:public_id>/", views.attachment, name="file"),
+    path("demo/", views.demo, name="demo"),
+    path("status/", views.agent_status, name="status"),
+]

@@ -1,0 +1,145 @@
+"""The widget's HTTP side: script, localised configuration, sessions, uploads, the offline form,
+attachment downloads, availability and routing, and who delivers replies on chat tickets."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from helpline.chat import actions as chat_actions
+from helpline.chat import selectors
+from helpline.chat.models import Availability
+from helpline.chat.tokens import new_visitor_token, visitor_from_token
+from helpline.core.actors import Actor
+from helpline.customers.models import Channel, CustomerIdentity
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets.models import DeliveryStatus, Ticket
+from tests.factories import make_agent
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_widget_script_is_served_to_any_origin() -> None:
+    response = Client().get("/chat/widget.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert b"attachShadow" in response.content and len(response.content) < 20_000
+
+
+def test_config_follows_the_browser_or_site_language_and_staffing() -> None:
+    client = Client()
+    assert client.get("/chat/config/", {"lang": "fr-FR,ka-GE,en"}).json()["language"] == "ka"
+    assert client.get("/chat/config/", {"lang": "te"}).json()["language"] == "te"
+    assert client.get("/chat/config/", {"lang": "xx"}).json()["language"] == "en"
+    config = client.get("/chat/config/").json()
+    assert config["staffed"] is False and config["color"].startswith("#")
+    chat_actions.set_chat_status(actor=Actor.of_agent(make_agent()), status=Availability.ONLINE)
+    assert client.get("/chat/config/").json()["staffed"] is True
+    admin = make_agent("admin")
+    chat_actions.update_chat_settings(actor=Actor.of_agent(admin), color="#ff0000", greeting="Salut", always_open=False)
+    config = client.get("/chat/config/").json()
+    assert (config["color"], config["greeting"], config["staffed"]) == ("#ff0000", "Salut", False)
+
+
+def test_session_keeps_a_valid_token_and_replaces_a_forged_one() -> None:
+    client = Client()
+    token = client.post("/chat/session/").json()["token"]
+    assert visitor_from_token(token)
+    assert client.post("/chat/session/", {"token": token}).json()["token"] == token
+    forged = client.post("/chat/session/", {"token": token[:-2] + "xx"}).json()["token"]
+    assert forged != token and visitor_from_token(forged)
+
+
+def test_offline_message_and_callback_become_tickets() -> None:
+    client = Client()
+    response = client.post("/chat/offline/", {"name": "Nino", "email": "nino@example.ge", "message": "Where is it?"})
+    assert response.status_code == 201
+    ticket = Ticket.objects.get(number=response.json()["ticket"])
+    assert ticket.channel == Channel.CHAT and ticket.requester.email == "nino@example.ge"
+    assert list(ticket.tags.values_list("name", flat=True)) == ["chat-offline"]
+    response = client.post("/chat/offline/", {"name": "Bat", "phone": "+976 9911 2233", "callback": "1"})
+    assert response.status_code == 201
+    callback = Ticket.objects.get(number=response.json()["ticket"])
+    assert "+976 9911 2233" in callback.subject and callback.tags.get().name == "callback"
+    assert CustomerIdentity.objects.filter(kind="phone", value="+97699112233", customer=callback.requester).exists()
+    refused = client.post("/chat/offline/", {"message": "no way to answer"})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "email_required"
+
+
+def test_upload_goes_through_attachment_checks_and_only_its_visitor_downloads_it() -> None:
+    client = Client()
+    token = new_visitor_token()
+    response = client.post(
+        "/chat/upload/", {"token": token, "cid": "f1", "file": _file("screen.png", PNG)}, format="multipart"
+    )
+    assert response.status_code == 200, response.content
+    file = response.json()["message"]["files"][0]
+    assert file["type"] == "image/png"
+    assert client.get(file["url"], {"token": token}).status_code == 200
+    assert client.get(file["url"], {"token": new_visitor_token()}).status_code == 404
+    refused = client.post(
+        "/chat/upload/", {"token": token, "cid": "f2", "file": _file("a.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 60)}
+    )
+    assert refused.status_code == 422
+    assert client.post("/chat/upload/", {"token": "nope", "cid": "f3", "file": _file("a.png", PNG)}).status_code == 403
+
+
+def test_new_chats_go_to_the_least_busy_online_agent_speaking_the_language() -> None:
+    busy, free, georgian, away = make_agent(), make_agent(), make_agent(language="ka"), make_agent()
+    for agent in (busy, free, georgian):
+        chat_actions.set_chat_status(actor=Actor.of_agent(agent), status=Availability.ONLINE, capacity=2)
+    chat_actions.set_chat_status(actor=Actor.of_agent(away), status=Availability.AWAY)
+    chat_actions.identify_visitor(visitor_id="v-ka", language="ka")
+    message, _conv = chat_actions.post_visitor_message(visitor_id="v-ka", client_id="1", body="გამარჯობა")
+    assert message.ticket.assignee == georgian
+    first, _c = chat_actions.post_visitor_message(visitor_id="v-1", client_id="1", body="Hello")
+    second, _c = chat_actions.post_visitor_message(visitor_id="v-2", client_id="1", body="Hello")
+    assert {first.ticket.assignee, second.ticket.assignee} == {busy, free}
+    for n in range(3, 6):
+        chat_actions.post_visitor_message(visitor_id=f"v-{n}", client_id="1", body="Hello")
+    queued, _c = chat_actions.post_visitor_message(visitor_id="v-6", client_id="1", body="Hello")
+    assert queued.ticket.assignee is None and selectors.queue_position(queued.ticket) == 1
+
+
+def test_a_visitor_who_left_an_email_gets_replies_by_email_once_gone(commits) -> None:  # type: ignore[no-untyped-def]
+    chat_actions.identify_visitor(visitor_id="v-mail", name="Ann", email="ann@example.com")
+    message, conversation = chat_actions.post_visitor_message(visitor_id="v-mail", client_id="1", body="Hi")
+    assert conversation.customer.email == "ann@example.com"
+    assert CustomerIdentity.objects.filter(kind="chat", value="v-mail", customer=conversation.customer).exists()
+    mail.outbox.clear()
+    with commits():
+        reply = ticket_actions.add_reply(
+            actor=Actor.of_agent(make_agent()), ticket=message.ticket, body_text="We will write back"
+        )
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+    assert "We will write back" in mail.outbox[0].body
+
+
+def test_agent_status_page(client: Client) -> None:
+    agent = make_agent()
+    client.force_login(agent)
+    assert client.get("/chat/status/").status_code == 200
+    client.post("/chat/status/", {"status": "online", "capacity": "4"})
+    assert agent.chat_status.status == Availability.ONLINE and agent.chat_status.capacity == 4
+    assert client.post("/chat/status/", {"status": "dancing"}).status_code == 422
+
+
+def _file(name: str, content: bytes):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_delivery_status_of_chat_replies_when_visitor_has_no_socket_and_no_email(commits) -> None:  # type: ignore[no-untyped-def]
+    message, _conversation = chat_actions.post_visitor_message(visitor_id="v-none", client_id="1", body="Hi")
+    with commits():
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=message.ticket, body_text="Hello")
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.QUEUED
+    assert "away" in reply.delivery_error
