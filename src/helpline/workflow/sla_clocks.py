@@ -1,0 +1,184 @@
+"""SLA clocks maintained from ticket events: start, pause while pending, resume, meet, recompute.
+
+Every function takes the moment it acts at (`now`), so clocks can be driven by a frozen clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from helpline.core.business_hours import Calendar, add_business_time, business_time_between
+from helpline.tickets.models import ACTIVE_STATUSES, Status, Ticket
+from helpline.workflow.models import BusinessCalendar, ClockKind, SlaClock, SlaPolicy, TicketState
+
+PAUSED_STATUSES = (Status.PENDING,)
+DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
+ZERO = dt.timedelta(0)
+
+
+# -- choosing a policy and a calendar ------------------------------------------------------------
+
+
+def ticket_facts(ticket: Ticket) -> dict[str, object]:
+    """What SLA conditions look at, read once per evaluation."""
+    org = ticket.organization.public_id if ticket.organization_id and ticket.organization else None
+    requester = ticket.requester
+    return {
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "ticket_type": ticket.ticket_type,
+        "organization": org,
+        "tags": set(ticket.tags.values_list("name", flat=True)),
+        "customer_tier": str((requester.custom_attributes or {}).get("tier", "")) if requester else "",
+    }
+
+
+def policy_matches(policy: SlaPolicy, facts: dict[str, object]) -> bool:
+    for key, wanted in (policy.conditions or {}).items():
+        if not wanted:
+            continue
+        if key == "tags":
+            if not set(wanted) & facts["tags"]:  # type: ignore[operator]
+                return False
+        elif facts.get(key) not in wanted:
+            return False
+    return True
+
+
+def choose_policy(ticket: Ticket, policies: Iterable[SlaPolicy] | None = None) -> SlaPolicy | None:
+    facts = ticket_facts(ticket)
+    candidates = policies if policies is not None else SlaPolicy.objects.filter(active=True).order_by("position", "id")
+    for policy in candidates:
+        if policy.active and policy_matches(policy, facts):
+            return policy
+    return None
+
+
+def calendar_for(policy: SlaPolicy | None, ticket: Ticket) -> Calendar | None:
+    """The working-hours calendar a policy measures in, or None for calendar (wall-clock) time."""
+    if policy is None or not policy.business_hours:
+        return None
+    record = policy.calendar
+    if record is None and ticket.team_id:
+        record = BusinessCalendar.objects.filter(team_id=ticket.team_id).first()
+    if record is None:
+        record = BusinessCalendar.objects.filter(is_default=True).first()
+    return record.to_calendar() if record is not None else None
+
+
+def elapsed(calendar: Calendar | None, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    if b <= a:
+        return ZERO
+    return business_time_between(calendar, a, b) if calendar else b - a
+
+
+def deadline(calendar: Calendar | None, start: dt.datetime, span: dt.timedelta) -> dt.datetime:
+    if span <= ZERO:
+        return start
+    return add_business_time(calendar, start, span) if calendar else start + span
+
+
+# -- clock transitions ---------------------------------------------------------------------------
+
+
+def _set_due(clock: SlaClock, policy: SlaPolicy | None, calendar: Calendar | None) -> None:
+    minutes = policy.target_minutes(clock.kind) if policy else None
+    if clock.started_at is None or minutes is None or clock.met_at is not None:
+        clock.due_at = clock.warn_at = None
+        return
+    clock.due_at = deadline(calendar, clock.started_at, dt.timedelta(minutes=minutes) - clock.spent)
+    clock.warn_at = clock.due_at - dt.timedelta(minutes=policy.warn_before_minutes if policy else 0)
+
+
+def _start(clock: SlaClock, now: dt.datetime, *, fresh: bool) -> None:
+    if fresh:
+        clock.spent = ZERO
+        clock.met_at = clock.breached_at = clock.warned_at = None
+    clock.started_at = now
+    clock.paused = False
+
+
+def _stop(clock: SlaClock, calendar: Calendar | None, now: dt.datetime, *, paused: bool) -> None:
+    if clock.started_at is not None:
+        clock.spent += elapsed(calendar, clock.started_at, now)
+    clock.started_at = None
+    clock.paused = paused
+
+
+def _meet(clock: SlaClock, calendar: Calendar | None, now: dt.datetime) -> None:
+    if clock.met_at is not None or (clock.started_at is None and not clock.paused):
+        return
+    if clock.due_at is not None and now > clock.due_at and clock.breached_at is None:
+        clock.breached_at = clock.due_at
+    _stop(clock, calendar, now, paused=False)
+    clock.met_at = now
+
+
+class TicketClocks:
+    """The clocks of one ticket, loaded once, changed in memory, saved together."""
+
+    def __init__(self, ticket: Ticket, now: dt.datetime):
+        self.ticket = ticket
+        self.now = now
+        self.state, _created = TicketState.objects.get_or_create(ticket=ticket, defaults={"status_since": now})
+        existing = {c.kind: c for c in SlaClock.objects.filter(ticket=ticket)}
+        for kind in ClockKind.values:
+            if kind not in existing:
+                existing[kind] = SlaClock(ticket=ticket, kind=kind)
+        self.clocks = existing
+        self.policy = self.state.policy
+        self.calendar = calendar_for(self.policy, ticket)
+
+    def __getitem__(self, kind: str) -> SlaClock:
+        return self.clocks[kind]
+
+    def rematch(self) -> None:
+        policy = choose_policy(self.ticket)
+        if policy != self.policy:
+            # Time already spent stays measured as it was; remaining time follows the new policy.
+            self.policy = policy
+            self.calendar = calendar_for(policy, self.ticket)
+            self.state.policy = policy
+
+    def start(self, kind: str, *, fresh: bool = True) -> None:
+        _start(self.clocks[kind], self.now, fresh=fresh)
+
+    def meet(self, kind: str) -> None:
+        _meet(self.clocks[kind], self.calendar, self.now)
+
+    def pause_all(self) -> None:
+        for clock in self.clocks.values():
+            if clock.started_at is not None:
+                _stop(clock, self.calendar, self.now, paused=True)
+
+    def resume_all(self) -> None:
+        for clock in self.clocks.values():
+            if clock.paused and clock.met_at is None:
+                _start(clock, self.now, fresh=False)
+
+    def save(self) -> None:
+        self.state.save()
+        for clock in self.clocks.values():
+            clock.policy = self.policy
+            _set_due(clock, self.policy, self.calendar)
+            clock.save()
+
+
+def status_changed(clocks: TicketClocks, before: str, after: str) -> None:
+    clocks.state.status_since = clocks.now
+    if after in PAUSED_STATUSES:
+        clocks.pause_all()
+    elif after in DONE_STATUSES:
+        clocks.meet(ClockKind.RESOLUTION)
+        for kind in (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE):
+            clock = clocks[kind]
+            if clock.met_at is None and (clock.started_at or clock.paused):
+                _stop(clock, clocks.calendar, clocks.now, paused=False)
+    elif after in ACTIVE_STATUSES:
+        if before in DONE_STATUSES:
+            resolution = clocks[ClockKind.RESOLUTION]
+            if resolution.met_at is not None:
+                resolution.met_at = None
+                resolution.paused = True
+        clocks.resume_all()

@@ -1,0 +1,114 @@
+"""Keep SLA clocks in step with ticket events, and find clocks that are due for a warning or a breach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from helpline.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
+from helpline.workflow.models import ClockKind, SlaClock
+from helpline.workflow.sla_clocks import DONE_STATUSES, PAUSED_STATUSES, TicketClocks, status_changed
+
+REMATCH_KINDS = {
+    EventKind.PRIORITY_CHANGED,
+    EventKind.TYPE_CHANGED,
+    EventKind.TAGS_CHANGED,
+    EventKind.TEAM_CHANGED,
+    EventKind.REQUESTER_CHANGED,
+}
+SLA_KINDS = REMATCH_KINDS | {EventKind.CREATED, EventKind.MESSAGE_ADDED, EventKind.STATUS_CHANGED}
+
+
+def apply_event(event: TicketEvent) -> None:
+    """Advance the ticket's clocks for one event, at the moment the event happened."""
+    if event.kind not in SLA_KINDS:
+        return
+    if event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.NOTE:
+        return
+    now = event.created_at
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("requester", "organization")
+            .get(pk=event.ticket_id)
+        )
+        clocks = TicketClocks(ticket, now)
+        if event.kind == EventKind.CREATED:
+            clocks.rematch()
+            clocks.state.status_since = now
+            clocks.start(ClockKind.FIRST_RESPONSE)
+            clocks.start(ClockKind.RESOLUTION)
+            if ticket.status in PAUSED_STATUSES:
+                clocks.pause_all()
+        elif event.kind == EventKind.MESSAGE_ADDED:
+            first, following = clocks[ClockKind.FIRST_RESPONSE], clocks[ClockKind.NEXT_RESPONSE]
+            if event.data.get("kind") == MessageKind.REPLY:
+                clocks.meet(ClockKind.FIRST_RESPONSE)
+                clocks.meet(ClockKind.NEXT_RESPONSE)
+            elif (
+                first.met_at is not None
+                and following.started_at is None
+                and not following.paused
+                and ticket.status not in DONE_STATUSES
+            ):
+                clocks.start(ClockKind.NEXT_RESPONSE)
+                if ticket.status in PAUSED_STATUSES:
+                    clocks[ClockKind.NEXT_RESPONSE].started_at = None
+                    clocks[ClockKind.NEXT_RESPONSE].paused = True
+        elif event.kind == EventKind.STATUS_CHANGED:
+            status_changed(clocks, str(event.before or ""), str(event.after or ""))
+        else:
+            clocks.rematch()
+        clocks.save()
+
+
+# -- warnings and breaches -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueClock:
+    clock_id: int
+    ticket_id: int
+    kind: str
+    what: str  # "warning" | "breach"
+    due_at: dt.datetime
+
+
+def claim_due(now: dt.datetime, *, limit: int = 500) -> list[DueClock]:
+    """Claim clocks whose warning or breach moment has passed. Each claim is a conditional UPDATE,
+    so with several workers sweeping at once every warning and breach is handed out exactly once."""
+    claimed: list[DueClock] = []
+    running = Q(started_at__isnull=False, met_at__isnull=True)
+    for what, moment_field, flag_field in (("warning", "warn_at", "warned_at"), ("breach", "due_at", "breached_at")):
+        rows = list(
+            SlaClock.objects.filter(running, **{f"{moment_field}__lte": now, f"{flag_field}__isnull": True})
+            .order_by(moment_field)
+            .values_list("id", "ticket_id", "kind", "due_at")[:limit]
+        )
+        for clock_id, ticket_id, kind, due_at in rows:
+            won = SlaClock.objects.filter(pk=clock_id, **{f"{flag_field}__isnull": True}).update(**{flag_field: now})
+            if won:
+                claimed.append(DueClock(clock_id, ticket_id, kind, what, due_at))
+    return claimed
+
+
+def next_due_moment(after: dt.datetime) -> dt.datetime | None:
+    """The earliest warning or breach still ahead, to schedule the next sweep."""
+    running = Q(started_at__isnull=False, met_at__isnull=True)
+    warn = (
+        SlaClock.objects.filter(running, warned_at__isnull=True, warn_at__gt=after)
+        .order_by("warn_at")
+        .values_list("warn_at", flat=True)
+        .first()
+    )
+    due = (
+        SlaClock.objects.filter(running, breached_at__isnull=True, due_at__gt=after)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    moments = [m for m in (warn, due) if m is not None]
+    return min(moments) if moments else None

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from helpline.core.actors import Actor
+from helpline.workflow import sla_actions
+from helpline.workflow.models import BusinessCalendar
+
+UTC = dt.UTC
+
+
+class FrozenClock:
+    """The injected clock: every `timezone.now()` reads it; tests move it by hand."""
+
+    def __init__(self, at: dt.datetime):
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+    def set(self, at: dt.datetime) -> dt.datetime:
+        self.at = at
+        return at
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.at += dt.timedelta(**delta)
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    frozen = FrozenClock(dt.datetime(2025, 1, 6, 8, 0, tzinfo=UTC))
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Call an action and deliver what it publishes after commit (as the live system would)."""
+
+    def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return _run
+
+
+@pytest.fixture
+def office_hours(db: Any) -> BusinessCalendar:
+    """Monday to Friday 09:00-17:00 in Berlin."""
+    return sla_actions.save_calendar(
+        actor=Actor.system(),
+        name="Berlin office",
+        time_zone="Europe/Berlin",
+        shifts=[{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
+        holidays=["2025-01-01"],
+        is_default=True,
+    )
+
+
+@pytest.fixture
+def system() -> Iterator[Actor]:
+    yield Actor.system()
