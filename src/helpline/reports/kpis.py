@@ -1,0 +1,262 @@
+"""Headline KPIs, each one aggregate query (or a few) computed in the database.
+
+Every function takes a `ReportFilter`; tickets merged into another never count. Definitions shown
+on the report page live in `helpline.reports.definitions`; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from helpline.customers.models import Customer
+from helpline.reports.filters import ReportFilter
+from helpline.reports.sql import nearest_rank, seconds_between
+from helpline.surveys.models import (
+    CSAT_SATISFIED_MIN,
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+    CsatSurvey,
+    NpsSurvey,
+)
+from helpline.tickets.models import ACTIVE_STATUSES, EventKind, Message, MessageKind, Status, Ticket, TicketEvent
+
+REPEAT_CONTACT_DAYS = 7
+CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`part` of `whole`, as a percentage (None when there is nothing to divide)."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100.0 * self.part / self.whole, 1) if self.whole else None
+
+
+@dataclass(frozen=True)
+class Durations:
+    count: int
+    median: float | None  # seconds
+    p90: float | None
+    average: float | None
+
+
+def tickets(f: ReportFilter) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(f.ticket_q())
+
+
+def _durations(qs: QuerySet[Ticket], end: str, start: str) -> Durations:
+    expr = seconds_between(end, start)
+    ranks = nearest_rank(qs, expr, (0.5, 0.9))
+    agg = qs.filter(**{f"{end}__isnull": False}).aggregate(n=Count("id"), avg=Avg(expr))
+    return Durations(count=agg["n"], median=ranks[0.5], p90=ranks[0.9], average=agg["avg"])
+
+
+def created_count(f: ReportFilter) -> int:
+    return tickets(f).filter(f.in_range("created_at")).count()
+
+
+def solved_count(f: ReportFilter) -> int:
+    return tickets(f).filter(f.in_range("solved_at")).count()
+
+
+def first_response_time(f: ReportFilter) -> Durations:
+    """Tickets opened in the period that got a public agent reply: reply time - opening time."""
+    qs = tickets(f).filter(f.in_range("created_at"), first_response_at__isnull=False)
+    return _durations(qs, "first_response_at", "created_at")
+
+
+def resolution_time(f: ReportFilter) -> Durations:
+    """Tickets solved in the period: time solved - time opened (calendar time)."""
+    qs = tickets(f).filter(f.in_range("solved_at"))
+    return _durations(qs, "solved_at", "created_at")
+
+
+def response_time(f: ReportFilter) -> Durations:
+    """Every customer message in the period that got an answer: time to the next agent reply."""
+    next_reply = (
+        Message.objects.filter(ticket=OuterRef("ticket"), kind=MessageKind.REPLY, created_at__gt=OuterRef("created_at"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    qs = (
+        Message.objects.filter(f.in_range("created_at"), f.ticket_q("ticket__"), kind=MessageKind.INBOUND)
+        .annotate(replied_at=Subquery(next_reply))
+        .filter(replied_at__isnull=False)
+    )
+    return _durations(qs, "replied_at", "created_at")  # type: ignore[arg-type]
+
+
+def csat(f: ReportFilter) -> Rate:
+    """Answers in the period rated 4 or 5, of all answers in the period. The agent is the one the
+    ticket was assigned to when it was solved."""
+    agg = CsatSurvey.objects.filter(
+        f.in_range("answered_at"), f.ticket_q("ticket__", agent_field="agent_id"), rating__isnull=False
+    ).aggregate(n=Count("id"), good=Count("id", filter=Q(rating__gte=CSAT_SATISFIED_MIN)))
+    return Rate(agg["good"], agg["n"])
+
+
+@dataclass(frozen=True)
+class Nps:
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def answers(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> float | None:
+        if not self.answers:
+            return None
+        return round(100.0 * (self.promoters - self.detractors) / self.answers, 1)
+
+
+def nps(f: ReportFilter) -> Nps:
+    """NPS answers in the period: % promoters (9–10) minus % detractors (0–6). Customer-level, so
+    only the date range applies."""
+    agg = NpsSurvey.objects.filter(f.in_range("answered_at"), score__isnull=False).aggregate(
+        p=Count("id", filter=Q(score__gte=NPS_PROMOTER_MIN)),
+        d=Count("id", filter=Q(score__lte=NPS_DETRACTOR_MAX)),
+        n=Count("id"),
+    )
+    return Nps(promoters=agg["p"], passives=agg["n"] - agg["p"] - agg["d"], detractors=agg["d"])
+
+
+def _reopened() -> Exists:
+    return Exists(
+        TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=EventKind.STATUS_CHANGED).filter(
+            Q(before=Status.SOLVED) | Q(before=Status.CLOSED)
+        )
+    )
+
+
+def reopen_rate(f: ReportFilter) -> Rate:
+    """Tickets solved in the period that were ever reopened after being solved or closed."""
+    agg = (
+        tickets(f).filter(f.in_range("solved_at")).aggregate(n=Count("id"), reopened=Count("id", filter=Q(_reopened())))
+    )
+    return Rate(agg["reopened"], agg["n"])
+
+
+def first_contact_resolution(f: ReportFilter) -> Rate:
+    """Tickets solved in the period with exactly one public agent reply and never reopened."""
+    replies = (
+        Message.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY)
+        .order_by()
+        .values("ticket")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
+    qs = tickets(f).filter(f.in_range("solved_at"))
+    first_contact = qs.annotate(replies=Coalesce(Subquery(replies), 0)).filter(replies=1).exclude(_reopened())
+    return Rate(first_contact.count(), qs.count())
+
+
+def repeat_contact_rate(f: ReportFilter, days: int = REPEAT_CONTACT_DAYS) -> Rate:
+    """Tickets opened in the period whose requester had opened another ticket in the `days`
+    before it."""
+    earlier = Ticket.objects.filter(
+        requester=OuterRef("requester"),
+        created_at__lt=OuterRef("created_at"),
+        created_at__gte=OuterRef("created_at") - dt.timedelta(days=days),
+        merged_into__isnull=True,
+    )
+    agg = (
+        tickets(f)
+        .filter(f.in_range("created_at"))
+        .aggregate(n=Count("id"), repeat=Count("id", filter=Q(Exists(earlier))))
+    )
+    return Rate(agg["repeat"], agg["n"])
+
+
+@dataclass(frozen=True)
+class Backlog:
+    total: int
+    new: int
+    open: int
+    pending: int
+    on_hold: int
+    under_1_day: int
+    days_1_to_3: int
+    days_3_to_7: int
+    over_7_days: int
+
+
+def backlog(f: ReportFilter, now: dt.datetime | None = None) -> Backlog:
+    """Tickets not solved or closed now (team, agent, channel, language, tag apply; not the dates),
+    by status and by age since opening."""
+    now = now or timezone.now()
+    d = dt.timedelta(days=1)
+    agg = (
+        tickets(f)
+        .filter(status__in=ACTIVE_STATUSES)
+        .aggregate(
+            total=Count("id"),
+            new=Count("id", filter=Q(status=Status.NEW)),
+            open=Count("id", filter=Q(status=Status.OPEN)),
+            pending=Count("id", filter=Q(status=Status.PENDING)),
+            on_hold=Count("id", filter=Q(status=Status.ON_HOLD)),
+            under_1_day=Count("id", filter=Q(created_at__gt=now - d)),
+            days_1_to_3=Count("id", filter=Q(created_at__lte=now - d, created_at__gt=now - 3 * d)),
+            days_3_to_7=Count("id", filter=Q(created_at__lte=now - 3 * d, created_at__gt=now - 7 * d)),
+            over_7_days=Count("id", filter=Q(created_at__lte=now - 7 * d)),
+        )
+    )
+    return Backlog(**agg)
+
+
+@dataclass(frozen=True)
+class Retention:
+    previous_customers: int
+    retained: int
+    current_customers: int
+
+    @property
+    def retention(self) -> Rate:
+        return Rate(self.retained, self.previous_customers)
+
+    @property
+    def churn(self) -> Rate:
+        return Rate(self.previous_customers - self.retained, self.previous_customers)
+
+
+def retention(f: ReportFilter) -> Retention:
+    """Customers who opened a ticket in the previous period of the same length, and how many of
+    them opened one in this period too (retained); the others churned."""
+    prev = f.previous()
+
+    def active(period: ReportFilter) -> Exists:
+        return Exists(Ticket.objects.filter(period.ticket_q(), period.in_range("created_at"), requester=OuterRef("pk")))
+
+    agg = Customer.objects.filter(merged_into__isnull=True).aggregate(
+        previous=Count("id", filter=Q(active(prev))),
+        retained=Count("id", filter=Q(active(prev)) & Q(active(f))),
+        current=Count("id", filter=Q(active(f))),
+    )
+    return Retention(previous_customers=agg["previous"], retained=agg["retained"], current_customers=agg["current"])
+
+
+def loyal_customers(f: ReportFilter) -> Rate:
+    """Of the customers who opened a ticket in the period: those who had opened one before the
+    period (returning) and whose every CSAT answer up to the end of the period is 4 or 5, with at
+    least one answer (satisfied)."""
+    active = Exists(Ticket.objects.filter(f.ticket_q(), f.in_range("created_at"), requester=OuterRef("pk")))
+    returning = Exists(
+        Ticket.objects.filter(requester=OuterRef("pk"), created_at__lt=f.start, merged_into__isnull=True)
+    )
+    answers = CsatSurvey.objects.filter(customer=OuterRef("pk"), rating__isnull=False, answered_at__lt=f.end)
+    happy = Exists(answers.filter(rating__gte=CSAT_SATISFIED_MIN)) & ~Exists(
+        answers.filter(rating__lt=CSAT_SATISFIED_MIN)
+    )
+    agg = Customer.objects.filter(active).aggregate(n=Count("id"), loyal=Count("id", filter=Q(returning) & happy))
+    return Rate(agg["loyal"], agg["n"])

@@ -1,0 +1,49 @@
+"""Small SQL building blocks that work the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db import NotSupportedError
+from django.db.models import Expression, F, FloatField, Func, QuerySet
+
+
+class Seconds(Func):
+    """Seconds from the second expression to the first (end - start), as a float."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        end, start = self.get_source_expressions()
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        if connection.vendor == "sqlite":
+            sql = f"((julianday({end_sql}) - julianday({start_sql})) * 86400.0)"
+        elif connection.vendor == "postgresql":
+            sql = f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql}))::double precision)"
+        else:  # pragma: no cover
+            raise NotSupportedError("Seconds() supports SQLite and PostgreSQL")
+        return sql, (*end_params, *start_params)
+
+
+def seconds_between(end: str, start: str) -> Seconds:
+    return Seconds(F(end), F(start))
+
+
+def nearest_rank(qs: QuerySet[Any], expression: Expression, fractions: tuple[float, ...]) -> dict[float, float | None]:
+    """Nearest-rank percentiles of `expression` over `qs`: the value at rank ceil(p·n) in ascending
+    order (so the median of 1, 2, 3, 4 is 2). One COUNT plus one ordered, offset read per fraction;
+    the database sorts, Python reads single values."""
+    annotated = qs.annotate(_v=expression).filter(_v__isnull=False)
+    n = annotated.count()
+    result: dict[float, float | None] = {}
+    for p in fractions:
+        if n == 0:
+            result[p] = None
+            continue
+        rank = max(1, math.ceil(p * n))
+        value = annotated.order_by("_v").values_list("_v", flat=True)[rank - 1 : rank]
+        result[p] = float(list(value)[0])
+    return result
