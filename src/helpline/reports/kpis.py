@@ -260,3 +260,28 @@ def loyal_customers(f: ReportFilter) -> Rate:
     )
     agg = Customer.objects.filter(active).aggregate(n=Count("id"), loyal=Count("id", filter=Q(returning) & happy))
     return Rate(agg["loyal"], agg["n"])
+
+
+def sla_compliance(f: ReportFilter) -> Rate:
+    """SLA targets (first response, next response, resolution) that came due or were met in the
+    period: the share met without breaching."""
+    from helpline.workflow.models.sla import SlaClock
+
+    agg = SlaClock.objects.filter((f.in_range("met_at") | f.in_range("breached_at")), f.ticket_q("ticket__")).aggregate(
+        n=Count("id"), kept=Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True))
+    )
+    return Rate(agg["kept"], agg["n"])
+
+
+def sla_breaching_now(f: ReportFilter) -> int:
+    """Active tickets with an SLA target breached and not yet met."""
+    from helpline.workflow.models.sla import SlaClock
+
+    return (
+        SlaClock.objects.filter(
+            f.ticket_q("ticket__"), breached_at__isnull=False, met_at__isnull=True, ticket__status__in=ACTIVE_STATUSES
+        )
+        .values("ticket_id")
+        .distinct()
+        .count()
+    )

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from helpline.reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/tickets.csv", views.export_tickets_csv, name="export_tickets"),
+    path("export/summary.<str:fmt>", views.export_summary, name="export_summary"),
+    path("kudos/<str:public_id>/share/", views.share_kudos, name="share_kudos"),
+    path("wall/", views.wall, name="wall"),
+    path("wall/figures/", views.wall_figures, name="wall_figures"),
+]

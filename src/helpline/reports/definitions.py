@@ -1,0 +1,75 @@
+"""The written definition of every KPI, shown on the report page next to its figure."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+DEFINITIONS = {
+    "created": (_("Tickets opened"), _("Tickets opened in the period (merged tickets are not counted).")),
+    "solved": (_("Tickets solved"), _("Tickets whose latest solve falls in the period.")),
+    "csat": (
+        _("CSAT"),
+        _("Share of satisfaction answers given in the period that rated 4 or 5 out of 5."),
+    ),
+    "nps": (
+        _("NPS"),
+        _(
+            "Net Promoter Score of NPS answers given in the period: % promoters (9–10) minus % detractors (0–6), "
+            "from −100 to 100."
+        ),
+    ),
+    "frt": (
+        _("First response time"),
+        _(
+            "For tickets opened in the period that got an agent reply: time from opening to the first public "
+            "reply. Median and 90th percentile (nearest rank), calendar time."
+        ),
+    ),
+    "response": (
+        _("Response time"),
+        _(
+            "For every customer message in the period that was answered: time until the next agent reply. "
+            "Median and 90th percentile, calendar time."
+        ),
+    ),
+    "resolution": (
+        _("Resolution time"),
+        _(
+            "For tickets solved in the period: time from opening to the last solve. Median and 90th percentile, calendar time."
+        ),
+    ),
+    "fcr": (
+        _("First-contact resolution"),
+        _("Share of tickets solved in the period with exactly one public agent reply and never reopened."),
+    ),
+    "repeat": (
+        _("Repeat contacts"),
+        _("Share of tickets opened in the period whose customer had opened another ticket in the 7 days before."),
+    ),
+    "reopen": (
+        _("Reopen rate"),
+        _("Share of tickets solved in the period that were reopened at some point after being solved or closed."),
+    ),
+    "sla": (
+        _("SLA compliance"),
+        _("Share of SLA targets met or breached in the period that were met in time."),
+    ),
+    "backlog": (
+        _("Backlog"),
+        _("Tickets not solved or closed right now, by age since they were opened. Dates do not apply."),
+    ),
+    "retention": (
+        _("Customer retention"),
+        _(
+            "Of the customers who opened a ticket in the previous period of the same length, the share who "
+            "opened one in this period too. Churn is the rest."
+        ),
+    ),
+    "loyal": (
+        _("Loyal customers"),
+        _(
+            "Of the customers who opened a ticket in the period: those who had contacted us before the period "
+            "and whose every satisfaction answer so far was 4 or 5."
+        ),
+    ),
+}

@@ -1,0 +1,149 @@
+"""Report pages under /reports/: the dashboard, exports, kudos and the wall board.
+
+Supervisors and admins see team-wide figures and may filter by agent; agents see their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpline.core.errors import HelplineError
+from helpline.reports import dashboard as dashboard_data
+from helpline.reports import exports, kpis, wallboard
+from helpline.reports.definitions import DEFINITIONS
+from helpline.reports.forms import ReportFilterForm
+from helpline.surveys import actions as survey_actions
+from helpline.surveys import selectors as survey_selectors
+from helpline.surveys.models import CsatSurvey
+from helpline.web.views.common import AgentRequest, agent_required
+
+
+def _form(request: AgentRequest) -> ReportFilterForm:
+    data = request.GET if any(k in request.GET for k in ReportFilterForm.base_fields) else None
+    return ReportFilterForm(data, agent=request.user)
+
+
+def _chart_data(board: dashboard_data.Dashboard) -> dict[str, Any]:
+    return {
+        "days": [d.isoformat() for d in board.trend.days],
+        "created": board.trend.created,
+        "solved": board.trend.solved,
+        "csat": board.trend.csat_percent,
+        "channels": [[str(code or "—"), n] for code, n in board.by_channel],
+        "languages": [[str(code or "—"), n] for code, n in board.by_language],
+        "teams": [[str(name or _("No team")), n] for name, n in board.by_team],
+        "csatDistribution": board.csat_distribution,
+        "labels": {
+            "created": _("Opened"),
+            "solved": _("Solved"),
+            "csat": _("CSAT %"),
+            "tickets": _("Tickets"),
+            "answers": _("Answers"),
+        },
+    }
+
+
+@require_GET
+@agent_required
+def dashboard(request: AgentRequest) -> HttpResponse:
+    form = _form(request)
+    f = form.report_filter()
+    board = dashboard_data.build(f)
+    context = {
+        "form": form,
+        "filter": f,
+        "board": board,
+        "headlines": [(h, *DEFINITIONS[h.key]) for h in board.headlines],
+        "definitions": DEFINITIONS,
+        "chart_data": _chart_data(board),
+        "kudos": list(survey_selectors.kudos(start=f.start, end=f.end, team_id=f.team_id)[:12]),
+        "team_wide": request.user.is_supervisor_or_admin,
+        "last_day": (f.end - dt.timedelta(days=1)).date(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@agent_required
+def export_tickets_csv(request: AgentRequest) -> StreamingHttpResponse:
+    f = _form(request).report_filter()
+    response = StreamingHttpResponse(
+        exports.stream_csv(exports.TICKET_COLUMNS, exports.ticket_rows(f)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tickets-{f.start.date()}-{f.end.date()}.csv"'
+    return response
+
+
+def _summary_rows(board: dashboard_data.Dashboard) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_("KPI"), _("Value"), _("Previous period"), _("Unit"), _("Detail")]]
+    for h in board.headlines:
+        rows.append([str(DEFINITIONS[h.key][0]), h.value, h.previous, h.unit, h.detail])
+    return rows
+
+
+def _leader_rows(board: dashboard_data.Dashboard) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_("Agent"), _("Solved"), _("CSAT answers"), _("CSAT %"), _("First response (s)")]]
+    for r in board.leaderboard:
+        avg = round(r.first_response_avg) if r.first_response_avg is not None else None
+        rows.append([str(r.agent), r.solved, r.csat_answers, r.csat_percent, avg])
+    return rows
+
+
+@require_GET
+@agent_required
+def export_summary(request: AgentRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(fmt)
+    f = _form(request).report_filter()
+    board = dashboard_data.build(f)
+    name = f"report-{f.start.date()}-{f.end.date()}"
+    if fmt == "xlsx":
+        content = exports.xlsx([(_("KPIs"), _summary_rows(board)), (_("Agents"), _leader_rows(board))])
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(
+        exports.stream_csv(_summary_rows(board)[0], _summary_rows(board)[1:]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_POST
+@agent_required
+def share_kudos(request: AgentRequest, public_id: str) -> HttpResponse:
+    survey = get_object_or_404(CsatSurvey, public_id=public_id)
+    try:
+        survey_actions.share_kudos(actor=request.actor, survey=survey)
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Shared with the team."))
+    return redirect(request.POST.get("next") or "reports:dashboard")
+
+
+@require_GET
+@agent_required
+def wall(request: AgentRequest) -> HttpResponse:
+    f = _form(request).report_filter()
+    return render(request, "reports/wall.html", {"now": wallboard.now_figures(f), "query": request.GET.urlencode()})
+
+
+@require_GET
+@agent_required
+def wall_figures(request: AgentRequest) -> JsonResponse:
+    f = _form(request).report_filter()
+    return JsonResponse({**wallboard.now_figures(f), "at": timezone.now().isoformat()})
+
+
+__all__ = ["dashboard", "export_summary", "export_tickets_csv", "kpis", "share_kudos", "wall", "wall_figures"]
