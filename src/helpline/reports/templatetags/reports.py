@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -33,3 +35,10 @@ def heat(count: int, peak: int) -> int:
 @register.filter
 def peak(grid: list[list[int]]) -> int:
     return max((max(row) for row in grid), default=0)
+
+
+@register.simple_tag
+def customer_360(customer: Any) -> Any:
+    from helpline.reports.customer360 import customer_360 as build
+
+    return build(customer)
