@@ -16,7 +16,7 @@ from helpline.accounts.models import Role, Team, User
 from helpline.core.api_auth import actor_of, agent_of, require_admin
 from helpline.core.api_errors import COMMON_ERRORS, ErrorOut
 from helpline.core.api_pagination import MAX_DB_INT
-from helpline.core.api_schemas import DbId, EmailOrBlank, Language, TeamRef, TimeZoneName, choice_literal
+from helpline.core.api_schemas import DbId, EmailOrBlank, Language, TeamRef, TimeZoneName, choice_literal, provided
 from helpline.core.errors import InvalidInputError, NotFoundError
 
 router = Router(tags=["agents and teams"])
@@ -172,11 +172,7 @@ def get_agent(request: HttpRequest, agent_id: ObjectId) -> User:
 def update_agent(request: HttpRequest, agent_id: ObjectId, payload: AgentPatchIn) -> User:
     actor = require_admin(request)
     agent = _agent(agent_id)
-    changes: dict[str, Any] = {
-        name: getattr(payload, name)
-        for name in ("role", "display_name", "email", "language", "time_zone", "is_active")
-        if name in payload.model_fields_set and getattr(payload, name) is not None
-    }
+    changes: dict[str, Any] = provided(payload, "role", "display_name", "email", "language", "time_zone", "is_active")
     if "team_ids" in payload.model_fields_set and payload.team_ids is not None:
         changes["teams"] = _teams(payload.team_ids)
     actions.update_agent(actor=actor.agent, agent=agent, **changes)
@@ -214,11 +210,7 @@ def get_team(request: HttpRequest, team_id: ObjectId) -> Team:
 def update_team(request: HttpRequest, team_id: ObjectId, payload: TeamPatchIn) -> Team:
     actor = require_admin(request)
     team = _team(team_id)
-    changes: dict[str, Any] = {
-        name: getattr(payload, name)
-        for name in ("name", "description")
-        if name in payload.model_fields_set and getattr(payload, name) is not None
-    }
+    changes: dict[str, Any] = provided(payload, "name", "description")
     if "member_ids" in payload.model_fields_set and payload.member_ids is not None:
         changes["members"] = _members(payload.member_ids)
     actions.update_team(actor=actor.agent, team=team, **changes)

@@ -3,7 +3,6 @@ organisations, bounded ids, and enumerations built from the models' choices."""
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from helpline.core.api_pagination import MAX_DB_INT
+from helpline.core.timezones import is_time_zone
 
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 PublicId = Annotated[str, Field(min_length=1, max_length=32)]
@@ -28,12 +28,18 @@ def choice_literal(choices: type[TextChoices], *, blank: bool = False) -> Any:
 
 def check_time_zone(value: str) -> str:
     """An IANA time zone name (`Europe/Tbilisi`); blank is left to the field to allow or not."""
-    if value:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(_("unknown time zone")) from None
+    if value and not is_time_zone(value):
+        raise ValueError(_("unknown time zone"))
     return value
+
+
+def provided(payload: Schema, *names: str) -> dict[str, Any]:
+    """The fields of a PATCH body the client actually sent (and did not send as null)."""
+    return {
+        name: getattr(payload, name)
+        for name in names
+        if name in payload.model_fields_set and getattr(payload, name) is not None
+    }
 
 
 def check_email(value: str) -> str:

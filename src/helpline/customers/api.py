@@ -24,6 +24,7 @@ from helpline.core.api_schemas import (
     TimeZoneOrBlank,
     choice_literal,
     organization_ref,
+    provided,
 )
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.customers import actions
@@ -250,11 +251,9 @@ def get_customer(request: HttpRequest, public_id: CustomerKey) -> Customer:
 def update_customer(request: HttpRequest, public_id: CustomerKey, payload: CustomerPatchIn) -> Customer:
     actor = actor_of(request)
     customer = _customer(public_id)
-    changes: dict[str, Any] = {
-        name: getattr(payload, name)
-        for name in ("name", "language", "time_zone", "preferred_channel", "custom_attributes", "notes")
-        if name in payload.model_fields_set and getattr(payload, name) is not None
-    }
+    changes: dict[str, Any] = provided(
+        payload, "name", "language", "time_zone", "preferred_channel", "custom_attributes", "notes"
+    )
     if "organizations" in payload.model_fields_set and payload.organizations is not None:
         changes["organizations"] = _organizations(payload.organizations)
     actions.update_customer(actor=actor, customer=customer, **changes)
