@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.reports import views
+from helpline.reports import nps_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("kudos/<str:public_id>/share/", views.share_kudos, name="share_kudos"),
     path("wall/", views.wall, name="wall"),
     path("wall/figures/", views.wall_figures, name="wall_figures"),
+    path("nps/", nps_views.campaigns, name="nps"),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from helpline.customers.models import Customer
-from helpline.surveys.models import CSAT_SATISFIED_MIN, CsatSurvey, NpsSurvey
+from helpline.surveys.models import CSAT_SATISFIED_MIN, CsatSurvey, NpsCampaign, NpsSurvey
 from helpline.tickets.models import Ticket
 
 
@@ -39,3 +39,17 @@ def kudos(
     if team_id:
         qs = qs.filter(team_id=team_id)
     return qs.select_related("ticket", "agent", "customer").order_by("kudos_shared_at", "-answered_at")
+
+
+def campaigns_with_results() -> QuerySet[NpsCampaign]:
+    """Campaigns, newest first, each with sent / answered / promoter / detractor counts."""
+    from django.db.models import Count, Q
+
+    from helpline.surveys.models import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
+
+    return NpsCampaign.objects.annotate(
+        sent=Count("surveys"),
+        answered=Count("surveys", filter=Q(surveys__score__isnull=False)),
+        promoters=Count("surveys", filter=Q(surveys__score__gte=NPS_PROMOTER_MIN)),
+        detractors=Count("surveys", filter=Q(surveys__score__lte=NPS_DETRACTOR_MAX)),
+    ).order_by("-scheduled_for", "-id")
