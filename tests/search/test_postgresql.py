@@ -65,8 +65,11 @@ def test_candidates_are_the_most_recent_matches_whichever_way_they_are_found(ind
     assert _candidates("common", 3, 5, 8) == newest_first[:3]
     # 2. not enough in the window: GIN within the recent documents
     assert _candidates("rare", 3, 2, 8) == rare[:3]
-    # 3. not enough there either: GIN over everything
+    # 3. not enough there either, or nothing at all among the newest: GIN over everything
     assert _candidates("rare", 6, 2, 4) == rare[:6]
+    assert _candidates("rare", 3, 1, 8) == rare[:3]
+    # 1b. the window says the words are common: it is extended as far as needed
+    assert _candidates("common", 6, 5, 8) == newest_first[:6]
     assert _candidates("nowhere", 3, 2, 4) == []
 
 

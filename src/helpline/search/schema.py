@@ -1,10 +1,10 @@
 # ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
 """Database-specific search structures that Django's model layer cannot express.
 
-PostgreSQL: the `pg_trgm` extension, a generated `tsvector` column with a GIN index on each
-document table (title weighted A, body D, both through the `simple` configuration, which splits
-Georgian, Ethiopic, Cyrillic and Telugu words but stems nothing) and a trigram index on the word
-list; a recency index and the `search_ticket_candidates` function, which picks the most recently
+PostgreSQL: the `pg_trgm` and `btree_gin` extensions, a generated `tsvector` column with a GIN
+index on each document table (title weighted A, body D, both through the `simple` configuration,
+which splits Georgian, Ethiopic, Cyrillic and Telugu words but stems nothing) and a trigram index
+on the word list; a recency index and the `search_ticket_candidates` function, which picks the most recently
 updated matches of a query at a bounded cost whether its words are common or rare.
 
 SQLite: an external-content FTS5 table per document table, kept in sync by triggers, with the
@@ -34,7 +34,11 @@ _VECTOR = (
 )
 
 
-TICKET_VECTOR_INDEX = f"CREATE INDEX IF NOT EXISTS search_ticket_vector ON {TICKET_TABLE} USING gin (vector)"
+# The time column rides along in the ticket GIN index (btree_gin), so "these words, among the
+# recent documents" is answered inside the index, without visiting the rows of older matches.
+TICKET_VECTOR_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS search_ticket_vector ON {TICKET_TABLE} USING gin (vector, ticket_updated_at)"
+)
 CUSTOMER_VECTOR_INDEX = f"CREATE INDEX IF NOT EXISTS search_customer_vector ON {CUSTOMER_TABLE} USING gin (vector)"
 
 
@@ -45,12 +49,15 @@ TICKET_RECENT_INDEX = (
 # Candidate tickets for a tsquery: the `wanted` most recently updated matches. The plan is chosen
 # by match density, not left to estimates (which go badly wrong for words that are common alone
 # and rare together): (1) check the WINDOW most recent documents one by one, enough when the
-# words are common; (2) else the GIN bitmap AND-ed with the RECENT most recent documents;
-# (3) else the GIN bitmap alone: the words are rare, so its matches are few. Sequential scans
+# words are common, or continue further (up to WINDOW_GROWTH times) when the matches found so far
+# say that will be enough; (2) else, if the window had any match, the GIN index restricted to
+# the RECENT most recent documents; (3) else the GIN index alone: the words are rare (or common
+# only apart), so its matches are few. Sequential scans
 # and, after step 1, plain index scans are off inside the function, so a GIN bitmap is always used;
 # work_mem is raised so that the bitmap of a common prefix stays exact instead of lossy (a lossy
 # bitmap rechecks every row of its pages).
 CANDIDATES_WINDOW = 3000
+WINDOW_GROWTH = 4
 CANDIDATES_RECENT = 50000
 TICKET_CANDIDATES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION search_ticket_candidates(
@@ -61,6 +68,7 @@ SET enable_seqscan = off SET enable_indexscan = on SET jit = off SET work_mem = 
 AS $$
 DECLARE
     ids bigint[];
+    found integer;
     cutoff timestamptz;
 BEGIN
     SELECT array_agg(r.ticket_id) INTO ids FROM (
@@ -69,12 +77,29 @@ BEGIN
             ORDER BY d.ticket_updated_at DESC, d.ticket_id DESC LIMIT window_rows
         ) w WHERE w.vector @@ q LIMIT wanted
     ) r;
-    IF coalesce(cardinality(ids), 0) >= wanted THEN
+    found := coalesce(cardinality(ids), 0);
+    IF found >= wanted THEN
         RETURN QUERY SELECT unnest(ids);
         RETURN;
     END IF;
-    SELECT d.ticket_updated_at INTO cutoff FROM {TICKET_TABLE} d
-    ORDER BY d.ticket_updated_at DESC, d.ticket_id DESC OFFSET recent_rows LIMIT 1;
+    IF found * {WINDOW_GROWTH} >= wanted THEN
+        -- Common enough to fill `wanted` from a window up to {WINDOW_GROWTH} times longer: scan as far as needed.
+        SELECT array_agg(r.ticket_id) INTO ids FROM (
+            SELECT w.ticket_id FROM (
+                SELECT d.ticket_id, d.vector FROM {TICKET_TABLE} d ORDER BY d.ticket_updated_at DESC, d.ticket_id DESC
+                LIMIT least(window_rows * {WINDOW_GROWTH}, ceil(wanted * 1.25 * window_rows / found)::integer)
+            ) w WHERE w.vector @@ q LIMIT wanted
+        ) r;
+        IF coalesce(cardinality(ids), 0) >= wanted THEN
+            RETURN QUERY SELECT unnest(ids);
+            RETURN;
+        END IF;
+    END IF;
+    IF found > 0 THEN
+        -- Some matches among the newest: look in the recent documents before all of them.
+        SELECT d.ticket_updated_at INTO cutoff FROM {TICKET_TABLE} d
+        ORDER BY d.ticket_updated_at DESC, d.ticket_id DESC OFFSET recent_rows LIMIT 1;
+    END IF;
     PERFORM set_config('enable_indexscan', 'off', true);
     IF cutoff IS NOT NULL THEN
         SELECT array_agg(r.ticket_id) INTO ids FROM (
@@ -122,7 +147,7 @@ $$
 
 
 def postgresql_statements() -> list[str]:
-    statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+    statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION IF NOT EXISTS btree_gin"]
     for table, index in ((TICKET_TABLE, TICKET_VECTOR_INDEX), (CUSTOMER_TABLE, CUSTOMER_VECTOR_INDEX)):
         statements += [
             f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ({_VECTOR}) STORED",

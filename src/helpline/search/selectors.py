@@ -32,7 +32,7 @@ def filter_tickets_by_text(
     ordered by it (best first). With `public_only`, internal notes are not searched (for
     customers; `qs` must then be small, such as one customer's tickets).
 
-    On PostgreSQL the matches are the most recently updated 1,000 (`FILTER_MATCHES`), which keeps
+    On PostgreSQL the matches are the most recently updated 300 (`FILTER_MATCHES`), which keeps
     a filtered ticket list fast on a million tickets whatever the words."""
     parsed = parse_query(query)
     if parsed.is_empty:

@@ -19,7 +19,7 @@ from helpline.search.text import shortest_prefixes, stem_prefixes
 # Matches ranked by relevance (the most recently updated ones when there are more).
 CANDIDATES = 300
 # Matches a ticket list filtered by text can show (the most recently updated ones).
-FILTER_MATCHES = 1000
+FILTER_MATCHES = CANDIDATES
 # Spelling corrections for query words that are not known words: how alike a known word must
 # be (trigram similarity), and how many to try per query word.
 SIMILARITY = 0.45
