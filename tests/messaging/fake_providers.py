@@ -54,7 +54,7 @@ class FakeProviders:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.failures: list[int] = []  # statuses for the next API calls
-        self.counter = 0
+        self.counter = 1000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -198,7 +198,7 @@ class FakeProviders:
                             },
                         )
                     recipient = (record.json or {}).get("recipient") or json.loads(record.form.get("recipient", "{}"))
-                    return self._answer(200, {"recipient_id": recipient["id"], "message_id": f"m_{fake.next_id()}"})
+                    return self._answer(200, {"recipient_id": recipient["id"], "message_id": f"m_out{fake.next_id()}"})
                 bearer = record.headers.get("authorization", "")
                 if match := re.fullmatch(r"/v[\d.]+/(\w+)/(messages|media)", path):
                     if bearer != f"Bearer {WHATSAPP_TOKEN}" or match.group(1) != WHATSAPP_PHONE_ID:

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.test import Client
@@ -51,7 +52,12 @@ def post_meta(account: ChannelAccount, payload: Any, *, secret: str = APP_SECRET
 def post_twilio(account: ChannelAccount, form: dict[str, str], *, token: str, status: bool = False) -> Any:
     path = webhook_path(account, status=status)
     signature = twilio_signature(token, settings.SITE_URL + path, list(form.items()))
-    return Client().post(path, form, headers={"X-Twilio-Signature": signature})
+    return Client().post(
+        path,
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature},
+    )
 
 
 def agent_reply(ticket: Ticket, text: str, commits: Any, **kwargs: Any) -> Message:
