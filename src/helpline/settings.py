@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "helpline.messaging",
     "helpline.surveys",
     "helpline.reports",
+    "helpline.mail",
     "helpline.workflow",
 ]
 

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
+from helpline.messaging import admin_pages as channels
 
 app_name = "admin_ui"
 urlpatterns = [
@@ -23,4 +24,8 @@ urlpatterns = [
     path("tags/<int:pk>/", tags.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),
     path("audit/", audit.audit_log, name="audit"),
+    path("channels/", channels.channel_list, name="channels"),
+    path("channels/new/", channels.channel_edit, name="channel_create"),
+    path("channels/chat/", channels.chat_settings_page, name="channel_chat"),
+    path("channels/<str:public_id>/", channels.channel_edit, name="channel_edit"),
 ]
