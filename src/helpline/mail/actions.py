@@ -1,0 +1,91 @@
+"""Every write of the email channel: receiving and retrying messages, mailbox settings, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpline.core.actors import Actor
+from helpline.core.errors import InvalidInputError
+from helpline.mail.ingest import Outcome, process, receive
+from helpline.mail.models import Mailbox, RawMessage, RawStatus
+from helpline.tickets import permissions
+
+__all__ = ["Outcome", "receive_message", "retry_message", "save_mailbox", "store_oauth_tokens"]
+
+
+def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
+    """Take one message as received (IMAP, SMTP receiver, import): stored first, processed once."""
+    return receive(mailbox=mailbox, raw=raw, source=source)
+
+
+def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:
+    """Process a quarantined (or stuck) message again, e.g. after a fix or a settings change."""
+    permissions.require(actor.is_system or permissions.can_manage_settings(actor))
+    if raw.status not in (RawStatus.QUARANTINED, RawStatus.RECEIVED):
+        raise InvalidInputError(_("Only quarantined messages can be retried."), code="not_quarantined")
+    return process(raw, retry=True)
+
+
+MAILBOX_FIELDS = {f.name for f in Mailbox._meta.get_fields() if getattr(f, "concrete", False)} - {
+    "id",
+    "created_at",
+    "last_checked_at",
+    "last_error",
+    "oauth_access_token",
+    "oauth_expires_at",
+}
+SECRET_FIELDS = {"password", "smtp_password", "oauth_client_secret", "oauth_refresh_token"}
+
+
+def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any) -> Mailbox:
+    """Create or change a mailbox. Secrets left empty keep their stored value."""
+    permissions.require(permissions.can_manage_settings(actor))
+    unknown = set(fields) - MAILBOX_FIELDS
+    if unknown:
+        raise InvalidInputError(_("Unknown mailbox setting: %(name)s") % {"name": ", ".join(sorted(unknown))})
+    address = (fields.get("email_address") or (mailbox.email_address if mailbox else "")).strip().lower()
+    if not address or "@" not in address:
+        raise InvalidInputError(_("A mailbox needs an email address."), code="mailbox_address")
+    fields["email_address"] = address
+    clash = Mailbox.objects.filter(email_address=address)
+    if mailbox is not None:
+        clash = clash.exclude(pk=mailbox.pk)
+    if clash.exists():
+        raise InvalidInputError(_("Another mailbox uses %(address)s.") % {"address": address}, code="mailbox_exists")
+    with transaction.atomic():
+        target = mailbox or Mailbox()
+        for name, value in fields.items():
+            if name in SECRET_FIELDS and not value and mailbox is not None:
+                continue
+            setattr(target, name, value)
+        target.full_clean(exclude=["password", "smtp_password", "oauth_client_secret", "oauth_refresh_token"])
+        target.save()
+    return target
+
+
+def store_oauth_tokens(
+    *, mailbox: Mailbox, access_token: str, expires_at: dt.datetime, refresh_token: str = ""
+) -> Mailbox:
+    """Keep refreshed OAuth2 tokens (encrypted at rest); a rotated refresh token replaces the old."""
+    updates: dict[str, Any] = {"oauth_access_token": access_token, "oauth_expires_at": expires_at}
+    if refresh_token:
+        updates["oauth_refresh_token"] = refresh_token
+    for name, value in updates.items():
+        setattr(mailbox, name, value)
+    mailbox.save(update_fields=list(updates))
+    return mailbox
+
+
+def record_check(*, mailbox: Mailbox, error: str = "") -> None:
+    from django.utils import timezone
+
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_checked_at=timezone.now(), last_error=error[:2000])
+
+
+def process_stored(*, raw: RawMessage) -> Outcome:
+    """Process a message whose bytes were stored but whose processing never finished."""
+    return process(raw)

@@ -1,0 +1,258 @@
+"""Receiving a message: raw bytes stored first, one row per (mailbox, Message-ID), then routed to
+a ticket in one transaction. A failure of any kind ends in the quarantine, never in a loss.
+
+Public entry points are re-exported by `helpline.mail.actions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from helpline.core.actors import Actor
+from helpline.core.errors import HelplineError
+from helpline.customers import actions as customer_actions
+from helpline.customers.models import Channel, Customer
+from helpline.mail import content, loops, threads
+from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
+from helpline.mail.parsing import ParsedMail, parse, quick_message_id
+from helpline.mail.store import read_raw, store_raw
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
+
+log = logging.getLogger("helpline.mail.ingest")
+MAIL_ACTOR = Actor.system("email")
+
+
+class Quarantine(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_id: str
+    outcome: str  # new_ticket, added, reopened, follow_up, duplicate, quarantined, ignored, bounce
+    ticket: int | None = None
+    reason: str = ""
+    raw_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _outcome_of(row: RawMessage, outcome: str | None = None) -> Outcome:
+    number = Ticket.objects.filter(pk=row.ticket_id).values_list("number", flat=True).first() if row.ticket_id else None
+    reason = row.error.splitlines()[0][:300] if row.error else ""
+    if outcome is None and row.status == RawStatus.IGNORED:
+        outcome, reason = "ignored", row.outcome
+    return Outcome(
+        message_id=row.message_id,
+        outcome=outcome or row.outcome or row.status,
+        ticket=number,
+        reason=reason,
+        raw_id=row.pk,
+    )
+
+
+def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
+    """Store, record and process one message. Safe to call again with the same bytes."""
+    digest, rel = store_raw(raw)
+    message_id = quick_message_id(raw)
+    defaults = {"sha256": digest, "size": len(raw), "path": rel, "source": source, "received_at": timezone.now()}
+    try:
+        with transaction.atomic():
+            row, created = RawMessage.objects.get_or_create(mailbox=mailbox, message_id=message_id, defaults=defaults)
+    except IntegrityError:
+        row, created = RawMessage.objects.get(mailbox=mailbox, message_id=message_id), False
+    if not created and row.status != RawStatus.RECEIVED:
+        return _outcome_of(row, "duplicate")
+    return process(row, raw=raw)
+
+
+def process(row: RawMessage, *, raw: bytes | None = None, retry: bool = False) -> Outcome:
+    """Route a stored message; on any failure the row ends quarantined with the reason."""
+    try:
+        with transaction.atomic():
+            locked = RawMessage.objects.select_for_update().select_related("mailbox").get(pk=row.pk)
+            if locked.status != RawStatus.RECEIVED and not (retry and locked.status == RawStatus.QUARANTINED):
+                return _outcome_of(locked, "duplicate")
+            locked.attempts += 1
+            _route(locked, read_raw(locked.path) if raw is None else raw)
+            locked.error = ""
+            locked.processed_at = timezone.now()
+            locked.save()
+            return _outcome_of(locked)
+    except Quarantine as exc:
+        reason = exc.reason
+    except Exception as exc:  # parse failures, unexpected data: keep it, show it, never drop it
+        log.exception("mail processing failed raw=%s", row.pk)
+        reason = f"processing_error: {type(exc).__name__}: {exc}"[:2000]
+    RawMessage.objects.filter(pk=row.pk).update(
+        status=RawStatus.QUARANTINED,
+        outcome="quarantined",
+        error=reason,
+        attempts=row.attempts + 1,
+        processed_at=timezone.now(),
+    )
+    row.refresh_from_db()
+    return _outcome_of(row, "quarantined")
+
+
+def _own_message_id(message_id: str) -> bool:
+    if OutboundMail.objects.filter(message_id=message_id).exists():
+        return True
+    return Message.objects.filter(channel=Channel.EMAIL, external_id=message_id, kind=MessageKind.REPLY).exists()
+
+
+def _handle_bounce(row: RawMessage, mail: ParsedMail) -> None:
+    assert mail.bounce is not None
+    original = mail.bounce.original_message_id
+    target = None
+    if original:
+        outbound = OutboundMail.objects.select_related("ticket_message").filter(message_id=original).first()
+        target = outbound.ticket_message if outbound else None
+        if target is None:
+            target = Message.objects.filter(channel=Channel.EMAIL, external_id=original).first()
+    if target is None:
+        row.status, row.outcome = RawStatus.IGNORED, "bounce_unmatched"
+        return
+    ticket_actions.set_delivery_status(
+        actor=MAIL_ACTOR,
+        message=target,
+        status=DeliveryStatus.FAILED,
+        error=mail.bounce.diagnostic or "bounced",
+    )
+    if outbound := OutboundMail.objects.filter(ticket_message=target).first():
+        OutboundMail.objects.filter(pk=outbound.pk).update(status="failed", last_error=mail.bounce.diagnostic)
+    row.status, row.outcome, row.ticket_id = RawStatus.PROCESSED, "bounce", target.ticket_id
+    row.ticket_message = target
+
+
+def _rate_limited(row: RawMessage, sender: str) -> bool:
+    limit = row.mailbox.sender_rate_limit
+    if not limit:
+        return False
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = RawMessage.objects.filter(
+        mailbox=row.mailbox, sender=sender, received_at__gte=since, status=RawStatus.PROCESSED
+    ).exclude(pk=row.pk)
+    return recent.count() >= limit
+
+
+def _route(row: RawMessage, raw: bytes) -> None:
+    mailbox = row.mailbox
+    if len(raw) > mailbox.max_message_bytes:
+        raise Quarantine(f"too_large: {len(raw)} bytes, the limit is {mailbox.max_message_bytes}")
+    mail = parse(raw)
+    row.sender = mail.from_address[:255]
+    row.subject = mail.subject[:255]
+    addresses = set(Mailbox.objects.values_list("email_address", flat=True))
+    if loops.is_own_loop(mail, {a.lower() for a in addresses}, _own_message_id(mail.message_id)):
+        row.status, row.outcome = RawStatus.IGNORED, "loop"
+        return
+    if mail.bounce is not None:
+        _handle_bounce(row, mail)
+        return
+    if not mail.from_address:
+        raise Quarantine("no_sender: the message has no usable From address")
+    if _rate_limited(row, mail.from_address):
+        raise Quarantine(f"rate_limited: more than {mailbox.sender_rate_limit} messages from this sender in an hour")
+    try:
+        customer, _created = customer_actions.resolve_customer(
+            kind="email", value=mail.from_address, name=mail.from_name, channel=Channel.EMAIL
+        )
+    except HelplineError as exc:
+        raise Quarantine(f"invalid_sender: {exc.message}") from exc
+    _deliver(row, mail, customer)
+
+
+def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
+    mailbox = row.mailbox
+    auto = loops.auto_reason(mail)
+    body = content.build_body(mail)
+    meta = {
+        "email": {
+            "message_id": mail.message_id,
+            "from": mail.from_address,
+            "from_name": mail.from_name,
+            "to": mail.to[:20],
+            "cc": mail.cc[:20],
+            "subject": mail.subject,
+            "mailbox": mailbox.pk,
+            "raw": row.pk,
+            "folded_text": body.folded_text[:100_000],
+            "remote_images": body.remote_images,
+            "rejected_attachments": body.rejected,
+            "auto": auto,
+        }
+    }
+    ticket, how = threads.find_ticket(mail, customer)
+    previous = None
+    outcome = "added"
+    if ticket is not None and ticket.status == Status.CLOSED:
+        if mailbox.closed_ticket_policy == ClosedTicketPolicy.REOPEN:
+            ticket_actions.update_ticket(actor=MAIL_ACTOR, ticket=ticket, status=Status.OPEN)
+            ticket.refresh_from_db()
+            outcome = "reopened"
+        else:
+            previous, ticket, outcome = ticket, None, "follow_up"
+    actor = Actor.of_customer(customer)
+    if ticket is not None:
+        meta["email"]["threaded_by"] = how
+        if ticket.requester_id != customer.pk:
+            actor = MAIL_ACTOR  # a colleague in copy answering: the message keeps its sender in meta
+        message = ticket_actions.add_message(
+            actor=actor,
+            ticket=ticket,
+            kind=MessageKind.INBOUND,
+            channel=Channel.EMAIL,
+            body_text=body.text,
+            body_html=body.html,
+            attachments=body.attachments,
+            external_id=mail.message_id,
+            meta=meta,
+        )
+    else:
+        if previous is not None:
+            meta["email"]["follow_up_of"] = previous.number
+        ticket = ticket_actions.open_ticket(
+            actor=actor,
+            requester=customer,
+            subject=mail.subject or "(no subject)",
+            body_text=body.text,
+            body_html=body.html,
+            channel=Channel.EMAIL,
+            team=mailbox.team,
+            attachments=body.attachments,
+            external_id=mail.message_id,
+            meta=meta,
+        )
+        message = ticket.messages.order_by("id").first()
+        if previous is not None:
+            ticket_actions.link_tickets(actor=MAIL_ACTOR, source=ticket, target=previous)
+        else:
+            outcome = "new_ticket"
+        if not auto and mailbox.send_acknowledgement:
+            _acknowledge(ticket, mail.from_address)
+    if message is not None and "cid:" in message.body_html.lower():
+        linked = content.link_inline_images(message.body_html, list(message.attachments.all()))
+        Message.objects.filter(pk=message.pk).update(body_html=linked)
+    row.ticket = ticket
+    row.ticket_message = message
+    row.status = RawStatus.PROCESSED
+    row.outcome = outcome
+
+
+def _acknowledge(ticket: Ticket, address: str) -> None:
+    from helpline.portal.tasks import send_request_confirmation
+
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: send_request_confirmation.enqueue(ticket_id, address, ""))

@@ -1,0 +1,186 @@
+"""Agent replies on email tickets, delivered by the mailbox's SMTP with proper threading headers.
+
+The portal emails every reply until a channel claims it (`OUTBOUND_CLAIM_HOOK`); `claim` takes
+replies on tickets that came in by email through a mailbox with SMTP settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+import smtplib
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from django.db import transaction
+from django.template import Context, Template
+from django.utils import timezone
+
+from helpline.core.actors import Actor
+from helpline.customers.models import Channel
+from helpline.mail import smtp
+from helpline.mail.models import Mailbox, OutboundMail, OutboundStatus, RawMessage
+from helpline.mail.tokens import reply_address
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Ticket
+
+log = logging.getLogger("helpline.mail.outbound")
+OUTBOUND_ACTOR = Actor.system("email")
+RETRY_DELAYS = [30, 120, 600, 1800, 7200]  # seconds before attempts 2..6
+
+
+def mailbox_for(ticket: Ticket) -> Mailbox | None:
+    """The mailbox the ticket's mail came through, else the one of its team."""
+    raw = (
+        RawMessage.objects.filter(ticket=ticket, mailbox__active=True)
+        .select_related("mailbox")
+        .order_by("received_at", "id")
+        .first()
+    )
+    if raw is not None:
+        return raw.mailbox
+    if ticket.team_id:
+        return Mailbox.objects.filter(team_id=ticket.team_id, active=True).exclude(smtp_host="").first()
+    return None
+
+
+def claim(message: Message) -> bool:
+    """Take over delivery of an agent reply on an email ticket; True when claimed."""
+    ticket = message.ticket
+    if message.kind != MessageKind.REPLY or ticket.channel != Channel.EMAIL:
+        return False
+    box = mailbox_for(ticket)
+    if box is None or not box.smtp_host:
+        return False
+    domain = box.email_address.rsplit("@", 1)[-1]
+    outbound, _created = OutboundMail.objects.get_or_create(
+        ticket_message=message, defaults={"mailbox": box, "message_id": make_msgid(idstring="hl", domain=domain)}
+    )
+    outbound_id = outbound.pk
+    from helpline.mail.tasks import send_reply
+
+    transaction.on_commit(lambda: send_reply.enqueue(outbound_id))
+    return True
+
+
+def _references(ticket: Ticket, before: Message) -> list[str]:
+    ids = []
+    for message in ticket.messages.filter(channel=Channel.EMAIL, created_at__lte=before.created_at).exclude(
+        pk=before.pk
+    ):
+        if message.external_id:
+            ids.append(message.external_id)
+    return ids[-20:]
+
+
+def _signature(box: Mailbox, message: Message) -> str:
+    if not box.signature.strip():
+        return ""
+    context = Context({"agent": message.author_agent, "ticket": message.ticket, "team": box.team, "mailbox": box})
+    return Template(box.signature).render(context).strip()
+
+
+def build(outbound: OutboundMail) -> EmailMessage:
+    box = outbound.mailbox
+    message = outbound.ticket_message
+    ticket = message.ticket
+    email = EmailMessage()
+    sender_name = box.team.name if box.team else box.name
+    email["From"] = formataddr((sender_name, box.email_address))
+    email["To"] = ticket.requester.email
+    email["Reply-To"] = reply_address(box.email_address, ticket.number)
+    subject = " ".join(ticket.subject.split())
+    email["Subject"] = f"Re: [#{ticket.number}] {subject}"
+    email["Message-ID"] = outbound.message_id
+    email["Date"] = format_datetime(timezone.now())
+    refs = _references(ticket, message)
+    inbound = [m for m in refs if not OutboundMail.objects.filter(message_id=m).exists()]
+    if refs:
+        email["In-Reply-To"] = (inbound or refs)[-1]
+        email["References"] = " ".join(refs)
+    email["X-Helpline-Ticket"] = str(ticket.number)
+    email["X-Helpline-Loop"] = box.email_address
+    signature = _signature(box, message)
+    text = message.body_text + (f"\n\n-- \n{signature}" if signature else "")
+    email.set_content(text)
+    html = message.body_html or ""
+    if signature:
+        from helpline.core.html import text_to_html
+
+        html += f'<div class="signature">-- <br>{text_to_html(signature)}</div>'
+    email.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        ctype = attachment.content_type or mimetypes.guess_type(attachment.filename)[0] or "application/octet-stream"
+        maintype, _, subtype = ctype.partition("/")
+        if maintype == "text":
+            email.add_attachment(data.decode("utf-8", "replace"), subtype=subtype, filename=attachment.filename)
+        else:
+            email.add_attachment(
+                data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename
+            )
+    return email
+
+
+def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPAuthenticationError)
+    return False
+
+
+def deliver(outbound_id: int) -> str:
+    """One delivery attempt. Returns "sent", "retry" or "failed"."""
+    outbound = (
+        OutboundMail.objects.select_related("mailbox__team", "ticket_message__ticket__requester")
+        .filter(pk=outbound_id)
+        .first()
+    )
+    if outbound is None or outbound.status != OutboundStatus.PENDING:
+        return ""
+    message = outbound.ticket_message
+    if not message.ticket.requester.email:
+        _finish(outbound, OutboundStatus.FAILED, "the requester has no email address")
+        return "failed"
+    try:
+        email = build(outbound)
+        with smtp.connect(outbound.mailbox) as conn:
+            conn.send_message(email, from_addr=outbound.mailbox.email_address, to_addrs=[email["To"]])
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        attempts = outbound.attempts + 1
+        OutboundMail.objects.filter(pk=outbound.pk).update(attempts=attempts, last_error=error)
+        if _permanent(exc) or attempts > len(RETRY_DELAYS):
+            log.warning("reply delivery failed for good outbound=%s error=%s", outbound.pk, error)
+            _finish(outbound, OutboundStatus.FAILED, error)
+            return "failed"
+        ticket_actions.set_delivery_status(
+            actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.QUEUED, error=f"attempt {attempts}: {error}"
+        )
+        _schedule_retry(outbound.pk, RETRY_DELAYS[attempts - 1])
+        return "retry"
+    OutboundMail.objects.filter(pk=outbound.pk).update(
+        status=OutboundStatus.SENT, attempts=outbound.attempts + 1, sent_at=timezone.now(), last_error=""
+    )
+    ticket_actions.set_delivery_status(
+        actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.SENT, external_id=outbound.message_id
+    )
+    return "sent"
+
+
+def _finish(outbound: OutboundMail, status: str, error: str) -> None:
+    OutboundMail.objects.filter(pk=outbound.pk).update(status=status, last_error=error)
+    ticket_actions.set_delivery_status(
+        actor=OUTBOUND_ACTOR, message=outbound.ticket_message, status=DeliveryStatus.FAILED, error=error
+    )
+
+
+def _schedule_retry(outbound_id: int, delay: int) -> None:
+    from helpline.mail.tasks import send_reply
+
+    if send_reply.get_backend().supports_defer:
+        send_reply.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(outbound_id)
+    else:  # immediate backend (tests): the next attempt runs at once
+        send_reply.enqueue(outbound_id)

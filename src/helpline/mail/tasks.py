@@ -1,0 +1,12 @@
+"""Background work of the email channel."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from helpline.mail import outbound
+
+
+@task(queue_name="outbound")
+def send_reply(outbound_id: int) -> str:
+    return outbound.deliver(outbound_id)

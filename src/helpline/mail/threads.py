@@ -1,0 +1,53 @@
+"""Which ticket an incoming message belongs to: reply token, In-Reply-To/References, then the
+ticket number in the subject (only from that ticket's requester)."""
+
+from __future__ import annotations
+
+from helpline.customers.models import Channel, Customer
+from helpline.mail.models import OutboundMail, RawMessage
+from helpline.mail.parsing import ParsedMail
+from helpline.mail.tokens import subject_number, ticket_number_from_address
+from helpline.tickets.models import Message, Ticket
+
+
+def _follow_merges(ticket: Ticket | None) -> Ticket | None:
+    seen = set()
+    while ticket is not None and ticket.merged_into_id and ticket.pk not in seen:
+        seen.add(ticket.pk)
+        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+    return ticket
+
+
+def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, str]:
+    """The ticket and how it was found ("token", "references", "subject"), or (None, "")."""
+    for address in [mail.reply_to, *mail.recipients]:
+        number = ticket_number_from_address(address)
+        if number is not None:
+            ticket = Ticket.objects.filter(number=number).first()
+            if ticket is not None:
+                return _follow_merges(ticket), "token"
+    refs = list(dict.fromkeys([*reversed(mail.in_reply_to), *reversed(mail.references)]))[:50]
+    if refs:
+        found = {
+            m.external_id: m.ticket_id
+            for m in Message.objects.filter(channel=Channel.EMAIL, external_id__in=refs).only(
+                "external_id", "ticket_id"
+            )
+        }
+        found.update(
+            {
+                o.message_id: o.ticket_message.ticket_id
+                for o in OutboundMail.objects.filter(message_id__in=refs).select_related("ticket_message")
+            }
+        )
+        for raw in RawMessage.objects.filter(message_id__in=refs, ticket__isnull=False).only("message_id", "ticket_id"):
+            found.setdefault(raw.message_id, raw.ticket_id)
+        for ref in refs:
+            if ref in found:
+                return _follow_merges(Ticket.objects.filter(pk=found[ref]).first()), "references"
+    number = subject_number(mail.subject)
+    if number is not None:
+        ticket = Ticket.objects.filter(number=number, requester=customer).first()
+        if ticket is not None:
+            return _follow_merges(ticket), "subject"
+    return None, ""

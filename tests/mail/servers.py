@@ -1,0 +1,105 @@
+"""Real local servers for mail tests: an aiosmtpd sink and a fake OAuth2 token endpoint."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SinkHandler:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.envelopes: list[Any] = []
+        self.fail_next = 0
+        self.reject_permanently = False
+        self.auth_seen: list[str] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.reject_permanently:
+            return "550 5.1.1 no such user"
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
+        blob = args[1] if len(args) > 1 else ""
+        decoded = base64.b64decode(blob).decode()
+        self.auth_seen.append(decoded)
+        return AuthResult(success="auth=Bearer fresh-token" in decoded, handled=False)
+
+
+class SmtpSink:
+    def __init__(self, auth: bool = False) -> None:
+        self.handler = SinkHandler()
+        self.port = free_port()
+        kwargs: dict[str, Any] = {}
+        if auth:
+            kwargs = {"auth_require_tls": False, "auth_required": True}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+
+    def __enter__(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.controller.stop()
+
+
+class TokenEndpoint:
+    """Speaks the OAuth2 token endpoint wire format (RFC 6749 section 6)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, list[str]]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(length).decode())
+                outer.requests.append(form)
+                if form.get("refresh_token") == ["good-refresh"]:
+                    status, body = 200, {"access_token": "fresh-token", "expires_in": 3600, "refresh_token": "rotated"}
+                else:
+                    status, body = 400, {"error": "invalid_grant", "error_description": "bad refresh token"}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
+
+    def __enter__(self) -> TokenEndpoint:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()

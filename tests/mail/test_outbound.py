@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail as django_mail
+
+from helpline.core.actors import Actor
+from helpline.mail import actions
+from helpline.mail.models import AuthMethod, Mailbox, OutboundMail, Security
+from helpline.mail.tokens import ticket_number_from_address
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets.attachments import IncomingFile
+from helpline.tickets.models import DeliveryStatus, Message, Ticket
+from tests.factories import make_agent, make_team
+from tests.mail.mails import raw_mail
+from tests.mail.servers import SmtpSink, TokenEndpoint
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def smtp_mailbox(port: int, **extra: Any) -> Mailbox:
+    team = make_team("Billing")
+    return Mailbox.objects.create(
+        name="Support",
+        email_address="support@desk.example",
+        team=team,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security=Security.PLAIN,
+        signature="{{ agent.get_full_name|default:agent.username }}\n{{ team.name }} team",
+        **extra,
+    )
+
+
+def email_ticket(box: Mailbox) -> Ticket:
+    outcome = actions.receive_message(
+        mailbox=box, raw=raw_mail("My invoice is wrong", subject="Invoice", message_id="<in-1@client.example>")
+    )
+    return Ticket.objects.get(number=outcome.ticket)
+
+
+def test_reply_goes_out_by_smtp_with_threading_headers() -> None:
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port)
+        ticket = email_ticket(box)
+        django_mail.outbox.clear()
+        agent = make_agent(username="maria")
+        reply = ticket_actions.add_message(
+            actor=Actor.of_agent(agent),
+            ticket=ticket,
+            kind="reply",
+            body_text="We fixed the invoice.",
+            attachments=[IncomingFile("invoice.pdf", b"%PDF-1.4\n%%EOF\n")],
+        )
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.SENT
+        assert django_mail.outbox == []  # the portal left it to the email channel
+        (sent,) = sink.handler.messages
+        outbound = OutboundMail.objects.get(ticket_message=reply)
+        assert sent["Message-ID"] == outbound.message_id == reply.external_id
+        assert sent["In-Reply-To"] == "<in-1@client.example>"
+        assert "<in-1@client.example>" in sent["References"]
+        assert sent["Subject"] == f"Re: [#{ticket.number}] Invoice"
+        assert sent["To"] == "ann@example.com"
+        assert sent["From"] == "Billing <support@desk.example>"
+        assert ticket_number_from_address(sent["Reply-To"].addresses[0].addr_spec) == ticket.number
+        assert sent["X-Helpline-Loop"] == "support@desk.example"
+        text = sent.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        assert "We fixed the invoice." in text and "-- \nmaria\nBilling team" in text
+        assert "We fixed the invoice." in sent.get_body(("html",)).get_content()
+        (att,) = list(sent.iter_attachments())
+        assert att.get_filename() == "invoice.pdf" and att.get_content() == b"%PDF-1.4\n%%EOF\n"
+        # the customer answers the reply: it threads and is not mistaken for a loop
+        answer = actions.receive_message(
+            mailbox=box, raw=raw_mail("Thanks!", subject="Re: Invoice", headers={"In-Reply-To": outbound.message_id})
+        )
+        assert (answer.outcome, answer.ticket) == ("added", ticket.number)
+
+
+def test_temporary_failures_are_retried_then_sent() -> None:
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port)
+        ticket = email_ticket(box)
+        sink.handler.fail_next = 2
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hello")
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.SENT
+        assert OutboundMail.objects.get().attempts == 3
+        assert len(sink.handler.messages) == 1
+        statuses = [e.after for e in ticket.events.filter(kind="delivery_changed").order_by("id")]
+        assert statuses == ["queued", "queued", "sent"]  # each failed attempt is recorded with its error
+
+
+def test_permanent_failure_marks_the_message_failed() -> None:
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port)
+        ticket = email_ticket(box)
+        sink.handler.reject_permanently = True
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hello")
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.FAILED
+        assert "550" in reply.delivery_error
+        assert OutboundMail.objects.get().attempts == 1
+
+
+def test_web_ticket_replies_stay_with_the_portal() -> None:
+    with SmtpSink() as sink:
+        smtp_mailbox(sink.port)
+        from tests.factories import make_ticket
+
+        ticket = make_ticket()
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hi")
+        assert Message.objects.get(pk=reply.pk).delivery_status == DeliveryStatus.SENT
+        assert sink.handler.messages == [] and len(django_mail.outbox) == 1
+
+
+def test_xoauth2_token_is_refreshed_stored_encrypted_and_used() -> None:
+    with TokenEndpoint() as endpoint, SmtpSink(auth=True) as sink:
+        box = smtp_mailbox(
+            sink.port,
+            auth_method=AuthMethod.XOAUTH2,
+            username="support@desk.example",
+            oauth_token_url=endpoint.url,
+            oauth_client_id="client-1",
+            oauth_client_secret="s3cret",
+            oauth_refresh_token="good-refresh",
+        )
+        ticket = email_ticket(box)
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hi")
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.SENT, reply.delivery_error
+        assert sink.handler.auth_seen == ["user=support@desk.example\x01auth=Bearer fresh-token\x01\x01"]
+        assert endpoint.requests[0]["grant_type"] == ["refresh_token"]
+        assert endpoint.requests[0]["client_secret"] == ["s3cret"]
+        box.refresh_from_db()
+        assert box.oauth_access_token == "fresh-token" and box.oauth_refresh_token == "rotated"
+        stored = Mailbox.objects.filter(pk=box.pk).values_list("oauth_access_token", flat=True).query
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT oauth_access_token, oauth_refresh_token FROM mail_mailbox WHERE id = %s", [box.pk])
+            raw_values = cursor.fetchone()
+        assert "fresh-token" not in raw_values[0] and "rotated" not in raw_values[1]
+        assert stored is not None
+        # a second reply uses the cached token without calling the endpoint again
+        ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Again")
+        assert len(endpoint.requests) == 1 and len(sink.handler.messages) == 2
+
+
+def test_refused_refresh_fails_the_delivery_with_the_reason() -> None:
+    with TokenEndpoint() as endpoint, SmtpSink(auth=True) as sink:
+        box = smtp_mailbox(
+            sink.port,
+            auth_method=AuthMethod.XOAUTH2,
+            username="support@desk.example",
+            oauth_token_url=endpoint.url,
+            oauth_refresh_token="revoked",
+        )
+        ticket = email_ticket(box)
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hi")
+        reply.refresh_from_db()
+        assert "bad refresh token" in reply.delivery_error
+        assert sink.handler.messages == []

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from helpline.mail.folding import fold_html, fold_text
+from helpline.mail.parsing import parse
+from tests.mail.mails import raw_mail
+
+CHARSET_SAMPLES = [
+    ("utf-8", "Привет, 你好, გამარჯობა"),
+    ("windows-1251", "Здравствуйте, у меня не работает принтер."),
+    ("koi8-r", "Здравствуйте, у меня не работает принтер."),
+    ("koi8-u", "Добрий день, принтер не працює, ґанок."),
+    ("iso-8859-1", "Grüße aus Köln, ça va très bien."),
+    ("iso-8859-2", "Dzień dobry, drukarka nie działa. Žluťoučký kůň."),
+    ("iso-8859-5", "Здравствуйте, принтер сломан."),
+    ("iso-8859-7", "Γειά σας, ο εκτυπωτής είναι χαλασμένος."),
+    ("iso-8859-8", "שלום, המדפסת לא עובדת."),
+    ("iso-8859-9", "Merhaba, yazıcı çalışmıyor, şimdi."),
+    ("iso-8859-15", "Prix : 10 € - œuvre."),
+    ("iso-2022-jp", "こんにちは、プリンターが壊れました。"),
+    ("shift_jis", "こんにちは、プリンターが壊れました。"),
+    ("euc-jp", "こんにちは、プリンターが壊れました。"),
+    ("gb18030", "你好，打印机坏了。"),
+    ("gb2312", "你好，打印机坏了。"),
+    ("big5", "你好，印表機壞了。"),
+    ("euc-kr", "안녕하세요, 프린터가 고장났어요."),
+    ("windows-1256", "مرحبا، الطابعة لا تعمل."),
+    ("windows-1250", "Dobrý den, tiskárna nefunguje."),
+    ("tis-620", "สวัสดีครับ เครื่องพิมพ์เสีย"),
+]
+
+
+@pytest.mark.parametrize(("charset", "text"), CHARSET_SAMPLES)
+@pytest.mark.parametrize("cte", ["8bit", "base64"])
+def test_bodies_in_many_charsets_decode_exactly(charset: str, text: str, cte: str) -> None:
+    cte = "7bit" if charset == "iso-2022-jp" and cte == "8bit" else cte
+    parsed = parse(raw_mail(text, charset=charset, cte=cte))
+    assert parsed.text == text
+
+
+SCRIPTS = {
+    "ka": "გამარჯობა, ჩემი პრინტერი არ მუშაობს. დამეხმარეთ, გთხოვთ.",
+    "am": "ሰላም፣ ማተሚያዬ አይሰራም። እባክዎን እርዱኝ።",
+    "mn": "Сайн байна уу, миний принтер ажиллахгүй байна. ᠮᠣᠩᠭᠣᠯ",
+    "te": "నమస్కారం, నా ప్రింటర్ పని చేయడం లేదు. దయచేసి సహాయం చేయండి.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPTS))
+@pytest.mark.parametrize("cte", ["8bit", "base64", "quoted-printable"])
+def test_four_scripts_come_through_intact(lang: str, cte: str) -> None:
+    text = SCRIPTS[lang]
+    if cte == "quoted-printable":
+        import quopri
+
+        body = quopri.encodestring(text.encode()).decode("ascii")
+        raw = raw_mail("", cte=cte)
+        raw = raw + body.encode()
+    else:
+        raw = raw_mail(text, cte=cte)
+    subject = "=?utf-8?b?" + base64.b64encode(text[:20].encode()).decode() + "?="
+    raw = raw.replace(b"Subject: Printer broken", f"Subject: {subject}".encode())
+    parsed = parse(raw)
+    assert parsed.text == text
+    assert parsed.subject == text[:20].strip()
+
+
+def test_rfc2047_headers_and_rfc2231_filenames() -> None:
+    raw = (
+        b"From: =?koi8-r?B?7sHUwdvB?= <natasha@example.ru>\r\n"
+        b"To: support@desk.example\r\n"
+        b"Subject: =?windows-1251?Q?=CF=F0=E8=ED=F2=E5=F0?= =?utf-8?q?_=E2=80=94_ok?=\r\n"
+        b"Message-ID: <a@b>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee attached\r\n"
+        b"--XX\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename*=utf-8''%D0%A1%D1%87%D1%91%D1%82%20%E2%84%961.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(b"%PDF-1.4\n%%EOF\n") + b"--XX\r\n"
+        b'Content-Type: application/pdf; name="=?utf-8?B?' + base64.b64encode("Договор.pdf".encode()) + b'?="\r\n'
+        b"Content-Disposition: attachment\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(b"%PDF-1.4\n%%EOF\n")
+        + b"--XX--\r\n"
+    )
+    parsed = parse(raw)
+    assert parsed.from_name == "Наташа"
+    assert parsed.subject == "Принтер — ok"
+    assert [a.filename for a in parsed.attachments] == ["Счёт №1.pdf", "Договор.pdf"]
+    assert parsed.text == "see attached"
+
+
+def test_broken_bytes_and_unknown_charset_never_raise() -> None:
+    raw = raw_mail("x", charset="utf-8").replace(b"\r\n\r\nx", b"\r\n\r\n\xff\xfe caf\xe9 \xd0\xbf")
+    assert "caf" in parse(raw).text
+    raw = raw_mail("hello").replace(b'charset="utf-8"', b'charset="x-made-up-42"')
+    assert parse(raw).text == "hello"
+
+
+def test_alternative_related_rfc822_calendar_and_smime() -> None:
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+    raw = (
+        b"From: bob@example.com\r\nTo: support@desk.example\r\nSubject: mix\r\nMessage-ID: <m@x>\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary="S"\r\n\r\n'
+        b'--S\r\nContent-Type: multipart/mixed; boundary="M"\r\n\r\n'
+        b'--M\r\nContent-Type: multipart/alternative; boundary="A"\r\n\r\n'
+        b"--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlain version\r\n"
+        b'--A\r\nContent-Type: multipart/related; boundary="R"\r\n\r\n'
+        b'--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>HTML version <img src="cid:logo@x"></p>\r\n'
+        b"--R\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(png)
+        + b"--R--\r\n--A--\r\n"
+        b"--M\r\nContent-Type: message/rfc822\r\n\r\n"
+        b"From: x@y\r\nSubject: Earlier mail\r\nMessage-ID: <old@y>\r\n\r\nold body\r\n"
+        b"--M\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n"
+        b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+        b"--M--\r\n"
+        b'--S\r\nContent-Type: application/pkcs7-signature; name="smime.p7s"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(b"\x30\x82signature") + b"--S--\r\n"
+    )
+    parsed = parse(raw)
+    assert parsed.text == "Plain version"
+    assert "HTML version" in parsed.html
+    names = {a.filename: a for a in parsed.attachments}
+    assert set(names) == {"part-1.png", "Earlier mail.eml", "invite.ics", "smime.p7s"}
+    assert names["part-1.png"].inline and names["part-1.png"].content_id == "logo@x"
+    assert b"old body" in names["Earlier mail.eml"].content
+    assert b"VCALENDAR" in names["invite.ics"].content
+
+
+@pytest.mark.parametrize(
+    ("text", "visible"),
+    [
+        (
+            "Thanks, works now.\n\nOn Mon, 3 Jun 2024 at 10:00, Support <s@d.example> wrote:\n> Try again",
+            "Thanks, works now.",
+        ),
+        ("Danke!\n\nAm 03.06.2024 um 10:00 schrieb Support <s@d.example>:\n> Versuchen", "Danke!"),
+        ("Merci\n\nLe lun. 3 juin 2024 à 10:00, Support <s@d> a écrit :\n> x", "Merci"),
+        ("Спасибо\n\n3 июня 2024 г., в 10:00, Support <s@d> написал:\n> x", "Спасибо"),
+        ("ありがとう\n\n2024年6月3日(月) 10:00 Support <s@d>:\n> x", "ありがとう"),
+        ("谢谢\n\n在 2024年6月3日 10:00，Support <s@d> 写道：\n> x", "谢谢"),
+        (
+            "Got it.\n\n________________________________\nFrom: Support <s@d>\nSent: Monday\nSubject: x\n\nold",
+            "Got it.",
+        ),
+        ("Fine.\n\n-----Original Message-----\nFrom: a\nSent: b\n", "Fine."),
+        ("Ok thanks\n\nFrom: Support <s@d>\nSent: Monday, June 3\nTo: me\n\nold", "Ok thanks"),
+        ("New text\n-- \nAnn\nCEO", "New text"),
+        ("New text\n\nSent from my iPhone", "New text"),
+        ("Short reply\n\n> quoted line\n> more", "Short reply"),
+    ],
+)
+def test_quotes_and_signatures_are_folded(text: str, visible: str) -> None:
+    folded = fold_text(text)
+    assert folded.visible == visible
+    assert folded.has_folded
+
+
+def test_html_quotes_are_folded() -> None:
+    html = '<div>New words</div><div class="gmail_quote"><div>On x wrote:</div><blockquote>old</blockquote></div>'
+    folded = fold_html(html)
+    assert folded.visible == "<div>New words</div>"
+    assert "old" in folded.folded
+    assert fold_html('<div class="gmail_quote">only quote</div>').visible.startswith("<div")
