@@ -23,6 +23,7 @@ class Headline:
     unit: str  # "%", "s", "" (count), "nps"
     better: str  # "up" or "down": which direction is good
     detail: str = ""
+    p90: float | None = None  # durations only
 
     @property
     def change(self) -> float | None:
@@ -61,7 +62,7 @@ def headlines(f: ReportFilter, known: dict[str, kpis.Durations] | None = None) -
         ("resolution", kpis.resolution_time),
     ):
         now_d, prev_d = known.get(key) or fn(f), fn(prev)
-        rows.append(Headline(key, now_d.median, prev_d.median, "s", "down", f"p90 {now_d.p90}" if now_d.p90 else ""))
+        rows.append(Headline(key, now_d.median, prev_d.median, "s", "down", p90=now_d.p90))
     rows.append(Headline("created", kpis.created_count(f), kpis.created_count(prev), "", "none"))
     rows.append(Headline("solved", kpis.solved_count(f), kpis.solved_count(prev), "", "up"))
     ret = kpis.retention(f)
