@@ -143,3 +143,40 @@ def test_delivery_status_of_chat_replies_when_visitor_has_no_socket_and_no_email
     reply.refresh_from_db()
     assert reply.delivery_status == DeliveryStatus.QUEUED
     assert "away" in reply.delivery_error
+
+
+def test_business_hours_in_the_desk_time_zone() -> None:
+    import datetime as dt
+
+    from helpline.chat.models import ChatSettings
+
+    config = ChatSettings(
+        always_open=False,
+        open_days=[1, 2, 3, 4, 5],
+        opens_at=dt.time(9),
+        closes_at=dt.time(18),
+        time_zone="Asia/Tbilisi",
+    )
+    monday_10_tbilisi = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+    monday_19_tbilisi = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
+    saturday_noon = dt.datetime(2026, 11, 28, 8, 0, tzinfo=dt.UTC)
+    assert selectors.within_business_hours(config, monday_10_tbilisi)
+    assert not selectors.within_business_hours(config, monday_19_tbilisi)
+    assert not selectors.within_business_hours(config, saturday_noon)
+
+
+def test_visitor_gets_the_transcript_by_email(commits) -> None:  # type: ignore[no-untyped-def]
+    token = new_visitor_token()
+    visitor = visitor_from_token(token)
+    assert visitor
+    client = Client()
+    assert client.post("/chat/transcript/", {"token": token, "email": "a@example.com"}).status_code == 422
+    message, _conversation = chat_actions.post_visitor_message(visitor_id=visitor, client_id="1", body="Question?")
+    ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=message.ticket, body_text="Answer!")
+    mail.outbox.clear()
+    with commits():
+        response = client.post("/chat/transcript/", {"token": token, "email": "Visitor@Example.com"})
+    assert response.status_code == 200 and response.json()["email"] == "visitor@example.com"
+    sent = [m for m in mail.outbox if m.to == ["visitor@example.com"]]
+    assert len(sent) == 1 and "Question?" in sent[0].body and "Answer!" in sent[0].body
+    assert f"#{message.ticket.number}" in sent[0].subject

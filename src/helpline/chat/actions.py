@@ -265,3 +265,21 @@ def update_chat_settings(*, actor: Actor, **changes: Any) -> ChatSettings:
             setattr(config, field, value)
         config.save()
     return config
+
+
+def email_transcript(*, visitor_id: str, email: str = "") -> str:
+    """Send the visitor their conversation by email (to the address given, else the one they left)."""
+    from helpline.chat.tasks import send_transcript
+
+    conversation = _conversation(visitor_id)
+    address = (
+        (email or "").strip() or conversation.email or (conversation.customer.email if conversation.customer else "")
+    )
+    if not address:
+        raise InvalidInputError(_("Give an email address for the transcript."), code="email_required")
+    address = customer_actions.normalize_identity(IdentityKind.EMAIL, address)
+    if current_ticket(conversation) is None:
+        raise InvalidInputError(_("There is no conversation to send yet."), code="nothing_to_send")
+    conversation_id = conversation.pk
+    transaction.on_commit(lambda: send_transcript.enqueue(conversation_id, address))
+    return address

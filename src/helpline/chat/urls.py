@@ -10,6 +10,7 @@ urlpatterns = [
     path("prechat/", views.prechat, name="prechat"),
     path("upload/", views.upload, name="upload"),
     path("offline/", views.offline, name="offline"),
+    path("transcript/", views.transcript, name="transcript"),
     path("files/<str:public_id>/", views.attachment, name="file"),
     path("demo/", views.demo, name="demo"),
     path("status/", views.agent_status, name="status"),

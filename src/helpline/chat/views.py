@@ -162,6 +162,20 @@ def offline(request: HttpRequest) -> JsonResponse:
 
 
 @_cors
+@require_POST
+def transcript(request: HttpRequest) -> JsonResponse:
+    visitor = _visitor(request)
+    if visitor is None:
+        return JsonResponse({"error": {"code": "bad_token", "message": "invalid visitor token"}}, status=403)
+    try:
+        check_and_count("chat-transcript", ip_address=_client_ip(request), email=visitor)
+        address = actions.email_transcript(visitor_id=visitor, email=request.POST.get("email", ""))
+    except HelplineError as exc:
+        return _error(exc)
+    return JsonResponse({"email": address})
+
+
+@_cors
 @require_GET
 def attachment(request: HttpRequest, public_id: str) -> FileResponse:
     visitor = _visitor(request)

@@ -51,7 +51,7 @@
   var launcher = el("button", "launcher");
   var panel = el("div", "panel");
   panel.hidden = !open;
-  var header = el("header"), title = el("b"), closeBtn = el("button", "", "\u00d7");
+  var header = el("header"), title = el("b"), mailBtn = el("button", "", "\u2709"), closeBtn = el("button", "", "\u00d7");
   var log = el("div", "log");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
@@ -61,7 +61,7 @@
   input.rows = 1; input.name = "body"; fileInput.type = "file"; sendBtn.type = "submit";
   fileLabel.appendChild(fileInput);
   composer.appendChild(fileLabel); composer.appendChild(input); composer.appendChild(sendBtn);
-  header.appendChild(title); header.appendChild(closeBtn);
+  header.appendChild(title); header.appendChild(mailBtn); header.appendChild(closeBtn);
   panel.appendChild(header); panel.appendChild(banner); panel.appendChild(log); panel.appendChild(typingLine); panel.appendChild(composer);
   root.appendChild(panel); root.appendChild(launcher);
 
@@ -185,6 +185,13 @@
     if (open) { input.focus(); markRead(); }
   }
   launcher.onclick = function () { toggle(panel.hidden); };
+  mailBtn.onclick = function () {
+    var email = window.prompt(t("transcript"), load("email", ""));
+    if (email === null) return;
+    post("transcript/", { token: token, email: email }).then(function (d) {
+      save("email", d.email); banner.textContent = t("transcript_sent"); banner.hidden = false;
+    }, function (err) { banner.textContent = (err && err.error && err.error.message) || t("failed"); banner.hidden = false; });
+  };
   closeBtn.onclick = function () { toggle(false); };
   document.addEventListener("visibilitychange", markRead);
   window.addEventListener("online", function () { if (socket && socket.readyState === 3) { retry = 0; connect(); } });
@@ -251,6 +258,7 @@
     panel.style.setProperty("--c", ds.color || c.color || "#2563eb");
     launcher.textContent = t("open"); title.textContent = t("title"); sendBtn.textContent = t("send");
     input.placeholder = t("placeholder"); fileLabel.title = t("attach"); closeBtn.setAttribute("aria-label", t("close"));
+    mailBtn.title = t("transcript"); mailBtn.setAttribute("aria-label", t("transcript"));
     var logo = ds.logo || c.logo;
     if (logo) { var img = el("img"); img.src = logo; img.alt = ""; header.insertBefore(img, title); }
     root.host.setAttribute("lang", c.language);
