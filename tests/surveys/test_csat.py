@@ -148,3 +148,18 @@ def test_ticket_page_shows_the_rating(solved: Any) -> None:
     page = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert 'id="ticket-csat"' in page
     assert "4/5" in page and "Quick and kind" in page
+
+
+def test_a_bad_rating_leaves_an_internal_note_once(solved: Any, commits: Any) -> None:
+    ticket, _agent, customer = solved
+    survey = CsatSurvey.objects.get(ticket=ticket)
+    with commits():
+        actions.answer_csat(actor=Actor.of_customer(customer), survey=survey, rating=2, comment="Slow")
+    with commits():
+        actions.answer_csat(actor=Actor.of_customer(customer), survey=survey, rating=1)
+    notes = list(ticket.messages.filter(kind="note"))
+    assert len(notes) == 1
+    assert "rated this ticket 2 out of 5" in notes[0].body_text and "Slow" in notes[0].body_text
+    with commits():
+        actions.answer_csat(actor=Actor.of_customer(customer), survey=survey, rating=5)
+    assert ticket.messages.filter(kind="note").count() == 1

@@ -1,13 +1,21 @@
-"""Ticket-event subscriber of surveys: when a ticket becomes solved, send its CSAT survey."""
+"""Subscribers of surveys: send the CSAT survey when a ticket becomes solved; note bad ratings."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from helpline.core import hooks
+from helpline.core.actors import Actor
 from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.surveys.actions import SURVEY_ANSWERED_HOOK
 from helpline.surveys.tasks import send_csat_survey
-from helpline.tickets.models import EventKind, Status, TicketEvent
+from helpline.tickets import actions as ticket_actions
+from helpline.tickets.models import EventKind, Status, Ticket, TicketEvent
 
 
 @hooks.register(TICKET_EVENT_HOOK)
@@ -16,3 +24,24 @@ def survey_solved_ticket(event: TicketEvent) -> None:
         return
     ticket_id = event.ticket_id
     transaction.on_commit(lambda: send_csat_survey.enqueue(ticket_id))
+
+
+BAD_RATING_MAX = 2
+
+
+@hooks.register(SURVEY_ANSWERED_HOOK)
+def note_bad_rating(payload: dict[str, Any]) -> None:
+    """A CSAT answer of 1 or 2 (new, or changed from a better one) leaves an internal note on the
+    ticket, so the agents watching it and the automations subscribed to ticket events see it."""
+    survey = payload["survey"]
+    previous = payload.get("previous")
+    if payload.get("kind") != "csat" or survey.rating is None or survey.rating > BAD_RATING_MAX:
+        return
+    if previous is not None and previous <= BAD_RATING_MAX:
+        return
+    text = _("The customer rated this ticket %(rating)s out of 5.") % {"rating": survey.rating}
+    if survey.comment:
+        text += "\n\n" + _("Their comment: %(comment)s") % {"comment": survey.comment}
+    ticket = Ticket.objects.get(pk=survey.ticket_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        ticket_actions.add_internal_note(actor=Actor.system("surveys"), ticket=ticket, body_text=text)
