@@ -13,6 +13,7 @@ PG_URL=${HELPLINE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/helpline
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s fonts-noto-core >/dev/null 2>&1 || need_apt+=(fonts-noto-core)
+dpkg -s dovecot-imapd >/dev/null 2>&1 || need_apt+=(dovecot-imapd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then

@@ -1,0 +1,106 @@
+"""A throwaway Dovecot IMAP server on loopback for the tests (Debian's dovecot-imapd)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from tests.mail.servers import free_port
+
+DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
+USER, PASSWORD = "support", "imap-secret"
+
+CONFIG = """
+protocols = imap
+listen = 127.0.0.1
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+first_valid_gid = 1
+mail_location = maildir:~/Maildir
+default_login_user = dovenull
+default_internal_user = dovecot
+mail_plugins =
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {root}/users
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Processed {{
+    auto = create
+  }}
+}}
+"""
+
+
+class Dovecot:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.config = root / "dovecot.conf"
+
+    def start(self) -> Dovecot:
+        assert DOVECOT is not None
+        home = self.root / "home"
+        for sub in ("run", "state", "home"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        uid, gid = 8, 8  # Debian's "mail" user: Dovecot refuses to deliver mail as root
+        (self.root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{home}::\n")
+        self.config.write_text(CONFIG.format(root=self.root, port=self.port))
+        os.chmod(self.root, 0o755)  # noqa: S103  the mail user must reach its home below
+        os.chown(home, uid, gid)
+        subprocess.run(  # noqa: S603
+            [DOVECOT, "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            check=True,
+            timeout=30,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    if sock.recv(100).startswith(b"* OK"):
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("dovecot did not start: " + (self.root / "dovecot.log").read_text()[-2000:])
+
+    def stop(self) -> None:
+        subprocess.run(  # noqa: S603
+            [DOVECOT, "-c", str(self.config), "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            timeout=30,
+        )

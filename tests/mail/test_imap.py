@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from imapclient import IMAPClient
+
+from helpline.mail import imap, ingest
+from helpline.mail.models import Mailbox, ProcessedAction, RawMessage, RawStatus, Security
+from helpline.tickets.models import Message, Ticket
+from tests.mail.dovecot import DOVECOT, PASSWORD, USER, Dovecot
+from tests.mail.mails import raw_mail
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(DOVECOT is None, reason="dovecot binary not installed (apt-get install dovecot-imapd)"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="the test Dovecot must start as root to drop to the mail user"),
+]
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    # Not under pytest's private tmp dir: Dovecot's unprivileged processes must reach the files.
+    root = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
+    server = Dovecot(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def imap_mailbox(server: Dovecot, **extra: Any) -> Mailbox:
+    return Mailbox.objects.create(
+        name="Support",
+        email_address="support@desk.example",
+        imap_host="127.0.0.1",
+        imap_port=server.port,
+        imap_security=Security.PLAIN,
+        username=USER,
+        password=PASSWORD,
+        **extra,
+    )
+
+
+def deliver(server: Dovecot, *messages: bytes) -> None:
+    with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+        client.login(USER, PASSWORD)
+        for raw in messages:
+            client.append("INBOX", raw)
+
+
+def inbox_state(server: Dovecot) -> dict[str, Any]:
+    with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+        client.login(USER, PASSWORD)
+        client.select_folder("INBOX")
+        uids = client.search(["ALL"])
+        flags = client.get_flags(uids) if uids else {}
+        processed = client.folder_status("Processed", [b"MESSAGES"])[b"MESSAGES"]
+        return {"count": len(uids), "flags": list(flags.values()), "processed": processed}
+
+
+def test_fetch_stores_processes_and_flags(dovecot: Dovecot) -> None:
+    box = imap_mailbox(dovecot)
+    deliver(
+        dovecot,
+        raw_mail("first", message_id="<i1@c>"),
+        raw_mail("ሰላም፣ ማተሚያዬ አይሰራም።", message_id="<i2@c>", headers={"In-Reply-To": "<i1@c>"}),
+        b"not a mail at all",
+    )
+    outcomes = imap.fetch_once(box)
+    assert [o.outcome for o in outcomes] == ["new_ticket", "added", "quarantined"]
+    assert Ticket.objects.get().messages.last().body_text == "ሰላም፣ ማተሚያዬ አይሰራም።"
+    state = inbox_state(dovecot)
+    assert state["count"] == 3 and all(imap.PROCESSED_KEYWORD in f and b"\\Seen" in f for f in state["flags"])
+    assert imap.fetch_once(box) == []  # flagged mail is not fetched again
+    box.refresh_from_db()
+    assert box.last_checked_at is not None and box.last_error == ""
+
+
+def test_fetch_moves_processed_mail(dovecot: Dovecot) -> None:
+    box = imap_mailbox(dovecot, processed_action=ProcessedAction.MOVE, processed_folder="Processed")
+    deliver(dovecot, raw_mail("a"), raw_mail("b"))
+    assert [o.outcome for o in imap.fetch_once(box)] == ["new_ticket", "new_ticket"]
+    assert inbox_state(dovecot) == {"count": 0, "flags": [], "processed": 2}
+
+
+def test_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
+    dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = imap_mailbox(dovecot)
+    deliver(dovecot, *[raw_mail(f"message {i}", message_id=f"<crash-{i}@c>") for i in range(6)])
+    real_route = ingest._route
+    calls = {"n": 0}
+
+    def dying_route(row: RawMessage, raw: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise SystemExit("worker killed")  # the process dies after storing message 4
+        real_route(row, raw)
+
+    monkeypatch.setattr(ingest, "_route", dying_route)
+    with pytest.raises(SystemExit):
+        imap.fetch_once(box)
+    assert RawMessage.objects.count() == 4 and Ticket.objects.count() == 3
+    assert not any(imap.PROCESSED_KEYWORD in f for f in inbox_state(dovecot)["flags"])  # nothing marked yet
+    monkeypatch.setattr(ingest, "_route", real_route)
+    outcomes = imap.fetch_once(box)  # the restarted worker
+    assert sorted(o.outcome for o in outcomes) == ["duplicate"] * 3 + ["new_ticket"] * 3
+    assert RawMessage.objects.count() == 6 and Ticket.objects.count() == 6 and Message.objects.count() == 6
+    assert set(RawMessage.objects.values_list("status", flat=True)) == {RawStatus.PROCESSED}
+    assert imap.fetch_once(box) == []
+
+
+def test_idle_picks_up_new_mail_at_once(dovecot: Dovecot) -> None:
+    box = imap_mailbox(dovecot, poll_interval=3600)  # polling would never see it in time
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            imap.watch(box, stop, tick=0.2, retry_delay=0.5)
+        finally:
+            connection.close()
+
+    watcher = threading.Thread(target=run, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(1.0)  # connected and idling
+        deliver(dovecot, raw_mail("arrived during IDLE", message_id="<idle-1@c>"))
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline
+            and not RawMessage.objects.filter(message_id="<idle-1@c>", status=RawStatus.PROCESSED).exists()
+        ):
+            time.sleep(0.1)
+        row = RawMessage.objects.get(message_id="<idle-1@c>")
+        assert row.status == RawStatus.PROCESSED
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
+
+
+def test_polling_fallback_without_idle(dovecot: Dovecot) -> None:
+    box = imap_mailbox(dovecot, use_idle=False, poll_interval=1)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            imap.watch(box, stop, tick=0.2, retry_delay=0.5)
+        finally:
+            connection.close()
+
+    watcher = threading.Thread(target=run, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)
+        deliver(dovecot, raw_mail("polled", message_id="<poll-1@c>"))
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline
+            and not RawMessage.objects.filter(message_id="<poll-1@c>", status=RawStatus.PROCESSED).exists()
+        ):
+            time.sleep(0.1)
+        assert RawMessage.objects.filter(message_id="<poll-1@c>", status=RawStatus.PROCESSED).exists()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
