@@ -1,0 +1,58 @@
+"""The built-in SMTP receiver (`helpline smtpd`): mail forwarded by an MX to one of our mailbox
+addresses is stored and processed before we answer 250; on any failure we answer 451 so the
+sending server keeps the message and retries."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from asgiref.sync import sync_to_async
+
+from helpline.mail import actions
+from helpline.mail.models import Mailbox
+from helpline.mail.tokens import base_address
+
+log = logging.getLogger("helpline.mail.receiver")
+DEFAULT_SIZE_LIMIT = 50 * 1024 * 1024
+
+
+def mailbox_for_address(address: str) -> Mailbox | None:
+    return Mailbox.objects.filter(email_address=base_address(address), active=True).first()
+
+
+def _receive(addresses: list[str], raw: bytes) -> list[str]:
+    seen: set[int] = set()
+    outcomes = []
+    for address in addresses:
+        box = mailbox_for_address(address)
+        if box is None or box.pk in seen:
+            continue
+        seen.add(box.pk)
+        outcomes.append(actions.receive_message(mailbox=box, raw=raw, source="smtp").outcome)
+    return outcomes
+
+
+class ReceiverHandler:
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        box = await sync_to_async(mailbox_for_address)(address)
+        if box is None:
+            return "550 5.1.1 No mailbox here by that name"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        try:
+            outcomes = await sync_to_async(_receive)(list(envelope.rcpt_tos), raw)
+        except Exception:
+            log.exception("smtp receive failed; asking the sender to retry")
+            return "451 4.3.0 Temporary failure, please retry"
+        return f"250 2.0.0 Stored ({', '.join(outcomes) or 'nothing'})"
+
+
+def build_controller(host: str, port: int, size_limit: int = DEFAULT_SIZE_LIMIT) -> Controller:
+    return Controller(ReceiverHandler(), hostname=host, port=port, data_size_limit=size_limit, decode_data=False)
