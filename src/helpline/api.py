@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
 from helpline.accounts.api import router as accounts_router
+from helpline.assist.api import router as assist_router
 from helpline.core.api_auth import API_AUTH
 from helpline.core.api_errors import error_response, install_error_handlers
 from helpline.core.api_guards import guard_request
 from helpline.customers.api import organizations_router
 from helpline.customers.api import router as customers_router
+from helpline.knowledge.api import router as knowledge_router
 from helpline.tickets.api import router as tickets_router
 from helpline.tickets.api import settings_router as ticket_settings_router
 from helpline.webhooks.api import router as webhooks_router
@@ -75,6 +77,8 @@ api.add_router("", customers_router)
 api.add_router("", organizations_router)
 api.add_router("", accounts_router)
 api.add_router("", webhooks_router)
+api.add_router("", knowledge_router)
+api.add_router("", assist_router)
 
 # Unknown paths under /api/ answer in the API's error format too (added last: it matches anything).
 fallback_router = Router(auth=None)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "helpline.webhooks",
     "helpline.portal",
     "helpline.web",
+    "helpline.knowledge",
+    "helpline.assist",
     "helpline.chat",
     "helpline.messaging",
     "helpline.surveys",

@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("helpline.accounts.urls")),
     path("portal/", include("helpline.portal.urls")),
+    path("help/", include("helpline.knowledge.help_urls")),
+    path("kb/", include("helpline.knowledge.editor_urls")),
     path("chat/", include("helpline.chat.urls")),
     path("messaging/", include("helpline.messaging.urls")),
     path("survey/", include("helpline.surveys.urls")),

