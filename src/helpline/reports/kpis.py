@@ -234,23 +234,24 @@ def retention(f: ReportFilter) -> Retention:
     """Customers who opened a ticket in the previous period of the same length, and how many of
     them opened one in this period too (retained); the others churned."""
     prev = f.previous()
+    previous = Ticket.objects.filter(prev.ticket_q(), prev.in_range("created_at"))
+    current = Ticket.objects.filter(f.ticket_q(), f.in_range("created_at"))
 
-    def active(period: ReportFilter) -> Exists:
-        return Exists(Ticket.objects.filter(period.ticket_q(), period.in_range("created_at"), requester=OuterRef("pk")))
+    def customers(qs: QuerySet[Ticket]) -> int:
+        return qs.order_by().values("requester_id").distinct().count()
 
-    agg = Customer.objects.filter(merged_into__isnull=True).aggregate(
-        previous=Count("id", filter=Q(active(prev))),
-        retained=Count("id", filter=Q(active(prev)) & Q(active(f))),
-        current=Count("id", filter=Q(active(f))),
+    return Retention(
+        previous_customers=customers(previous),
+        retained=customers(previous.filter(requester_id__in=current.order_by().values("requester_id"))),
+        current_customers=customers(current),
     )
-    return Retention(previous_customers=agg["previous"], retained=agg["retained"], current_customers=agg["current"])
 
 
 def loyal_customers(f: ReportFilter) -> Rate:
     """Of the customers who opened a ticket in the period: those who had opened one before the
     period (returning) and whose every CSAT answer up to the end of the period is 4 or 5, with at
     least one answer (satisfied)."""
-    active = Exists(Ticket.objects.filter(f.ticket_q(), f.in_range("created_at"), requester=OuterRef("pk")))
+    active = Ticket.objects.filter(f.ticket_q(), f.in_range("created_at")).order_by().values("requester_id")
     returning = Exists(
         Ticket.objects.filter(requester=OuterRef("pk"), created_at__lt=f.start, merged_into__isnull=True)
     )
@@ -258,7 +259,9 @@ def loyal_customers(f: ReportFilter) -> Rate:
     happy = Exists(answers.filter(rating__gte=CSAT_SATISFIED_MIN)) & ~Exists(
         answers.filter(rating__lt=CSAT_SATISFIED_MIN)
     )
-    agg = Customer.objects.filter(active).aggregate(n=Count("id"), loyal=Count("id", filter=Q(returning) & happy))
+    agg = Customer.objects.filter(pk__in=active).aggregate(
+        n=Count("id"), loyal=Count("id", filter=Q(returning) & happy)
+    )
     return Rate(agg["loyal"], agg["n"])
 
 
