@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
+from helpline.mail.views import mailboxes
 from helpline.messaging import admin_pages as channels
 
 app_name = "admin_ui"
@@ -24,6 +25,13 @@ urlpatterns = [
     path("tags/<int:pk>/", tags.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),
     path("audit/", audit.audit_log, name="audit"),
+    path("mailboxes/", mailboxes.mailbox_list, name="mailboxes"),
+    path("mailboxes/new/", mailboxes.mailbox_create, name="mailbox_create"),
+    path("mailboxes/<int:pk>/", mailboxes.mailbox_edit, name="mailbox_edit"),
+    path("mailboxes/quarantine/", mailboxes.quarantine, name="quarantine"),
+    path("mailboxes/quarantine/<int:pk>/retry/", mailboxes.quarantine_retry, name="quarantine_retry"),
+    path("mailboxes/messages/<int:pk>/", mailboxes.raw_view, name="raw_view"),
+    path("mailboxes/messages/<int:pk>/raw.eml", mailboxes.raw_download, name="raw_download"),
     path("channels/", channels.channel_list, name="channels"),
     path("channels/new/", channels.channel_edit, name="channel_create"),
     path("channels/chat/", channels.chat_settings_page, name="channel_chat"),

@@ -57,7 +57,8 @@ def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any)
     if clash.exists():
         raise InvalidInputError(_("Another mailbox uses %(address)s.") % {"address": address}, code="mailbox_exists")
     with transaction.atomic():
-        target = mailbox or Mailbox()
+        # re-read: a bound ModelForm has already written the (empty) secrets onto the instance
+        target = Mailbox.objects.select_for_update().get(pk=mailbox.pk) if mailbox is not None else Mailbox()
         for name, value in fields.items():
             if name in SECRET_FIELDS and not value and mailbox is not None:
                 continue

@@ -1,0 +1,21 @@
+"""Reads of the email channel for the admin pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from helpline.mail.models import Mailbox, RawMessage, RawStatus
+
+
+def mailboxes_with_counts() -> QuerySet[Mailbox]:
+    return Mailbox.objects.select_related("team").annotate(
+        quarantined=Count("raw_messages", filter=Q(raw_messages__status=RawStatus.QUARANTINED))
+    )
+
+
+def quarantined_messages() -> QuerySet[RawMessage]:
+    return (
+        RawMessage.objects.filter(status=RawStatus.QUARANTINED)
+        .select_related("mailbox")
+        .order_by("-received_at", "-id")
+    )

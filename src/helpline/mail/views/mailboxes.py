@@ -1,0 +1,111 @@
+"""/admin/mailboxes/: the mailboxes, their settings, and the quarantine with raw download and retry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpline.accounts.admin_pages.access import admin_required
+from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.core.actors import Actor
+from helpline.core.errors import HelplineError
+from helpline.mail import actions, selectors
+from helpline.mail.forms import MailboxForm
+from helpline.mail.models import Mailbox, RawMessage
+from helpline.mail.parsing import decode_bytes
+from helpline.mail.store import read_raw
+from helpline.tickets.permissions import can_view_ticket
+
+PER_PAGE = 50
+
+
+@admin_required
+def mailbox_list(request: HttpRequest) -> HttpResponse:
+    context = {"mailboxes": selectors.mailboxes_with_counts(), "section": "mailboxes"}
+    return render(request, "mail/mailboxes.html", context)
+
+
+def _save(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
+    form = MailboxForm(request.POST or None, instance=mailbox)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                saved = actions.save_mailbox(
+                    actor=Actor.of_agent(current_agent(request)),
+                    mailbox=mailbox,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+            except HelplineError as exc:
+                show_error(form, exc, "email_address")
+                status = exc.status
+            else:
+                messages.success(request, _("Mailbox %(name)s was saved.") % {"name": saved.name})
+                return redirect("admin_ui:mailboxes")
+    context = {"form": form, "mailbox": mailbox, "section": "mailboxes"}
+    return render(request, "mail/mailbox_form.html", context, status=status)
+
+
+@admin_required
+def mailbox_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@admin_required
+def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save(request, get_object_or_404(Mailbox, pk=pk))
+
+
+@admin_required
+def quarantine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.quarantined_messages(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "mail/quarantine.html", {"page": page, "section": "mailboxes"})
+
+
+@admin_required
+@require_POST
+def quarantine_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    raw = get_object_or_404(RawMessage, pk=pk)
+    try:
+        outcome = actions.retry_message(actor=Actor.of_agent(current_agent(request)), raw=raw)
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    else:
+        if outcome.outcome == "quarantined":
+            messages.error(request, _("Still failing: %(reason)s") % {"reason": outcome.reason})
+        else:
+            messages.success(request, _("The message was processed (%(outcome)s).") % {"outcome": outcome.outcome})
+    return redirect("admin_ui:quarantine")
+
+
+def _raw_for(request: HttpRequest, pk: int) -> RawMessage:
+    """Admins see every stored message; agents those of tickets they can see."""
+    if not request.user.is_authenticated:
+        raise Http404
+    raw = get_object_or_404(RawMessage.objects.select_related("ticket"), pk=pk)
+    actor = Actor.of_agent(current_agent(request))
+    if actor.agent is not None and actor.agent.is_admin:
+        return raw
+    if raw.ticket is None or not can_view_ticket(actor, raw.ticket):
+        raise Http404
+    return raw
+
+
+def raw_download(request: HttpRequest, pk: int) -> HttpResponse:
+    raw = _raw_for(request, pk)
+    response = HttpResponse(read_raw(raw.path), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{raw.pk}.eml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def raw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full original as text (headers and body), for the "show original" link."""
+    raw = _raw_for(request, pk)
+    text = decode_bytes(read_raw(raw.path), "utf-8")
+    return render(request, "mail/raw.html", {"raw": raw, "text": text[:500_000], "section": "mailboxes"})

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from helpline.mail import actions
+from helpline.mail.models import Mailbox, RawMessage, RawStatus
+from tests.factories import PASSWORD, make_agent, make_team
+from tests.mail.mails import raw_mail
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(role: str) -> Client:
+    agent = make_agent(role)
+    client = Client()
+    assert client.login(username=agent.username, password=PASSWORD)
+    return client
+
+
+def test_admin_adds_and_edits_a_mailbox_with_write_only_secrets() -> None:
+    team = make_team("Sales")
+    client = signed_in("admin")
+    assert client.get("/admin/mailboxes/").status_code == 200
+    form = {
+        "name": "Sales",
+        "email_address": "Sales@Desk.example",
+        "team": team.pk,
+        "active": "on",
+        "imap_host": "imap.desk.example",
+        "imap_port": 993,
+        "imap_security": "ssl",
+        "imap_folder": "INBOX",
+        "processed_action": "flag",
+        "processed_folder": "Processed",
+        "use_idle": "on",
+        "poll_interval": 60,
+        "auth_method": "password",
+        "username": "sales",
+        "password": "imap-pass",
+        "smtp_host": "smtp.desk.example",
+        "smtp_port": 587,
+        "smtp_security": "starttls",
+        "signature": "{{ agent }}",
+        "closed_ticket_policy": "follow_up",
+        "max_message_bytes": 1000000,
+        "sender_rate_limit": 30,
+    }
+    response = client.post("/admin/mailboxes/new/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    box = Mailbox.objects.get()
+    assert box.email_address == "sales@desk.example" and box.password == "imap-pass" and box.team == team
+    page = client.get(f"/admin/mailboxes/{box.pk}/").content.decode()
+    assert "imap-pass" not in page
+    response = client.post(f"/admin/mailboxes/{box.pk}/", {**form, "password": "", "name": "Sales desk"})
+    assert response.status_code == 302
+    box.refresh_from_db()
+    assert box.name == "Sales desk" and box.password == "imap-pass"  # empty secret keeps the stored one
+    clash = client.post("/admin/mailboxes/new/", {**form, "name": "Other"})
+    assert clash.status_code in (409, 422) and "Sales" in clash.content.decode()
+    assert "sales@desk.example" in client.get("/admin/mailboxes/").content.decode()
+
+
+def test_non_admins_cannot_manage_mailboxes() -> None:
+    client = signed_in("agent")
+    assert client.get("/admin/mailboxes/").status_code == 403
+    assert client.get("/admin/mailboxes/quarantine/").status_code == 403
+
+
+def test_quarantine_page_download_and_retry(mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpline.mail import ingest
+
+    raw = raw_mail("stuck", subject="Stuck subject")
+    monkeypatch.setattr(ingest, "parse", lambda raw: (_ for _ in ()).throw(ValueError("cannot parse")))
+    actions.receive_message(mailbox=mailbox, raw=raw)
+    monkeypatch.undo()
+    row = RawMessage.objects.get()
+    client = signed_in("admin")
+    page = client.get("/admin/mailboxes/quarantine/").content.decode()
+    assert "cannot parse" in page and f"/admin/mailboxes/quarantine/{row.pk}/retry/" in page
+    download = client.get(f"/admin/mailboxes/messages/{row.pk}/raw.eml")
+    assert download.status_code == 200 and download.content == raw
+    assert download["Content-Type"] == "message/rfc822"
+    assert "stuck" in client.get(f"/admin/mailboxes/messages/{row.pk}/").content.decode()
+    response = client.post(f"/admin/mailboxes/quarantine/{row.pk}/retry/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == RawStatus.PROCESSED and row.ticket is not None
+
+
+def test_agents_download_the_original_of_messages_on_their_tickets(mailbox: Mailbox) -> None:
+    actions.receive_message(mailbox=mailbox, raw=raw_mail("hello"))
+    row = RawMessage.objects.get()
+    client = signed_in("agent")
+    assert client.get(f"/admin/mailboxes/messages/{row.pk}/raw.eml").status_code == 200
+    assert Client().get(f"/admin/mailboxes/messages/{row.pk}/raw.eml").status_code in (302, 404)
