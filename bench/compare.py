@@ -93,7 +93,8 @@ def summary(args: argparse.Namespace) -> str:
             target = f"≤ {fig['target_ms']:.0f}" if fig.get("target_ms") else ""
             verdict = ""
             if fig.get("status") != "ok":
-                verdict = fig.get("status", "") + (f": {fig['note']}" if fig.get("note") else "")
+                note = " ".join(fig.get("note", "").split())  # one line: it sits in a table cell
+                verdict = fig.get("status", "") + (f": {note}" if note else "")
             elif fig.get("target_ms"):
                 verdict = "ok" if fig["p99_ms"] <= fig["target_ms"] else "**misses**"
             rows_.append([fig["name"], _cell(fig), target, verdict])

@@ -12,6 +12,7 @@ Endpoints that answer 404 are reported as missing, not timed.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import sys
@@ -38,6 +39,8 @@ def _setup(url: str) -> None:
     import django
 
     django.setup()
+    # A failing view is reported in the table (first line of the error); no tracebacks in between.
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
 
 
 class Harness:
@@ -73,7 +76,7 @@ class Harness:
             with self.connection.execute_wrapper(self._count):
                 response = client.get(path)
         except Exception as exc:  # a broken view: report it, keep benchmarking the others
-            self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            self.last_error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc}"[:200]
             return 500, self.queries
         if keep_json and response.status_code == 200:
             self.last_json = response.json()
