@@ -135,3 +135,72 @@ class ArticleFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+# -- community Q&A -------------------------------------------------------------------------------
+
+
+class Question(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    author_customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL)
+    author_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(max_length=250)
+    body = models.TextField(blank=True)  # Markdown as written
+    body_html = models.TextField(blank=True)  # sanitised
+    language = models.CharField(max_length=16, blank=True)
+    score = models.IntegerField(default=0)
+    reports = models.PositiveIntegerField(default=0)
+    is_hidden = models.BooleanField(default=False)
+    accepted_answer = models.ForeignKey(
+        "knowledge.Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Answer(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author_customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL)
+    author_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    body = models.TextField()
+    body_html = models.TextField()
+    score = models.IntegerField(default=0)
+    reports = models.PositiveIntegerField(default=0)
+    is_hidden = models.BooleanField(default=False)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class PostVote(models.Model):
+    """One vote (+1 / -1) of one person on a question or an answer; voting again changes it."""
+
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE)
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE)
+    voter = models.CharField(max_length=64)  # "c<customer id>" or "a<agent id>"
+    value = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "voter"], name="kb_one_vote_per_question"),
+            models.UniqueConstraint(fields=["answer", "voter"], name="kb_one_vote_per_answer"),
+        ]
+
+
+class PostReport(models.Model):
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE)
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE)
+    reporter = models.CharField(max_length=64)
+    reason = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "reporter"], name="kb_one_report_per_question"),
+            models.UniqueConstraint(fields=["answer", "reporter"], name="kb_one_report_per_answer"),
+        ]
