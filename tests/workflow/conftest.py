@@ -66,3 +66,18 @@ def office_hours(db: Any) -> BusinessCalendar:
 @pytest.fixture
 def system() -> Iterator[Actor]:
     yield Actor.system()
+
+
+@pytest.fixture(autouse=True)
+def no_realtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No WebSocket pushes: these tests look at the database."""
+    monkeypatch.setattr("helpline.tickets.hooks.send_to_group", lambda group, message: None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rule_cache() -> Iterator[None]:
+    from helpline.workflow import rule_cache
+
+    rule_cache.invalidate()
+    yield
+    rule_cache.invalidate()

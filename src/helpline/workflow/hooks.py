@@ -1,4 +1,5 @@
-"""Workflow subscribers of ticket events: SLA clocks first, then automations and routing."""
+"""Workflow subscribers of ticket events: SLA clocks first, then routing, then automations.
+Each part is guarded on its own, so a failure in one never keeps the others from running."""
 
 from __future__ import annotations
 
@@ -6,13 +7,53 @@ import logging
 
 from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_HOOK
-from helpline.tickets.models import TicketEvent
-from helpline.workflow import scheduling, sla_events
+from helpline.tickets.models import EventKind, MessageKind, Status, TicketEvent
+from helpline.workflow import engine, scheduling, sla_events
+from helpline.workflow.models import Trigger
 
 log = logging.getLogger("helpline.workflow")
 
+DONE = (Status.SOLVED, Status.CLOSED)
+NOT_UPDATES = {EventKind.CREATED, EventKind.MESSAGE_ADDED, EventKind.DELIVERY_CHANGED, EventKind.MERGED_FROM}
+
+
+def trigger_for(event: TicketEvent) -> str | None:
+    if event.kind == EventKind.CREATED:
+        return Trigger.TICKET_CREATED
+    if event.kind == EventKind.MESSAGE_ADDED:
+        if event.data.get("kind") != MessageKind.INBOUND:
+            return None
+        if event.created_at == event.ticket.created_at:
+            return None  # the message that opened the ticket: "ticket created" covers it
+        return Trigger.MESSAGE_RECEIVED
+    if event.kind in NOT_UPDATES:
+        return None
+    return Trigger.TICKET_UPDATED
+
 
 @hooks.register(TICKET_EVENT_HOOK)
-def on_ticket_event(event: TicketEvent) -> None:
+def keep_sla_clocks(event: TicketEvent) -> None:
     sla_events.apply_event(event)
     scheduling.schedule_sweep_for_ticket(event.ticket_id)
+    scheduling.schedule_time_rules_for_event(event.kind, event.ticket_id)
+
+
+@hooks.register(TICKET_EVENT_HOOK)
+def route_tickets(event: TicketEvent) -> None:
+    from helpline.workflow.routing import fill_capacity, route_new_ticket
+
+    if event.kind == EventKind.CREATED:
+        route_new_ticket(event)
+    elif event.kind == EventKind.STATUS_CHANGED and event.after in DONE and event.ticket.assignee_id:
+        fill_capacity(event.ticket.assignee, now=event.created_at)
+
+
+@hooks.register(TICKET_EVENT_HOOK)
+def run_automations(event: TicketEvent) -> None:
+    trigger = trigger_for(event)
+    if trigger is None:
+        return
+    message = event.message if event.message_id else None
+    if trigger == Trigger.TICKET_CREATED:
+        message = event.ticket.messages.order_by("created_at", "id").first()
+    engine.run_rules(trigger, event.ticket_id, now=event.created_at, event=event, message=message)

@@ -42,3 +42,30 @@ def schedule_sweep_for_ticket(ticket_id: int) -> None:
     for moment in (moments["warn"], moments["due"]):
         if moment is not None:
             schedule_sweep(moment)
+
+
+ANCHOR_EVENTS = {
+    "status_since": {"created", "status_changed"},
+    "created_at": {"created"},
+    "solved_at": {"status_changed"},
+    "last_message_at": {"message_added"},
+}
+
+
+def schedule_time_rules_for_event(event_kind: str, ticket_id: int) -> None:
+    """A time-based rule's moment is anchor + delay: enqueue a sweep for it when the anchor moves."""
+    if not backend_defers():
+        return
+    from helpline.tickets.models import Ticket
+    from helpline.workflow.models import TicketState, Trigger
+    from helpline.workflow.rule_cache import active_rules
+
+    for rule in active_rules(Trigger.TIME):
+        if event_kind not in ANCHOR_EVENTS.get(rule.anchor, {event_kind}):
+            continue
+        if rule.anchor == "status_since":
+            anchor = TicketState.objects.filter(ticket_id=ticket_id).values_list("status_since", flat=True).first()
+        else:
+            anchor = Ticket.objects.filter(pk=ticket_id).values_list(rule.anchor, flat=True).first()
+        if anchor is not None:
+            schedule_sweep(anchor + dt.timedelta(minutes=rule.delay_minutes or 0))

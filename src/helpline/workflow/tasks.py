@@ -11,4 +11,4 @@ from helpline.workflow import sweep
 
 @task()
 def sweep_due_work() -> dict[str, int]:
-    return sweep.run_sweep(timezone.now(), reschedule=True)
+    return sweep.run_sweep(timezone.now(), reschedule=False)

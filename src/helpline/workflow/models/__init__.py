@@ -1,5 +1,24 @@
 """Workflow data: calendars, SLA policies and clocks, automation rules, macros, routing, follow-ups."""
 
+from helpline.workflow.models.follow_ups import FollowUp
+from helpline.workflow.models.macros import Macro
+from helpline.workflow.models.routing import AgentRouting, Strategy, TeamRouting
+from helpline.workflow.models.rules import Rule, RuleRun, TimeAnchor, Trigger
 from helpline.workflow.models.sla import BusinessCalendar, ClockKind, SlaClock, SlaPolicy, TicketState
 
-__all__ = ["BusinessCalendar", "ClockKind", "SlaClock", "SlaPolicy", "TicketState"]
+__all__ = [
+    "AgentRouting",
+    "FollowUp",
+    "Strategy",
+    "TeamRouting",
+    "BusinessCalendar",
+    "ClockKind",
+    "Macro",
+    "Rule",
+    "RuleRun",
+    "SlaClock",
+    "SlaPolicy",
+    "TicketState",
+    "TimeAnchor",
+    "Trigger",
+]

@@ -90,6 +90,8 @@ class TicketState(models.Model):
     ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="+")
     policy = models.ForeignKey(SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status_since = models.DateTimeField()
+    # Rule firings since the last change made by someone other than a rule (loop protection).
+    rule_chain = models.PositiveIntegerField(default=0)
 
 
 class SlaClock(models.Model):
