@@ -37,9 +37,10 @@ class ReportFilter:
         """The period of the same length just before this one (for comparisons)."""
         return replace(self, start=self.start - self.length, end=self.start)
 
-    def ticket_q(self, prefix: str = "", *, agent_field: str | None = None) -> Q:
+    def ticket_q(self, prefix: str = "", *, agent_field: str | None = None, include_merged: bool = False) -> Q:
         """Conditions on the ticket (reached through `prefix`, e.g. "ticket__") other than time.
-        `agent_field` names the agent column when it is not the ticket's assignee (no prefix added)."""
+        `agent_field` names the agent column when it is not the ticket's assignee (no prefix added);
+        `include_merged` keeps tickets merged into another (their messages were real contacts)."""
         q = Q()
         if self.team_id:
             q &= Q(**{f"{prefix}team_id": self.team_id})
@@ -51,7 +52,8 @@ class ReportFilter:
             q &= Q(**{f"{prefix}language": self.language})
         if self.tag:
             q &= Q(**{f"{prefix}tags__name": self.tag})
-        q &= Q(**{f"{prefix}merged_into__isnull": True})
+        if not include_merged:
+            q &= Q(**{f"{prefix}merged_into__isnull": True})
         return q
 
     def in_range(self, field: str) -> Q:

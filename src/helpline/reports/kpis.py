@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helpline.customers.models import Customer
 from helpline.reports.filters import ReportFilter
-from helpline.reports.sql import nearest_rank, seconds_between
+from helpline.reports.sql import distribution, seconds_between
 from helpline.surveys.models import (
     CSAT_SATISFIED_MIN,
     NPS_DETRACTOR_MAX,
@@ -53,11 +54,9 @@ def tickets(f: ReportFilter) -> QuerySet[Ticket]:
     return Ticket.objects.filter(f.ticket_q())
 
 
-def _durations(qs: QuerySet[Ticket], end: str, start: str) -> Durations:
-    expr = seconds_between(end, start)
-    ranks = nearest_rank(qs, expr, (0.5, 0.9))
-    agg = qs.filter(**{f"{end}__isnull": False}).aggregate(n=Count("id"), avg=Avg(expr))
-    return Durations(count=agg["n"], median=ranks[0.5], p90=ranks[0.9], average=agg["avg"])
+def _durations(qs: QuerySet[Any], end: str, start: str) -> Durations:
+    n, avg, ranks = distribution(qs, seconds_between(end, start), (0.5, 0.9))
+    return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
 
 def created_count(f: ReportFilter) -> int:
@@ -88,11 +87,13 @@ def response_time(f: ReportFilter) -> Durations:
         .values("created_at")[:1]
     )
     qs = (
-        Message.objects.filter(f.in_range("created_at"), f.ticket_q("ticket__"), kind=MessageKind.INBOUND)
+        Message.objects.filter(
+            f.in_range("created_at"), f.ticket_q("ticket__", include_merged=True), kind=MessageKind.INBOUND
+        )
         .annotate(replied_at=Subquery(next_reply))
         .filter(replied_at__isnull=False)
     )
-    return _durations(qs, "replied_at", "created_at")  # type: ignore[arg-type]
+    return _durations(qs, "replied_at", "created_at")
 
 
 def csat(f: ReportFilter) -> Rate:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.db import NotSupportedError
-from django.db.models import Expression, F, FloatField, Func, QuerySet
+from django.db import NotSupportedError, connections
+from django.db.models import Aggregate, Avg, Count, Expression, F, FloatField, Func, QuerySet
 
 
 class Seconds(Func):
@@ -32,12 +32,42 @@ def seconds_between(end: str, start: str) -> Seconds:
     return Seconds(F(end), F(start))
 
 
-def nearest_rank(qs: QuerySet[Any], expression: Expression, fractions: tuple[float, ...]) -> dict[float, float | None]:
-    """Nearest-rank percentiles of `expression` over `qs`: the value at rank ceil(p·n) in ascending
-    order (so the median of 1, 2, 3, 4 is 2). One COUNT plus one ordered, offset read per fraction;
-    the database sorts, Python reads single values."""
+class PercentileDisc(Aggregate):
+    """PostgreSQL's percentile_disc: the first value whose rank reaches fraction·n (nearest rank)."""
+
+    function = "percentile_disc"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def distribution(
+    qs: QuerySet[Any], expression: Expression, fractions: tuple[float, ...]
+) -> tuple[int, float | None, dict[float, float | None]]:
+    """(count, average, nearest-rank percentiles) of `expression` over `qs`, NULLs left out.
+
+    PostgreSQL: one aggregate query with percentile_disc. SQLite (no percentile function): a COUNT
+    and AVG, then one ordered, offset read per fraction; the database sorts either way."""
+    if connections[qs.db].vendor == "postgresql":
+        aggregates: dict[str, Any] = {"n": Count(expression), "avg": Avg(expression)}
+        aggregates.update({f"p{i}": PercentileDisc(expression, p) for i, p in enumerate(fractions)})
+        row = qs.aggregate(**aggregates)
+        return row["n"], row["avg"], {p: row[f"p{i}"] for i, p in enumerate(fractions)}
     annotated = qs.annotate(_v=expression).filter(_v__isnull=False)
-    n = annotated.count()
+    agg = annotated.aggregate(n=Count("_v"), avg=Avg("_v"))
+    return agg["n"], agg["avg"], nearest_rank(annotated, F("_v"), fractions, count=agg["n"])
+
+
+def nearest_rank(
+    qs: QuerySet[Any], expression: Expression, fractions: tuple[float, ...], count: int | None = None
+) -> dict[float, float | None]:
+    """Nearest-rank percentiles of `expression` over `qs`: the value at rank ceil(p·n) in ascending
+    order (so the median of 1, 2, 3, 4 is 2). One COUNT (unless given) plus one ordered, offset
+    read per fraction; the database sorts, Python reads single values."""
+    annotated = qs.annotate(_v=expression).filter(_v__isnull=False)
+    n = annotated.count() if count is None else count
     result: dict[float, float | None] = {}
     for p in fractions:
         if n == 0:
