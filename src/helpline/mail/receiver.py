@@ -9,6 +9,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 
 from helpline.mail import actions
 from helpline.mail.models import Mailbox
@@ -23,6 +24,14 @@ def mailbox_for_address(address: str) -> Mailbox | None:
 
 
 def _receive(addresses: list[str], raw: bytes) -> list[str]:
+    close_old_connections()
+    try:
+        return _receive_for(addresses, raw)
+    finally:
+        close_old_connections()
+
+
+def _receive_for(addresses: list[str], raw: bytes) -> list[str]:
     seen: set[int] = set()
     outcomes = []
     for address in addresses:
