@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from helpline.reports.filters import ReportFilter
+    from helpline.reports.sql import report_queries
     from helpline.tickets.models import Ticket
 
     newest = Ticket.objects.aggregate(at=Max("created_at"))["at"]
@@ -131,14 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     items = _kpis(f)
     short = items.pop()[1]()
     for name, fn in items:
-        value = fn()  # warm-up
+        with report_queries():  # as the dashboard runs them: JIT off on PostgreSQL
+            value = fn()  # warm-up
         samples, queries = [], 0
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
-                value = fn()
+                with report_queries():
+                    value = fn()
                 samples.append((time.perf_counter() - started) * 1000)
-            queries = len(ctx.captured_queries)
+            queries = len([q for q in ctx.captured_queries if "jit" not in q["sql"] and "SAVEPOINT" not in q["sql"]])
         p50 = statistics.median(samples)
         whole = name.startswith("whole")
         ok = "-" if whole else ("yes" if p50 <= TARGET_MS else "NO")

@@ -129,3 +129,15 @@ def test_filters_that_match_nothing_give_empty_figures(desk: Desk) -> None:
     assert breakdowns.volume_by(f, "channel") == []
     assert breakdowns.leaderboard(f) == []
     assert breakdowns.daily_trend(f).created == [0] * 7
+
+
+def test_solved_then_closed_is_not_a_reopening(desk: Desk) -> None:
+    from helpline.core.actors import Actor
+    from helpline.tickets import actions as ticket_actions
+    from helpline.tickets.models import Ticket
+
+    ticket_actions.update_ticket(
+        actor=Actor.of_agent(desk.a1), ticket=Ticket.objects.get(pk=desk.tickets["t1"].pk), status="closed"
+    )
+    reopen = kpis.reopen_rate(week())
+    assert (reopen.part, reopen.whole) == (1, 3)

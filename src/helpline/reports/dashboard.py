@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from helpline.reports import breakdowns, kpis
 from helpline.reports.filters import ReportFilter
+from helpline.reports.sql import report_queries
 
 
 @dataclass
@@ -98,6 +99,11 @@ class Dashboard:
 
 
 def build(f: ReportFilter, now: dt.datetime | None = None) -> Dashboard:
+    with report_queries():
+        return _build(f, now)
+
+
+def _build(f: ReportFilter, now: dt.datetime | None) -> Dashboard:
     frt, resolution = kpis.first_response_time(f), kpis.resolution_time(f)
     return Dashboard(
         filter=f,

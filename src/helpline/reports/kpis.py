@@ -134,10 +134,14 @@ def nps(f: ReportFilter) -> Nps:
 
 
 def _reopened() -> Exists:
+    """A status change from solved or closed back to an active status (solved → closed is not)."""
+    after_active = Q()
+    for status in ACTIVE_STATUSES:
+        after_active |= Q(after=status)
     return Exists(
-        TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=EventKind.STATUS_CHANGED).filter(
-            Q(before=Status.SOLVED) | Q(before=Status.CLOSED)
-        )
+        TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=EventKind.STATUS_CHANGED)
+        .filter(Q(before=Status.SOLVED) | Q(before=Status.CLOSED))
+        .filter(after_active)
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import NotSupportedError, connections
+from django.db import NotSupportedError, connection, connections, transaction
 from django.db.models import Aggregate, Avg, Count, Expression, F, FloatField, Func, QuerySet
 
 
@@ -77,3 +79,16 @@ def nearest_rank(
         value = annotated.order_by("_v").values_list("_v", flat=True)[rank - 1 : rank]
         result[p] = float(list(value)[0])
     return result
+
+
+@contextmanager
+def report_queries() -> Iterator[None]:
+    """Run report queries with PostgreSQL's JIT off: compiling each aggregate costs more (close to
+    a second) than the queries save on report-sized ranges. No effect on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
