@@ -167,3 +167,16 @@ def test_ticket_page_has_the_article_panel(agent_client: Client) -> None:
     ticket = make_ticket(subject="Card never arrived")
     body = agent_client.get(f"/tickets/{ticket.number}/").content.decode()
     assert 'data-kb-search="/kb/suggest/"' in body and 'value="Card never arrived"' in body
+
+
+def test_request_form_suggests_articles_and_counts_deflections(
+    client: Client, kb: dict[str, ArticleTranslation]
+) -> None:
+    form = client.get("/portal/new/").content.decode()
+    assert 'data-kb-suggest="/help/suggest/"' in form
+    translation = kb["card-delivery"]
+    response = client.post("/help/deflect/", {"article": translation.article.public_id, "language": "en"})
+    assert response.status_code == 204
+    translation.refresh_from_db()
+    assert translation.deflections == 1
+    assert client.post("/help/deflect/", {"article": "nope", "language": "en"}).status_code == 404

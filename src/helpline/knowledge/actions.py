@@ -313,3 +313,8 @@ def record_feedback(*, translation: ArticleTranslation, helpful: bool) -> None:
 
 def record_view(*, translation: ArticleTranslation) -> None:
     ArticleTranslation.objects.filter(pk=translation.pk).update(views=F("views") + 1)
+
+
+def record_deflection(*, translation: ArticleTranslation) -> None:
+    """A customer read a suggested article and left the request form without sending it."""
+    ArticleTranslation.objects.filter(pk=translation.pk).update(deflections=F("deflections") + 1)

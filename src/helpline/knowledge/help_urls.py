@@ -7,6 +7,7 @@ app_name = "help"
 urlpatterns = [
     path("", help_views.home_redirect, name="root"),
     path("suggest/", help_views.suggest, name="suggest"),
+    path("deflect/", help_views.deflect, name="deflect"),
     path("files/<str:public_id>/", help_views.download, name="file"),
     path("<str:language>/", help_views.home, name="home"),
     path("<str:language>/faq/", help_views.faq, name="faq"),

@@ -145,3 +145,15 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_POST
+def deflect(request: HttpRequest) -> HttpResponse:
+    """Sent by the request form (navigator.sendBeacon) when it is left after reading a suggestion."""
+    language = request.POST.get("language", "")
+    try:
+        shown, _languages = selectors.published_article(None, request.POST.get("article", "")[:40], language)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    actions.record_deflection(translation=shown)
+    return HttpResponse(status=204)

@@ -84,6 +84,7 @@ class ArticleTranslation(models.Model):
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
     views = models.PositiveIntegerField(default=0)
+    deflections = models.PositiveIntegerField(default=0)  # read from a suggestion, then the form was left
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
