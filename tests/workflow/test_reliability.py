@@ -1,0 +1,106 @@
+"""Signed webhooks from rules; scheduled work done exactly once with two workers sweeping at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from helpline.core.actors import Actor
+from helpline.tickets.models import Message, MessageKind
+from helpline.webhooks.signing import verify_signature
+from helpline.workflow import rule_actions, sla_actions, sweep
+from helpline.workflow.models import RuleRun, SlaClock
+from tests.factories import make_ticket
+
+SYSTEM = Actor.system()
+
+
+@pytest.fixture
+def receiver() -> Any:
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(({k: v for k, v in self.headers.items()}, body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_rule_webhook_is_hmac_signed(run: Any, receiver: Any) -> None:
+    url, received = receiver
+    rule_actions.save_rule(
+        actor=SYSTEM,
+        name="Tell the CRM",
+        trigger="ticket_created",
+        actions=[{"type": "webhook", "url": url, "secret": "whsec_test"}],
+        active=True,
+    )
+    stored = rule_actions.Rule.objects.get(name="Tell the CRM").actions[0]
+    assert "whsec_test" not in json.dumps(stored)  # the secret is encrypted at rest
+    ticket = run(make_ticket, subject="Invoice missing")
+    assert len(received) == 1
+    headers, body = received[0]
+    payload = json.loads(body)
+    assert payload["rule"] == "Tell the CRM" and payload["ticket"]["number"] == ticket.number
+    assert verify_signature(
+        "whsec_test",
+        timestamp=headers["X-Helpline-Timestamp"],
+        body=body,
+        signature=headers["X-Helpline-Signature"],
+    )
+    assert not Message.objects.filter(ticket=ticket, kind=MessageKind.NOTE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_do_each_breach_once(django_capture_on_commit_callbacks: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row claiming under real concurrency is checked on PostgreSQL")
+    sla_actions.save_policy(actor=SYSTEM, name="Fast", first_response_minutes=5, business_hours=False)
+    rule_actions.save_rule(
+        actor=SYSTEM,
+        name="Tag breaches",
+        trigger="sla_breached",
+        actions=[{"type": "add_tags", "tags": "breached"}],
+        active=True,
+    )
+    for n in range(40):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_ticket(subject=f"T{n}")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    totals: list[dict[str, int]] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            totals.append(sweep.run_sweep(later))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(t["breaches"] for t in totals) == 40
+    assert sum(t["warnings"] for t in totals) == 40
+    assert SlaClock.objects.filter(kind="first_response", breached_at__isnull=False).count() == 40
+    assert RuleRun.objects.filter(rule__name="Tag breaches").count() == 40
