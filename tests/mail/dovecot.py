@@ -23,7 +23,7 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:~/Maildir
@@ -34,6 +34,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
 }}
+{oauth2}
 userdb {{
   driver = passwd-file
   args = username_format=%u {root}/users
@@ -63,8 +64,9 @@ namespace inbox {{
 
 
 class Dovecot:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, introspection_url: str = "") -> None:
         self.root = root
+        self.introspection_url = introspection_url
         self.port = free_port()
         self.config = root / "dovecot.conf"
 
@@ -75,7 +77,14 @@ class Dovecot:
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         uid, gid = 8, 8  # Debian's "mail" user: Dovecot refuses to deliver mail as root
         (self.root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{home}::\n")
-        self.config.write_text(CONFIG.format(root=self.root, port=self.port))
+        oauth2 = ""
+        if self.introspection_url:  # XOAUTH2 tokens checked by RFC 7662 introspection
+            (self.root / "oauth2.conf").write_text(
+                f"introspection_mode = post\nintrospection_url = {self.introspection_url}\n"
+                "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+            )
+            oauth2 = f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {self.root}/oauth2.conf\n}}"
+        self.config.write_text(CONFIG.format(root=self.root, port=self.port, oauth2=oauth2))
         os.chmod(self.root, 0o755)  # noqa: S103  the mail user must reach its home below
         os.chown(home, uid, gid)
         subprocess.run(  # noqa: S603

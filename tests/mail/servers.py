@@ -78,6 +78,16 @@ class TokenEndpoint:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
                 form = parse_qs(self.rfile.read(length).decode())
+                if self.path.startswith("/introspect"):  # RFC 7662, asked by the IMAP server
+                    active = form.get("token") == ["fresh-token"]
+                    body = {"active": active, "username": "support"} if active else {"active": False}
+                    data = json.dumps(body).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 outer.requests.append(form)
                 if form.get("refresh_token") == ["good-refresh"]:
                     status, body = 200, {"access_token": "fresh-token", "expires_in": 3600, "refresh_token": "rotated"}
@@ -95,6 +105,7 @@ class TokenEndpoint:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/token"
+        self.introspection_url = f"http://127.0.0.1:{self.server.server_port}/introspect"
 
     def __enter__(self) -> TokenEndpoint:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

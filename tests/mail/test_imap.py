@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -11,13 +12,15 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from imapclient import IMAPClient
 
 from helpline.mail import imap, ingest
-from helpline.mail.models import Mailbox, ProcessedAction, RawMessage, RawStatus, Security
+from helpline.mail.models import AuthMethod, Mailbox, ProcessedAction, RawMessage, RawStatus, Security
 from helpline.tickets.models import Message, Ticket
 from tests.mail.dovecot import DOVECOT, PASSWORD, USER, Dovecot
 from tests.mail.mails import raw_mail
+from tests.mail.servers import TokenEndpoint
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -174,3 +177,27 @@ def test_polling_fallback_without_idle(dovecot: Dovecot) -> None:
     finally:
         stop.set()
         watcher.join(timeout=10)
+
+
+def test_xoauth2_sign_in_with_a_refreshed_token() -> None:
+    with TokenEndpoint() as endpoint:
+        root = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
+        server = Dovecot(root, introspection_url=endpoint.introspection_url).start()
+        try:
+            box = imap_mailbox(
+                server,
+                auth_method=AuthMethod.XOAUTH2,
+                oauth_token_url=endpoint.url,
+                oauth_client_id="client-1",
+                oauth_refresh_token="good-refresh",
+                oauth_access_token="expired-token",
+                oauth_expires_at=timezone.now() - dt.timedelta(minutes=5),
+            )
+            deliver(server, raw_mail("over oauth", message_id="<oauth-1@c>"))
+            assert [o.outcome for o in imap.fetch_once(box)] == ["new_ticket"]
+            box.refresh_from_db()
+            assert box.oauth_access_token == "fresh-token" and box.oauth_refresh_token == "rotated"
+            assert len(endpoint.requests) == 1
+        finally:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
