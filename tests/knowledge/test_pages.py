@@ -180,3 +180,22 @@ def test_request_form_suggests_articles_and_counts_deflections(
     translation.refresh_from_db()
     assert translation.deflections == 1
     assert client.post("/help/deflect/", {"article": "nope", "language": "en"}).status_code == 404
+
+
+def test_similar_solved_tickets_with_reusable_reply(agent_client: Client, agent: Any, commits: Any) -> None:
+    from helpline.tickets import actions as ticket_actions
+    from tests.factories import make_ticket
+
+    with commits():
+        old = make_ticket(subject="Printer jammed on page two", body_text="It jams.")
+        ticket_actions.add_reply(
+            actor=Actor.of_agent(agent),
+            ticket=old,
+            body_text="Open tray B and pull the sheet out.",
+            new_status="solved",
+        )
+        make_ticket(subject="Printer jammed again", body_text="Still open.")  # open: not offered
+        current = make_ticket(subject="My printer jammed", body_text="Help")
+    body = agent_client.get(f"/kb/similar/{current.number}/").content.decode()
+    assert f"#{old.number}" in body and 'data-kb-reuse="Open tray B and pull the sheet out."' in body
+    assert "Printer jammed again" not in body

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", editor_views.article_new, name="new"),
     path("preview/", editor_views.preview, name="preview"),
     path("suggest/", editor_views.suggest, name="suggest"),
+    path("similar/<int:number>/", editor_views.similar, name="similar"),
     path("<str:public_id>/", editor_views.article_detail, name="article"),
     path("<str:public_id>/<str:language>/", editor_views.translation_edit, name="edit"),
     path("<str:public_id>/<str:language>/publish/", editor_views.translation_publish, name="publish"),

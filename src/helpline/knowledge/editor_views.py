@@ -239,3 +239,14 @@ def suggest(request: AgentRequest) -> HttpResponse:
         for h in hits
     ]
     return render(request, "knowledge/editor/_suggest.html", {"items": items, "error": error, "query": query})
+
+
+@agent_required
+def similar(request: AgentRequest, number: int) -> HttpResponse:
+    """Similar solved tickets for the ticket page, each with its last reply to reuse."""
+    from helpline.assist.similar import similar_solved_tickets
+    from helpline.tickets.selectors import get_ticket
+
+    ticket = get_ticket(actor=request.actor, number=number)
+    items = similar_solved_tickets(actor=request.actor, ticket=ticket)
+    return render(request, "knowledge/editor/_similar.html", {"items": items})

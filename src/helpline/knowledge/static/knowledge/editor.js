@@ -18,6 +18,15 @@
         .then(function (html) { document.getElementById("kb-preview").innerHTML = html; });  // sanitised on the server
       return;
     }
+    var reuse = event.target.closest("[data-kb-reuse]");
+    if (reuse) {
+      var composer = document.querySelector("form textarea[name=body]");
+      if (!composer) return;
+      composer.value = (composer.value ? composer.value + "\n\n" : "") + reuse.getAttribute("data-kb-reuse");
+      composer.focus();
+      composer.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
     var insert = event.target.closest("[data-kb-insert]");
     if (insert) {
       var reply = document.querySelector("form textarea[name=body]");
@@ -29,6 +38,12 @@
       reply.dispatchEvent(new Event("input", { bubbles: true }));
     }
   });
+  var similar = document.querySelector("[data-kb-similar]");
+  if (similar) {
+    fetch(similar.getAttribute("data-kb-similar"), { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) { similar.innerHTML = html; });
+  }
   var search = document.querySelector("[data-kb-search]");
   if (search) {
     var timer = null;
