@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helpline.customers.models import Customer
@@ -154,17 +153,22 @@ def reopen_rate(f: ReportFilter) -> Rate:
 
 
 def first_contact_resolution(f: ReportFilter) -> Rate:
-    """Tickets solved in the period with exactly one public agent reply and never reopened."""
-    replies = (
-        Message.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY)
-        .order_by()
-        .values("ticket")
-        .annotate(c=Count("id"))
-        .values("c")
+    """Tickets solved in the period with exactly one public agent reply and never reopened.
+
+    "Exactly one reply": a first reply exists and no reply came after it, an anti-join on the
+    message index (ticket, created_at) instead of counting every ticket's replies."""
+    later_reply = Message.objects.filter(
+        ticket=OuterRef("pk"), kind=MessageKind.REPLY, created_at__gt=OuterRef("first_response_at")
     )
-    qs = tickets(f).filter(f.in_range("solved_at"))
-    first_contact = qs.annotate(replies=Coalesce(Subquery(replies), 0)).filter(replies=1).exclude(_reopened())
-    return Rate(first_contact.count(), qs.count())
+    agg = (
+        tickets(f)
+        .filter(f.in_range("solved_at"))
+        .aggregate(
+            n=Count("id"),
+            fcr=Count("id", filter=Q(first_response_at__isnull=False) & ~Q(Exists(later_reply)) & ~Q(_reopened())),
+        )
+    )
+    return Rate(agg["fcr"], agg["n"])
 
 
 def repeat_contact_rate(f: ReportFilter, days: int = REPEAT_CONTACT_DAYS) -> Rate:
