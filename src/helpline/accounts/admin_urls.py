@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
 from helpline.mail.views import mailboxes
 from helpline.messaging import admin_pages as channels
+from helpline.workflow.admin_views import rules as workflow_rules
+from helpline.workflow.admin_views import settings_pages as workflow_settings
 
 app_name = "admin_ui"
 urlpatterns = [
@@ -36,4 +38,19 @@ urlpatterns = [
     path("channels/new/", channels.channel_edit, name="channel_create"),
     path("channels/chat/", channels.chat_settings_page, name="channel_chat"),
     path("channels/<str:public_id>/", channels.channel_edit, name="channel_edit"),
+    path("automations/", workflow_rules.rule_list, name="automations"),
+    path("automations/new/", workflow_rules.rule_edit, name="automation_create"),
+    path("automations/<int:pk>/", workflow_rules.rule_edit, name="automation_edit"),
+    path("automations/<int:pk>/toggle/", workflow_rules.rule_toggle, name="automation_toggle"),
+    path("automations/<int:pk>/delete/", workflow_rules.rule_delete, name="automation_delete"),
+    path("automations/<int:pk>/dry-run/", workflow_rules.rule_dry_run, name="automation_dry_run"),
+    path("sla/", workflow_settings.sla_overview, name="sla"),
+    path("sla/policies/new/", workflow_settings.policy_edit, name="sla_policy_create"),
+    path("sla/policies/<int:pk>/", workflow_settings.policy_edit, name="sla_policy_edit"),
+    path("sla/calendars/new/", workflow_settings.calendar_edit, name="calendar_create"),
+    path("sla/calendars/<int:pk>/", workflow_settings.calendar_edit, name="calendar_edit"),
+    path("macros/", workflow_settings.macro_list, name="macros"),
+    path("macros/new/", workflow_settings.macro_edit, name="macro_create"),
+    path("macros/<int:pk>/", workflow_settings.macro_edit, name="macro_edit"),
+    path("routing/", workflow_settings.routing_page, name="routing"),
 ]
