@@ -47,3 +47,20 @@ def test_import_eml_mbox_and_maildir_idempotently(mailbox: Mailbox, tmp_path: Pa
     assert {line["outcome"] for line in again} == {"duplicate"}
     assert Ticket.objects.count() == 3 and Message.objects.count() == 4 and RawMessage.objects.count() == 5
     assert all(r.source == "import" for r in RawMessage.objects.all())
+
+
+def test_reprocess_finishes_messages_stored_before_a_crash(mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpline.mail import actions, ingest
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "_route", killed)
+    with pytest.raises(KeyboardInterrupt):
+        actions.receive_message(mailbox=mailbox, raw=raw_mail("stored, then the worker died", message_id="<k-1@x>"))
+    monkeypatch.undo()
+    out = StringIO()
+    call_command("mail", "reprocess", stdout=out)
+    (line,) = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert line["message_id"] == "<k-1@x>" and line["outcome"] == "new_ticket"
+    assert Ticket.objects.count() == 1
