@@ -13,6 +13,7 @@ urlpatterns = [
     path("messaging/", include("helpline.messaging.urls")),
     path("survey/", include("helpline.surveys.urls")),
     path("reports/", include("helpline.reports.urls")),
+    path("workflow/", include("helpline.workflow.urls")),
     path("admin/", include("helpline.accounts.admin_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("helpline.web.urls")),

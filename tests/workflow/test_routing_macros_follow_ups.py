@@ -141,3 +141,28 @@ def test_follow_up_reminder_is_sent_once(clock: Any, run: Any) -> None:
         follow_ups.create_follow_up(
             actor=Actor.of_agent(agent), ticket=ticket, agent=agent, title="Past", due_at=clock()
         )
+
+
+def test_composer_macro_picker_applies_and_returns_text(clock: Any, run: Any) -> None:
+    from django.test import Client
+
+    admin = make_agent(Role.ADMIN, display_name="Lela")
+    agent = make_agent(display_name="Gio")
+    shared = macros.save_macro(
+        actor=Actor.of_agent(admin),
+        name="Need details",
+        body="Hi {{ customer.first_name }}, which model? {{ agent.name }}",
+        actions=[{"type": "set", "field": "status", "value": "pending"}],
+    )
+    private = macros.save_macro(actor=Actor.of_agent(admin), name="Lela only", body="x", shared=False)
+    ticket = run(make_ticket, make_customer(name="Ana Lomidze"))
+    client = Client()
+    client.force_login(agent)
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "Need details" in page and "Lela only" not in page
+    response = run(client.post, f"/workflow/tickets/{ticket.number}/macros/{shared.pk}/apply/")
+    assert response.status_code == 200
+    assert response.json() == {"text": "Hi Ana, which model? Gio", "changed": True}
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+    assert client.post(f"/workflow/tickets/{ticket.number}/macros/{private.pk}/apply/").status_code == 404

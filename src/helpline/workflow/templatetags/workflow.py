@@ -76,3 +76,11 @@ def sla_badge(context: template.Context, ticket: Any) -> SafeString:
         timezone.localtime(status.due_at).strftime("%Y-%m-%d %H:%M"),
         text,
     )
+
+
+@register.inclusion_tag("workflow/_macro_picker.html", takes_context=True)
+def macro_picker(context: template.Context, ticket: Any) -> dict[str, Any]:
+    from helpline.workflow.macros import macros_for
+
+    agent = context.get("desk_agent")
+    return {"ticket": ticket, "macros": list(macros_for(agent)) if agent is not None else []}
