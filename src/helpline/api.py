@@ -21,6 +21,7 @@ from helpline.core.api_guards import guard_request
 from helpline.customers.api import organizations_router
 from helpline.customers.api import router as customers_router
 from helpline.knowledge.api import router as knowledge_router
+from helpline.reports.api import router as reports_router
 from helpline.tickets.api import router as tickets_router
 from helpline.tickets.api import settings_router as ticket_settings_router
 from helpline.webhooks.api import router as webhooks_router
@@ -77,6 +78,7 @@ api.add_router("", customers_router)
 api.add_router("", organizations_router)
 api.add_router("", accounts_router)
 api.add_router("", webhooks_router)
+api.add_router("", reports_router)
 api.add_router("", knowledge_router)
 api.add_router("", assist_router)
 

@@ -1,0 +1,98 @@
+"""The dashboard's figures through the REST API: GET /api/reports/summary.
+
+Same filters and the same rules as the page: supervisors and admins get team-wide figures and may
+filter by agent; an agent always gets their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from helpline.core.api_auth import agent_of
+from helpline.core.api_errors import COMMON_ERRORS
+from helpline.core.errors import InvalidInputError
+from helpline.reports import dashboard
+from helpline.reports.definitions import DEFINITIONS
+from helpline.reports.forms import ReportFilterForm
+
+router = Router(tags=["reports"])
+
+
+class SummaryQuery(Schema):
+    start: dt.date | None = Field(None, description="First day (in your time zone); default 30 days before `end`.")
+    end: dt.date | None = Field(None, description="Last day, included; default today.")
+    team: int | None = Field(None, ge=1, le=2**31 - 1)
+    agent: int | None = Field(None, ge=1, le=2**31 - 1, description="Supervisors and admins only.")
+    channel: str = Field("", max_length=20)
+    language: str = Field("", max_length=10)
+    tag: str = Field("", max_length=60)
+
+
+class KpiOut(Schema):
+    key: str
+    label: str
+    definition: str
+    value: float | None
+    previous: float | None = Field(..., description="Same figure for the previous period of the same length.")
+    unit: Literal["%", "s", "", "nps"]
+    p90: float | None = Field(None, description="90th percentile, for durations (seconds).")
+
+
+class LeaderOut(Schema):
+    agent_id: int
+    agent: str
+    solved: int
+    csat_answers: int
+    csat_percent: float | None
+    first_response_avg_seconds: float | None
+
+
+class SummaryOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    kpis: list[KpiOut]
+    backlog: dict[str, int]
+    leaderboard: list[LeaderOut]
+
+
+@router.get("/reports/summary", response={200: SummaryOut, **COMMON_ERRORS}, summary="KPI summary")
+def summary(request: HttpRequest, query: Query[SummaryQuery]) -> SummaryOut:
+    agent = agent_of(request)
+    data = {k: v for k, v in query.dict().items() if v not in (None, "")}
+    form = ReportFilterForm({k: str(v) for k, v in data.items()}, agent=agent)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        raise InvalidInputError(_("The report filters are not valid."), code="invalid_filters", details=errors)
+    board = dashboard.build(form.report_filter())
+    return SummaryOut(
+        start=board.filter.start,
+        end=board.filter.end,
+        kpis=[
+            KpiOut(
+                key=h.key,
+                label=str(DEFINITIONS[h.key][0]),
+                definition=str(DEFINITIONS[h.key][1]),
+                value=h.value,
+                previous=h.previous,
+                unit=h.unit,  # type: ignore[arg-type]
+                p90=h.p90,
+            )
+            for h in board.headlines
+        ],
+        backlog={k: v for k, v in vars(board.backlog).items()},
+        leaderboard=[
+            LeaderOut(
+                agent_id=r.agent.pk,
+                agent=str(r.agent),
+                solved=r.solved,
+                csat_answers=r.csat_answers,
+                csat_percent=r.csat_percent,
+                first_response_avg_seconds=r.first_response_avg,
+            )
+            for r in board.leaderboard
+        ],
+    )
