@@ -174,11 +174,10 @@ def first_contact_resolution(f: ReportFilter) -> Rate:
 def repeat_contact_rate(f: ReportFilter, days: int = REPEAT_CONTACT_DAYS) -> Rate:
     """Tickets opened in the period whose requester had opened another ticket in the `days`
     before it."""
-    earlier = Ticket.objects.filter(
+    earlier = Ticket.objects.filter(  # merged tickets count: a duplicate is a repeat contact too
         requester=OuterRef("requester"),
         created_at__lt=OuterRef("created_at"),
         created_at__gte=OuterRef("created_at") - dt.timedelta(days=days),
-        merged_into__isnull=True,
     )
     agg = (
         tickets(f)
@@ -261,9 +260,7 @@ def loyal_customers(f: ReportFilter) -> Rate:
     period (returning) and whose every CSAT answer up to the end of the period is 4 or 5, with at
     least one answer (satisfied)."""
     active = Ticket.objects.filter(f.ticket_q(), f.in_range("created_at")).order_by().values("requester_id")
-    returning = Exists(
-        Ticket.objects.filter(requester=OuterRef("pk"), created_at__lt=f.start, merged_into__isnull=True)
-    )
+    returning = Exists(Ticket.objects.filter(requester=OuterRef("pk"), created_at__lt=f.start))
     answers = CsatSurvey.objects.filter(customer=OuterRef("pk"), rating__isnull=False, answered_at__lt=f.end)
     happy = Exists(answers.filter(rating__gte=CSAT_SATISFIED_MIN)) & ~Exists(
         answers.filter(rating__lt=CSAT_SATISFIED_MIN)
