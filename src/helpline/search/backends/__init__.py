@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
 from helpline.search.query import ParsedQuery
+
+Params = Sequence[Any]
 
 
 @dataclass(frozen=True)
@@ -25,17 +29,15 @@ class SearchBackend:
     def compile(self, parsed: ParsedQuery) -> CompiledQuery | None:
         raise NotImplementedError
 
-    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, list[object]]:
+    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, Params]:
         """SQL selecting the ids of every matching ticket (for filtering a queryset)."""
         raise NotImplementedError
 
-    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, list[object]]:
+    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, Params]:
         """A scalar SQL expression: the relevance of the ticket in `ticket_column` (higher is better)."""
         raise NotImplementedError
 
-    def ranked_ticket_ids(
-        self, compiled: CompiledQuery, *, within: tuple[str, list[object]] | None, limit: int
-    ) -> list[int]:
+    def ranked_ticket_ids(self, compiled: CompiledQuery, *, within: tuple[str, Params] | None, limit: int) -> list[int]:
         raise NotImplementedError
 
     def ranked_customer_ids(self, compiled: CompiledQuery, *, limit: int) -> list[int]:

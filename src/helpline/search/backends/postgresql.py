@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from helpline.search.backends import CompiledQuery, SearchBackend
+from helpline.search.backends import CompiledQuery, Params, SearchBackend
 from helpline.search.query import ParsedQuery, Term
 from helpline.search.schema import CUSTOMER_TABLE, TICKET_TABLE, WORD_TABLE
 from helpline.search.text import shortest_prefixes, stem_prefixes
@@ -113,19 +113,17 @@ class PostgresBackend(SearchBackend):
             variants += [_quote(w) for w in corrections if not any(w.startswith(p) for p in prefixes)]
         return strict, _any(variants)
 
-    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, list[object]]:
+    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, Params]:
         # The most recently updated FILTER_MATCHES matches, found at a bounded cost (see schema.py):
         # a plain `vector @@ q` semi-join lets the planner walk the whole ticket list when the
         # words are common alone but rare together.
         return "SELECT * FROM search_ticket_candidates(%s::tsquery, %s)", [compiled.match, FILTER_MATCHES]
 
-    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, list[object]]:
+    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, Params]:
         sql = f"(SELECT {_rank('d.vector')} FROM {TICKET_TABLE} d WHERE d.ticket_id = {ticket_column})"
         return sql, [compiled.strict, compiled.match]
 
-    def ranked_ticket_ids(
-        self, compiled: CompiledQuery, *, within: tuple[str, list[object]] | None, limit: int
-    ) -> list[int]:
+    def ranked_ticket_ids(self, compiled: CompiledQuery, *, within: tuple[str, Params] | None, limit: int) -> list[int]:
         if within is None:
             sql = (
                 f"SELECT d.ticket_id FROM search_ticket_candidates(%s::tsquery, %s) AS c(ticket_id) "

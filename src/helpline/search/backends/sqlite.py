@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from helpline.search.backends import CompiledQuery, SearchBackend
+from helpline.search.backends import CompiledQuery, Params, SearchBackend
 from helpline.search.query import ParsedQuery, Term
 from helpline.search.schema import CUSTOMER_FTS, CUSTOMER_TABLE, TICKET_FTS, TICKET_TABLE
 from helpline.search.text import shortest_prefixes, stem_prefixes
@@ -74,19 +74,17 @@ class SqliteBackend(SearchBackend):
             match = f"({match}) NOT {excluded}"
         return CompiledQuery(match=match, strict=strict)
 
-    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, list[object]]:
+    def ticket_ids_sql(self, compiled: CompiledQuery) -> tuple[str, Params]:
         return f"SELECT rowid FROM {TICKET_FTS} WHERE {TICKET_FTS} MATCH %s", [compiled.match]
 
-    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, list[object]]:
+    def ticket_rank_sql(self, compiled: CompiledQuery, ticket_column: str) -> tuple[str, Params]:
         sql = (
             f"(SELECT -{_score(TICKET_FTS)} FROM {TICKET_FTS} "
             f"WHERE {TICKET_FTS} MATCH %s AND {TICKET_FTS}.rowid = {ticket_column})"
         )
         return sql, [compiled.strict, compiled.match]
 
-    def ranked_ticket_ids(
-        self, compiled: CompiledQuery, *, within: tuple[str, list[object]] | None, limit: int
-    ) -> list[int]:
+    def ranked_ticket_ids(self, compiled: CompiledQuery, *, within: tuple[str, Params] | None, limit: int) -> list[int]:
         where, params = "", []
         if within is not None:
             where = f" AND d.ticket_id IN ({within[0]})"
