@@ -160,7 +160,15 @@ def ticket_facts(
     business_open: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     requester = ticket.requester
-    emails = [i.value for i in requester.identities.all() if i.kind == "email"]
+    # Loaded in the same query when the selector annotated them (see engine.load_ticket).
+    tags = getattr(ticket, "tag_names", None)
+    if tags is None:
+        tags = [t.name for t in ticket.tags.all()]
+    email = getattr(ticket, "requester_email", None)
+    if email is None:
+        email = next((i.value for i in requester.identities.all() if i.kind == "email"), "")
+    if status_since is None:
+        status_since = getattr(ticket, "status_since", None)
     facts: dict[str, Any] = {
         "ticket.status": ticket.status,
         "ticket.priority": ticket.priority,
@@ -168,7 +176,7 @@ def ticket_facts(
         "ticket.channel": ticket.channel,
         "ticket.language": ticket.language,
         "ticket.subject": ticket.subject,
-        "ticket.tags": [t.name for t in ticket.tags.all()],
+        "ticket.tags": [t for t in tags if t],
         "ticket.assignee": ticket.assignee.username if ticket.assignee_id and ticket.assignee else "",
         "ticket.team": ticket.team.name if ticket.team_id and ticket.team else "",
         "ticket.organization": ticket.organization.name if ticket.organization_id and ticket.organization else "",
@@ -176,7 +184,7 @@ def ticket_facts(
         "message.kind": message.kind if message is not None else "",
         "message.channel": message.channel if message is not None else "",
         "customer.name": requester.name,
-        "customer.email": emails[0] if emails else "",
+        "customer.email": email or "",
         "customer.language": requester.language,
         "event.kind": event.kind if event is not None else "",
         "event.after": "" if event is None or event.after is None else str(event.after),

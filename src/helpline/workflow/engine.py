@@ -8,13 +8,14 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
+from helpline.customers.models import CustomerIdentity
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets.models import Ticket
+from helpline.tickets.models import Tag, Ticket
 from helpline.workflow import conditions, effects
 from helpline.workflow.models import Rule, RuleRun, TicketState
 from helpline.workflow.rule_cache import active_rules
@@ -37,17 +38,26 @@ class Outcome:
 
 
 def load_ticket(ticket_id: int) -> Ticket:
-    return (
-        Ticket.objects.select_related("requester", "assignee", "team", "organization")
-        .prefetch_related("tags", "requester__identities")
-        .get(pk=ticket_id)
+    """The ticket with everything rule conditions read, in one query on PostgreSQL."""
+    email = CustomerIdentity.objects.filter(customer_id=OuterRef("requester_id"), kind="email").order_by("id")
+    since = TicketState.objects.filter(ticket_id=OuterRef("pk")).values("status_since")[:1]
+    qs = Ticket.objects.select_related("requester", "assignee", "team", "organization").annotate(
+        requester_email=Subquery(email.values("value")[:1]), status_since=Subquery(since)
     )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        names = Tag.objects.filter(tickets=OuterRef("pk")).order_by("name").values("name")
+        return qs.annotate(tag_names=ArraySubquery(names)).get(pk=ticket_id)
+    return qs.prefetch_related("tags").get(pk=ticket_id)
 
 
 def facts_for(
     ticket: Ticket, *, now: dt.datetime, event: Any = None, message: Any = None, sla_target: str = ""
 ) -> dict[str, Any]:
-    state = TicketState.objects.filter(ticket_id=ticket.pk).values_list("status_since", flat=True).first()
+    state = getattr(ticket, "status_since", None)
+    if state is None:
+        state = TicketState.objects.filter(ticket_id=ticket.pk).values_list("status_since", flat=True).first()
 
     def business_open() -> bool:
         from helpline.workflow.models import SlaPolicy

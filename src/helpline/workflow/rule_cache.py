@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from django.db.models import Count, Max
@@ -10,7 +11,8 @@ from django.db.models import Count, Max
 from helpline.workflow.models import Rule
 
 _lock = threading.Lock()
-_cache: dict[str, Any] = {"version": None, "by_trigger": {}}
+_cache: dict[str, Any] = {"version": None, "by_trigger": {}, "checked": 0.0}
+RECHECK_SECONDS = 1.0
 
 
 def _version() -> tuple[Any, ...]:
@@ -19,8 +21,15 @@ def _version() -> tuple[Any, ...]:
 
 
 def active_rules(trigger: str) -> list[Rule]:
+    """Changes made in this process invalidate at once; other processes notice within RECHECK_SECONDS."""
+    now = time.monotonic()
+    with _lock:
+        fresh = _cache["version"] is not None and now - _cache["checked"] < RECHECK_SECONDS
+        if fresh:
+            return list(_cache["by_trigger"].get(trigger, ()))
     version = _version()
     with _lock:
+        _cache["checked"] = now
         if _cache["version"] != version:
             by_trigger: dict[str, list[Rule]] = {}
             for rule in Rule.objects.filter(active=True).order_by("position", "id"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 
 from helpline.tickets.models import ACTIVE_STATUSES, Ticket
@@ -96,6 +96,14 @@ def _recompute_in_python(policy: SlaPolicy, kind: str, minutes: int, clocks: obj
 
 
 def reapply_policies() -> int:
+    """Re-match open tickets and recompute due times; returns how many clocks changed."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            from helpline.workflow.sla_reapply_sql import rematch_and_recompute
+
+            policies = list(SlaPolicy.objects.order_by("position", "id"))
+            changed = rematch_and_recompute(policies)
+            business = [p for p in policies if p.business_hours]
+            return changed + (recompute_due_times(business) if business else 0)
         rematch_open_tickets()
         return recompute_due_times()

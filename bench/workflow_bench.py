@@ -1,0 +1,222 @@
+"""Workflow benchmarks on PostgreSQL, printing figures:
+
+1. SLA re-evaluation after a policy change: every open ticket re-matched against the policies and its
+   running clocks' due times recomputed, set-based (one UPDATE per policy, one per policy and target).
+   Target: >= 20,000 tickets/s. Calendar-time targets run in SQL; business-time targets need the
+   calendar maths and are measured separately (Python path, smaller scale).
+2. Trigger evaluation overhead per ticket event with 200 active rules (facts read once, every rule's
+   conditions evaluated, none matching): p50/p99 in ms. Target: p99 <= 2 ms.
+
+Usage: .venv/bin/python bench/workflow_bench.py [--tickets 100000] [--business 10000] [--events 2000]
+Creates (and drops first) the database `helpline_bench_workflow` at 127.0.0.1:5432 (user postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.pgload import SERVER_URL, database_url, recreate_database  # noqa: E402
+
+NAME = "helpline_bench_workflow"
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = database_url(NAME)
+    os.environ["HELPLINE_TASKS"] = "immediate"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def load_tickets(n: int) -> int:
+    """COPY-speed synthetic open tickets with workflow state and three running clocks each."""
+    from django.db import connection
+
+    from helpline.core.actors import Actor
+    from helpline.customers import actions as customer_actions
+
+    customer = customer_actions.create_customer(
+        actor=Actor.system(), name="Bench Customer", identities=[("email", "bench@example.com")]
+    )
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+        cur.execute(
+            """
+            INSERT INTO tickets_ticket (public_id, number, subject, status, priority, ticket_type, channel,
+                requester_id, custom_fields, language, created_at, updated_at)
+            SELECT md5(g::text), 100000 + g, 'Bench ' || g,
+                   (ARRAY['new','open','open','pending'])[1 + g %% 4],
+                   (ARRAY['low','normal','high','urgent'])[1 + g %% 4],
+                   '', (ARRAY['email','web','chat'])[1 + g %% 3], %s, '{}'::jsonb, 'en',
+                   now() - (g %% 10000) * interval '1 minute', now()
+            FROM generate_series(1, %s) g
+            """,
+            [customer.pk, n],
+        )
+        cur.execute(
+            """INSERT INTO workflow_ticketstate (ticket_id, policy_id, status_since, rule_chain)
+               SELECT id, NULL, created_at, 0 FROM tickets_ticket"""
+        )
+        cur.execute(
+            """INSERT INTO workflow_slaclock (ticket_id, kind, policy_id, started_at, spent, paused)
+               SELECT t.id, k.kind, NULL, CASE WHEN t.status = 'pending' THEN NULL ELSE t.created_at END,
+                      interval '0', t.status = 'pending'
+               FROM tickets_ticket t CROSS JOIN (VALUES ('first_response'), ('next_response'), ('resolution')) k(kind)"""
+        )
+        cur.execute("ANALYZE tickets_ticket; ANALYZE workflow_ticketstate; ANALYZE workflow_slaclock")
+        cur.execute("SELECT count(*) FROM tickets_ticket WHERE status <> ALL(%s)", [["solved", "closed"]])
+        return cur.fetchone()[0]
+
+
+def bench_sla(n_open: int, business: int) -> None:
+    from helpline.core.actors import Actor
+    from helpline.workflow import sla_actions
+    from helpline.workflow.models import SlaClock, SlaPolicy
+    from helpline.workflow.sla_reapply import reapply_policies, recompute_due_times
+
+    system = Actor.system()
+    sla_actions.save_policy(
+        actor=system,
+        name="Urgent",
+        conditions={"priority": ["urgent", "high"]},
+        first_response_minutes=60,
+        next_response_minutes=120,
+        resolution_minutes=480,
+        business_hours=False,
+        position=0,
+    )
+    sla_actions.save_policy(
+        actor=system,
+        name="Everyone else",
+        conditions={},
+        first_response_minutes=480,
+        next_response_minutes=480,
+        resolution_minutes=2880,
+        business_hours=False,
+        position=1,
+    )
+    timings = []
+    for target in (45, 30, 60):
+        policy = SlaPolicy.objects.get(name="Urgent")
+        policy.first_response_minutes = target
+        policy.save(update_fields=["first_response_minutes"])
+        started = time.perf_counter()
+        reapply_policies()
+        timings.append(time.perf_counter() - started)
+    running = SlaClock.objects.filter(started_at__isnull=False, due_at__isnull=False).count()
+    med = statistics.median(timings)
+    print(f"SLA re-evaluation (calendar time, set-based SQL): {n_open:,} open tickets, {running:,} running clocks")
+    print(
+        f"  runs: {', '.join(f'{t:.2f}s' for t in timings)}; median {med:.2f}s = {n_open / med:,.0f} tickets/s (target >= 20,000)"
+    )
+
+    if business:
+        calendar = sla_actions.save_calendar(
+            actor=system,
+            name="Office",
+            time_zone="Europe/Berlin",
+            shifts=[{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
+            holidays=["2025-12-25"],
+        )
+        biz = sla_actions.save_policy(
+            actor=system,
+            name="Business",
+            conditions={"priority": ["low"]},
+            first_response_minutes=240,
+            business_hours=True,
+            calendar=calendar,
+            position=2,
+        )
+        subset = list(
+            SlaClock.objects.filter(policy__name="Everyone else", ticket__priority="low").values_list("pk", flat=True)[
+                :business
+            ]
+        )
+        SlaClock.objects.filter(pk__in=subset).update(policy=biz)
+        started = time.perf_counter()
+        updated = recompute_due_times([biz])
+        took = time.perf_counter() - started
+        tickets = updated / 3 if updated else 0
+        print(
+            f"SLA re-evaluation (business hours, Python calendar maths): {updated:,} clocks in {took:.2f}s = {tickets / took:,.0f} tickets/s"
+        )
+
+
+def bench_triggers(events: int) -> None:
+    from django.utils import timezone
+
+    from helpline.core.actors import Actor
+    from helpline.tickets.models import EventKind, Ticket, TicketEvent
+    from helpline.workflow import engine, rule_actions
+    from helpline.workflow.models import Rule
+
+    system = Actor.system()
+    fields = [
+        ("ticket.subject", "contains", "never-{i}"),
+        ("ticket.tags", "includes", "tag-{i}"),
+        ("message.text", "matches", r"\bcode-{i}\b"),
+        ("customer.attribute.tier", "is", "tier-{i}"),
+        ("ticket.priority", "is", "urgent"),
+    ]
+    for i in range(200):
+        field, op, value = fields[i % len(fields)]
+        conds = [{"field": field, "op": op, "value": value.format(i=i)}]
+        if field == "ticket.priority":
+            conds.append({"field": "ticket.channel", "op": "is", "value": "phone"})
+        rule_actions.save_rule(
+            actor=system,
+            name=f"Rule {i}",
+            trigger="ticket_updated",
+            conditions_all=conds,
+            actions=[{"type": "add_tags", "tags": f"r{i}"}],
+            position=i,
+            active=True,
+        )
+    assert Rule.objects.filter(active=True).count() == 200
+    tickets = list(Ticket.objects.order_by("id").values_list("id", flat=True)[:events])
+    fake = TicketEvent(kind=EventKind.PRIORITY_CHANGED, actor_label="", before="low", after="high")
+    samples = []
+    for ticket_id in tickets:
+        started = time.perf_counter()
+        outcome = engine.run_rules("ticket_updated", ticket_id, now=timezone.now(), event=fake)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert not outcome.applied
+    samples.sort()
+    p50 = samples[len(samples) // 2]
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    print(
+        f"Trigger evaluation, 200 active rules, {len(samples):,} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 <= 2 ms)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--business", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=2_000)
+    args = parser.parse_args()
+    recreate_database(SERVER_URL, NAME)
+    setup_django()
+    started = time.perf_counter()
+    n_open = load_tickets(args.tickets)
+    print(
+        f"scale: {args.tickets:,} tickets ({n_open:,} open), loaded in {time.perf_counter() - started:.1f}s; load {os.getloadavg()[0]:.2f}"
+    )
+    bench_sla(n_open, args.business)
+    bench_triggers(args.events)
+
+
+if __name__ == "__main__":
+    main()
