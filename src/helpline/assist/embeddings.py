@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 DIM = 384
-_lock = threading.Lock()
+_lock = threading.RLock()  # embed_* hold it while the model may still be loading
 _model: Any = None
 
 

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from helpline.assist import embeddings
+from helpline.assist.lexical import BM25, terms
+from helpline.assist.retrieval import Document, HybridIndex
+
+
+def test_first_call_may_be_a_query() -> None:
+    """Loading the model from embed_query must not deadlock on the embedding lock."""
+    saved = embeddings._model
+    embeddings._model = None
+    result: list[np.ndarray] = []
+    thread = threading.Thread(target=lambda: result.append(embeddings.embed_query("where is my card")), daemon=True)
+    thread.start()
+    thread.join(60)
+    if not result:
+        embeddings._model = saved
+    assert result and result[0].shape == (embeddings.DIM,)
+    assert abs(float(np.linalg.norm(result[0])) - 1.0) < 1e-3
+
+
+def test_prefix_terms_match_inflected_forms() -> None:
+    assert "მომხმ…" in terms("მომხმარებლის")
+    index = BM25(["მომხმარებელი და პაროლი", "ამინდი"])
+    scores = index.scores("მომხმარებლის")
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_hybrid_index_filters_and_keeps_lexical_only_documents() -> None:
+    vectors = embeddings.embed_passages(["Reset your password", "Card delivery times"])
+    index = HybridIndex(
+        [
+            Document("password", "Reset your password", vectors[0]),
+            Document("cards", "Card delivery times", vectors[1]),
+            Document("fresh", "Password rules for new accounts", None),  # not embedded yet
+        ]
+    )
+    keys = [h.key for h in index.search("password", limit=3)]
+    assert keys[0] == "password" and "fresh" in keys
+    assert [h.key for h in index.search("password", allow=lambda k: k != "password")] == ["cards", "fresh"]
+    assert HybridIndex([]).search("anything") == []
