@@ -16,7 +16,10 @@ from tests.factories import make_agent, make_team
 from tests.mail.mails import raw_mail
 from tests.mail.servers import SmtpSink, TokenEndpoint
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),  # loopback test server only
+]
 
 
 def smtp_mailbox(port: int, **extra: Any) -> Mailbox:
