@@ -199,3 +199,10 @@ def test_similar_solved_tickets_with_reusable_reply(agent_client: Client, agent:
     body = agent_client.get(f"/kb/similar/{current.number}/").content.decode()
     assert f"#{old.number}" in body and 'data-kb-reuse="Open tray B and pull the sheet out."' in body
     assert "Printer jammed again" not in body
+
+
+def test_help_center_theme_settings(client: Client, settings: Any) -> None:
+    settings.HELPLINE_HELP_CENTER_CSS = "/static/brand/help-theme.css"
+    settings.HELPLINE_HELP_CENTER_TITLE = "Acme Support"
+    page = client.get("/help/en/").content.decode()
+    assert 'href="/static/brand/help-theme.css"' in page and "<h1>Acme Support</h1>" in page

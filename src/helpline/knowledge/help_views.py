@@ -37,7 +37,13 @@ def _render(
 ) -> HttpResponse:
     i18n.activate(language)
     request.LANGUAGE_CODE = language
-    base = {"help_language": language, "help_languages": settings.LANGUAGES}
+    base = {
+        "help_language": language,
+        "help_languages": settings.LANGUAGES,
+        # Theming: a stylesheet URL loaded after the built-in one, and a title for the home page.
+        "help_theme_css": getattr(settings, "HELPLINE_HELP_CENTER_CSS", ""),
+        "help_title": getattr(settings, "HELPLINE_HELP_CENTER_TITLE", ""),
+    }
     return render_portal(request, template, {**base, **context}, status=status)
 
 
