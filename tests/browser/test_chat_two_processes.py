@@ -16,7 +16,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.browser.conftest import LiveServer, _free_port
+from tests.live_server import LiveServer, _free_port
 
 pytestmark = pytest.mark.browser
 REDIS_URL = "redis://127.0.0.1:6379/11"
