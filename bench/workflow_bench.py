@@ -148,9 +148,8 @@ def bench_sla(n_open: int, business: int) -> None:
         started = time.perf_counter()
         updated = recompute_due_times([biz])
         took = time.perf_counter() - started
-        tickets = updated / 3 if updated else 0
         print(
-            f"SLA re-evaluation (business hours, Python calendar maths): {updated:,} clocks in {took:.2f}s = {tickets / took:,.0f} tickets/s"
+            f"SLA re-evaluation (business hours, Python calendar maths): {updated:,} clocks in {took:.2f}s = {updated / took:,.0f} clocks/s"
         )
 
 
@@ -187,18 +186,31 @@ def bench_triggers(events: int) -> None:
     assert Rule.objects.filter(active=True).count() == 200
     tickets = list(Ticket.objects.order_by("id").values_list("id", flat=True)[:events])
     fake = TicketEvent(kind=EventKind.PRIORITY_CHANGED, actor_label="", before="low", after="high")
-    samples = []
+    from helpline.workflow import conditions
+    from helpline.workflow.rule_cache import active_rules
+
+    def pct(values: list[float]) -> str:
+        values = sorted(values)
+        return f"p50 {values[len(values) // 2]:.3f} ms, p99 {values[int(len(values) * 0.99) - 1]:.3f} ms"
+
+    wall, cpu, only_rules = [], [], []
     for ticket_id in tickets:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         outcome = engine.run_rules("ticket_updated", ticket_id, now=timezone.now(), event=fake)
-        samples.append((time.perf_counter() - started) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert not outcome.applied
-    samples.sort()
-    p50 = samples[len(samples) // 2]
-    p99 = samples[int(len(samples) * 0.99) - 1]
-    print(
-        f"Trigger evaluation, 200 active rules, {len(samples):,} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 <= 2 ms)"
-    )
+    rules = active_rules("ticket_updated")
+    for ticket_id in tickets:
+        facts = engine.facts_for(engine.load_ticket(ticket_id), now=timezone.now(), event=fake)
+        started = time.perf_counter()
+        for rule in rules:
+            conditions.all_hold(rule.conditions_all, rule.conditions_any, facts)
+        only_rules.append((time.perf_counter() - started) * 1000)
+    print(f"Trigger evaluation, 200 active rules, {len(tickets):,} events (target p99 <= 2 ms):")
+    print(f"  per event, wall clock (one-query read of the ticket + all rules): {pct(wall)}")
+    print(f"  per event, CPU time of this process:                           {pct(cpu)}")
+    print(f"  conditions of all 200 rules only (facts in memory):             {pct(only_rules)}")
 
 
 def main() -> None:

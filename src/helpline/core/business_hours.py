@@ -24,7 +24,7 @@ UTC = dt.UTC
 ZERO = dt.timedelta(0)
 # How far ahead add_business_time looks before deciding a calendar can never supply the time.
 MAX_SEARCH_DAYS = 366 * 5
-_CHUNK_DAYS = 28
+_CHUNK_DAYS = 7
 
 
 class NoBusinessTimeError(ValueError):
@@ -73,27 +73,33 @@ class Calendar:
 
     def _raw_intervals(self, start: dt.datetime, end: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
         tz = self.tz
-        first = _utc(start).astimezone(tz).date() - dt.timedelta(days=1)
+        day = _utc(start).astimezone(tz).date() - dt.timedelta(days=1)
         last = _utc(end).astimezone(tz).date()
-        by_weekday: dict[int, list[Shift]] = {}
-        for shift in self.shifts:
-            by_weekday.setdefault(shift.weekday, []).append(shift)
-        day = first
         while day <= last:
-            for shift in by_weekday.get(day.weekday(), ()):
-                end_day = day + dt.timedelta(days=1) if shift.overnight else day
-                local_start = dt.datetime.combine(day, shift.start, tzinfo=tz)
-                local_end = dt.datetime.combine(end_day, shift.end, tzinfo=tz)
-                a, b = local_start.astimezone(UTC), local_end.astimezone(UTC)
-                if shift.overnight and shift.end != dt.time(0):
-                    midnight = dt.datetime.combine(end_day, dt.time(0), tzinfo=tz).astimezone(UTC)
-                    pieces = [(a, midnight, day), (midnight, b, end_day)]
-                else:
-                    pieces = [(a, b, day)]
-                for p_start, p_end, local_day in pieces:
-                    if p_end > p_start and local_day not in self.holidays:
-                        yield p_start, p_end
+            yield from _day_pieces(self, day)
             day += dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=65536)
+def _day_pieces(calendar: Calendar, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    """The UTC pieces of the shifts that start on local `day` (cached: calendars are immutable)."""
+    tz = calendar.tz
+    pieces: list[tuple[dt.datetime, dt.datetime]] = []
+    for shift in calendar.shifts:
+        if shift.weekday != day.weekday():
+            continue
+        end_day = day + dt.timedelta(days=1) if shift.overnight else day
+        a = dt.datetime.combine(day, shift.start, tzinfo=tz).astimezone(UTC)
+        b = dt.datetime.combine(end_day, shift.end, tzinfo=tz).astimezone(UTC)
+        if shift.overnight and shift.end != dt.time(0):
+            midnight = dt.datetime.combine(end_day, dt.time(0), tzinfo=tz).astimezone(UTC)
+            parts = [(a, midnight, day), (midnight, b, end_day)]
+        else:
+            parts = [(a, b, day)]
+        for p_start, p_end, local_day in parts:
+            if p_end > p_start and local_day not in calendar.holidays:
+                pieces.append((p_start, p_end))
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=256)
