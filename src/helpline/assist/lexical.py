@@ -40,6 +40,15 @@ class BM25:
                 self.postings[term].append((index, count))
         self.lengths = lengths
         self.average = float(lengths.mean()) if self.size else 1.0
+        self.norms = K1 * (1 - B + B * lengths / (self.average or 1.0))
+        # Postings as arrays, so a query scores all documents of a term in one numpy step.
+        self.arrays = {
+            term: (
+                np.fromiter((i for i, _tf in items), dtype=np.int64),
+                np.fromiter((tf for _i, tf in items), dtype=np.float32),
+            )
+            for term, items in self.postings.items()
+        }
 
     def _idf(self, matches: int) -> float:
         return math.log(1 + (self.size - matches + 0.5) / (matches + 0.5))
@@ -58,7 +67,6 @@ class BM25:
             if not postings:
                 continue
             idf = self._idf(len(postings))
-            for index, tf in postings:
-                norm = K1 * (1 - B + B * self.lengths[index] / (self.average or 1.0))
-                result[index] += idf * tf * (K1 + 1) / (tf + norm)
+            index, tf = self.arrays[term]
+            result[index] += idf * tf * (K1 + 1) / (tf + self.norms[index])
         return result
