@@ -9,7 +9,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from helpline.mail import actions
 from helpline.mail.models import Mailbox
@@ -28,7 +28,8 @@ def _receive(addresses: list[str], raw: bytes) -> list[str]:
     try:
         return _receive_for(addresses, raw)
     finally:
-        close_old_connections()
+        # this runs on an executor thread nobody else cleans up after: never leave a session open
+        connections.close_all()
 
 
 def _receive_for(addresses: list[str], raw: bytes) -> list[str]:
