@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from imapclient import IMAPClient
@@ -92,7 +95,9 @@ def test_fetch_stores_processes_and_flags(dovecot: Dovecot) -> None:
 def test_fetch_moves_processed_mail(dovecot: Dovecot) -> None:
     box = imap_mailbox(dovecot, processed_action=ProcessedAction.MOVE, processed_folder="Processed")
     deliver(dovecot, raw_mail("a"), raw_mail("b"))
-    assert [o.outcome for o in imap.fetch_once(box)] == ["new_ticket", "new_ticket"]
+    out = StringIO()
+    call_command("mail", "fetch", "--mailbox", box.email_address, stdout=out)  # `helpline mail fetch`
+    assert [json.loads(line)["outcome"] for line in out.getvalue().splitlines()] == ["new_ticket", "new_ticket"]
     assert inbox_state(dovecot) == {"count": 0, "flags": [], "processed": 2}
 
 
