@@ -95,7 +95,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
         await self.accept()
         await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
-        welcome = await database_sync_to_async(_welcome)(self.visitor_id)
+        welcome = await database_sync_to_async(_welcome, thread_sensitive=False)(self.visitor_id)
         await self.follow(welcome["ticket"])
         await self.send_json(welcome)
 
@@ -138,7 +138,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         assert self.visitor_id is not None
         cid = str(content.get("cid") or "")[:64]
         try:
-            result = await database_sync_to_async(_post)(self.visitor_id, cid, str(content.get("body") or ""))
+            result = await database_sync_to_async(_post, thread_sensitive=False)(
+                self.visitor_id, cid, str(content.get("body") or "")
+            )
         except HelplineError as exc:
             await self.send_json({"type": "error", "cid": cid, "code": exc.code, "message": exc.message})
             return
@@ -148,7 +150,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
             )
         self.typing = False
-        await self.send_json({"type": "ack", "cid": cid, "message": result["message"]})
+        await self.send_json({"type": "ack", "cid": cid, "ticket": result["ticket"], "message": result["message"]})
 
     async def send_typing(self, active: bool) -> None:
         self.typing = active
@@ -168,7 +170,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         if event.get("event") != "message_added" or not event.get("message") or self.visitor_id is None:
             return
-        message = await database_sync_to_async(_public_message)(
+        message = await database_sync_to_async(_public_message, thread_sensitive=False)(
             self.visitor_id, str(event.get("ticket")), str(event["message"])
         )
         if message is not None:
