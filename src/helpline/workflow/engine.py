@@ -17,6 +17,7 @@ from helpline.customers.models import CustomerIdentity
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import Tag, Ticket
 from helpline.workflow import conditions, effects
+from helpline.workflow.facts_sql import fast_facts
 from helpline.workflow.models import Rule, RuleRun, TicketState
 from helpline.workflow.rule_cache import active_rules
 
@@ -78,6 +79,20 @@ def facts_for(
     )
 
 
+def _business_open(now: dt.datetime) -> Any:
+    def probe(team_id: int | None) -> bool:
+        from helpline.workflow.models import BusinessCalendar
+
+        record = None
+        if team_id is not None:
+            record = BusinessCalendar.objects.filter(team_id=team_id).first()
+        if record is None:
+            record = BusinessCalendar.objects.filter(is_default=True).first()
+        return record is None or record.to_calendar().is_open(now)
+
+    return probe
+
+
 def run_rules(
     trigger: str,
     ticket_id: int,
@@ -94,13 +109,20 @@ def run_rules(
     candidates = rules if rules is not None else active_rules(trigger)
     if not candidates:
         return outcome
-    ticket = load_ticket(ticket_id)
-    facts = facts_for(ticket, now=now, event=event, message=message, sla_target=sla_target)
+    ticket: Ticket | None = None
+    facts = fast_facts(
+        ticket_id, now=now, event=event, message=message, sla_target=sla_target, business_open=_business_open(now)
+    )
+    if facts is None:
+        ticket = load_ticket(ticket_id)
+        facts = facts_for(ticket, now=now, event=event, message=message, sla_target=sla_target)
     from_rule = bool(event is not None and (event.actor_label or "").startswith("rule:"))
     chain = None
     for rule in candidates:
         if not conditions.all_hold(rule.conditions_all, rule.conditions_any, facts):
             continue
+        if ticket is None:
+            ticket = load_ticket(ticket_id)
         if chain is None:
             chain = _chain_start(ticket.pk, now, continuing=from_rule)
         if chain >= LOOP_LIMIT:
