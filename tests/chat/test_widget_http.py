@@ -180,3 +180,24 @@ def test_visitor_gets_the_transcript_by_email(commits) -> None:  # type: ignore[
     sent = [m for m in mail.outbox if m.to == ["visitor@example.com"]]
     assert len(sent) == 1 and "Question?" in sent[0].body and "Answer!" in sent[0].body
     assert f"#{message.ticket.number}" in sent[0].subject
+
+
+def test_prechat_form_links_the_visitor_to_the_customer_with_that_email() -> None:
+    from tests.factories import make_customer
+
+    known = make_customer("lena@example.com", name="Lena")
+    token = new_visitor_token()
+    visitor = visitor_from_token(token)
+    client = Client()
+    bad = client.post("/chat/prechat/", {"token": token, "name": "Lena", "email": "not-an-email"})
+    assert bad.status_code == 422
+    ok = client.post(
+        "/chat/prechat/",
+        {"token": token, "name": "Lena", "email": "LENA@example.com", "language": "mn", "page_url": "https://shop/x"},
+    )
+    assert ok.status_code == 200
+    message, conversation = chat_actions.post_visitor_message(visitor_id=str(visitor), client_id="1", body="Hi")
+    assert message.ticket.requester == known and conversation.language == "mn"
+    assert message.meta == {"page_url": "https://shop/x"}
+    assert known.identities.filter(kind="chat", value=visitor).exists()
+    assert client.post("/chat/prechat/", {"token": "forged", "email": "x@example.com"}).status_code == 403
