@@ -9,6 +9,8 @@ from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_HOOK
 from helpline.tickets.models import TicketEvent
 
+pytest_plugins = ["tests.live_server"]  # the real-server and Chromium fixtures for browser tests
+
 
 class EventCapture:
     """Collects the TicketEvents published after commit and the realtime messages sent."""

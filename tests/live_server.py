@@ -1,4 +1,4 @@
-"""End-to-end fixtures: a real Helpline server (uvicorn, HTTP + WebSockets) on a file SQLite database,
+"""Browser-test fixtures (a pytest plugin loaded by tests/conftest.py): a real Helpline server (uvicorn, HTTP + WebSockets) on a file SQLite database,
 driven by headless Debian Chromium through Playwright."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class LiveServer:
                 self.process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server_process() -> Iterator[LiveServer]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
@@ -115,7 +115,7 @@ def live_server_process() -> Iterator[LiveServer]:
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

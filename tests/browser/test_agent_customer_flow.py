@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 

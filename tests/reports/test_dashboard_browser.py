@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, browser, live_server_process  # noqa: F401
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ print(json.dumps("ok"))
 """
 
 
-def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, browser: Any) -> None:  # noqa: F811
+def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, browser: Any) -> None:
     server = live_server_process
     server.run_python(SEED)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
