@@ -163,3 +163,20 @@ def test_a_bad_rating_leaves_an_internal_note_once(solved: Any, commits: Any) ->
     with commits():
         actions.answer_csat(actor=Actor.of_customer(customer), survey=survey, rating=5)
     assert ticket.messages.filter(kind="note").count() == 1
+
+
+def test_backdated_solves_are_not_surveyed(commits: Any) -> None:
+    agent = make_agent()
+    ticket = make_ticket(assignee=agent, created_at=timezone.now() - dt.timedelta(days=3))
+    mail.outbox.clear()
+    with commits():
+        ticket_actions.add_message(
+            actor=Actor.of_agent(agent),
+            ticket=ticket,
+            kind="reply",
+            body_text="Done",
+            new_status=Status.SOLVED,
+            created_at=timezone.now() - dt.timedelta(days=2),
+        )
+    assert not CsatSurvey.objects.filter(ticket=ticket).exists()
+    assert not [m for m in mail.outbox if "/survey/" in m.body]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpline.core import hooks
@@ -17,10 +18,16 @@ from helpline.surveys.tasks import send_csat_survey
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import EventKind, Status, Ticket, TicketEvent
 
+BACKDATED_AFTER = dt.timedelta(minutes=2)  # live actions publish within seconds of their stamp
+
 
 @hooks.register(TICKET_EVENT_HOOK)
 def survey_solved_ticket(event: TicketEvent) -> None:
+    """Live solves only: an event stamped well before now is a replay or an import (demo data,
+    migrations from another desk), and its customers must not be mailed."""
     if event.kind != EventKind.STATUS_CHANGED or event.after != Status.SOLVED:
+        return
+    if event.created_at < timezone.now() - BACKDATED_AFTER:
         return
     ticket_id = event.ticket_id
     transaction.on_commit(lambda: send_csat_survey.enqueue(ticket_id))
