@@ -269,3 +269,22 @@ def test_dry_run_lists_matching_past_tickets_without_writing(clock: Any, run: An
     assert [m.ticket.pk for m in matches] == [hit.pk]
     assert TicketEvent.objects.count() == before
     assert not hit.tags.exists()
+
+
+def test_thank_you_after_solve_is_a_rule(clock: Any, run: Any) -> None:
+    rule(
+        "Thank you",
+        "ticket_updated",
+        [{"type": "reply", "body": "Thank you, {{ customer.first_name }}! Ticket {{ ticket.reference }} is solved."}],
+        conditions_all=[
+            {"field": "event.kind", "op": "is", "value": "status_changed"},
+            {"field": "ticket.status", "op": "is", "value": "solved"},
+        ],
+    )
+    ticket = run(make_ticket, make_customer(name="Dawit Bekele"))
+    clock.advance(hours=1)
+    run(ticket_actions.update_ticket, actor=Actor.of_agent(make_agent()), ticket=ticket, status=Status.SOLVED)
+    reply = Message.objects.get(ticket=ticket, kind=MessageKind.REPLY)
+    assert reply.body_text == f"Thank you, Dawit! Ticket #{ticket.number} is solved."
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED  # the thank-you does not reopen the ticket
