@@ -23,6 +23,7 @@ pytestmark = [
 
 
 def smtp_mailbox(port: int, **extra: Any) -> Mailbox:
+    extra.setdefault("send_acknowledgement", False)
     team = make_team("Billing")
     return Mailbox.objects.create(
         name="Support",
@@ -165,3 +166,19 @@ def test_refused_refresh_fails_the_delivery_with_the_reason() -> None:
         reply.refresh_from_db()
         assert "bad refresh token" in reply.delivery_error
         assert sink.handler.messages == []
+
+
+def test_acknowledgement_comes_from_the_mailbox_with_the_reply_token() -> None:
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port, send_acknowledgement=True)
+        ticket = email_ticket(box)
+        (ack,) = sink.handler.messages
+        assert f"[#{ticket.number}]" in ack["Subject"]
+        assert ack["From"] == "Billing <support@desk.example>" and ack["To"] == "ann@example.com"
+        assert ack["Auto-Submitted"] == "auto-replied" and ack["In-Reply-To"] == "<in-1@client.example>"
+        assert ticket_number_from_address(ack["Reply-To"].addresses[0].addr_spec) == ticket.number
+        assert django_mail.outbox == []
+        # an auto-reply to our acknowledgement is kept on the ticket and not acknowledged again
+        auto = raw_mail("I am away", headers={"Auto-Submitted": "auto-replied", "In-Reply-To": ack["Message-ID"]})
+        outcome = actions.receive_message(mailbox=box, raw=auto)
+        assert outcome.outcome in ("added", "new_ticket") and len(sink.handler.messages) == 1

@@ -241,7 +241,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
         else:
             outcome = "new_ticket"
         if not auto and mailbox.send_acknowledgement:
-            _acknowledge(ticket, mail.from_address)
+            _acknowledge(ticket, mail.from_address, row)
     if message is not None and "cid:" in message.body_html.lower():
         linked = content.link_inline_images(message.body_html, list(message.attachments.all()))
         Message.objects.filter(pk=message.pk).update(body_html=linked)
@@ -251,7 +251,13 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
     row.outcome = outcome
 
 
-def _acknowledge(ticket: Ticket, address: str) -> None:
+def _acknowledge(ticket: Ticket, address: str, row: RawMessage) -> None:
+    if row.mailbox.smtp_host:  # from the mailbox itself, with the reply token
+        from helpline.mail.tasks import send_acknowledgement
+
+        raw_id = row.pk
+        transaction.on_commit(lambda: send_acknowledgement.enqueue(raw_id))
+        return
     from helpline.portal.tasks import send_request_confirmation
 
     ticket_id = ticket.pk

@@ -10,3 +10,10 @@ from helpline.mail import outbound
 @task(queue_name="outbound")
 def send_reply(outbound_id: int) -> str:
     return outbound.deliver(outbound_id)
+
+
+@task(queue_name="outbound")
+def send_acknowledgement(raw_id: int) -> bool:
+    from helpline.mail import acknowledgement
+
+    return acknowledgement.send(raw_id)
