@@ -85,6 +85,7 @@ def test_messages_are_acknowledged_and_a_resend_after_reconnect_is_stored_once()
         await third.disconnect()
         assert (again1["message"]["id"], again2["message"]["id"]) == (ack1["message"]["id"], ack2["message"]["id"])
         assert ack1["cid"] == "c1" and ack3["message"]["cid"] == "c3"
+        assert ack1["queue"] == 1  # nobody online: the visitor is first in the queue
         return welcome2["messages"], welcome3["messages"]
 
     after_drop, final = async_to_sync(run)()

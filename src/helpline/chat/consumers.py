@@ -61,6 +61,7 @@ def _post(visitor_id: str, cid: str, body: str) -> dict[str, Any]:
     ticket = selectors.current_ticket(conversation)
     return {
         "ticket": ticket.public_id if ticket else None,
+        "queue": selectors.queue_position(ticket) if ticket else 0,
         "message": selectors.serialize_message(message, conversation),
     }
 
@@ -150,7 +151,15 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
             )
         self.typing = False
-        await self.send_json({"type": "ack", "cid": cid, "ticket": result["ticket"], "message": result["message"]})
+        await self.send_json(
+            {
+                "type": "ack",
+                "cid": cid,
+                "ticket": result["ticket"],
+                "queue": result["queue"],
+                "message": result["message"],
+            }
+        )
 
     async def send_typing(self, active: bool) -> None:
         self.typing = active

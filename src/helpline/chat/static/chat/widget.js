@@ -132,6 +132,7 @@
         pending.forEach(send);  // resend what the server never acknowledged
       } else if (data.type === "ack" || data.type === "message") {
         add(data.message);
+        if (data.type === "ack" && data.queue !== undefined && !seen) queue = data.queue;
         if (data.message.from === "visitor") seen = false;
         render();
       } else if (data.type === "typing") {
