@@ -2,9 +2,11 @@
 # `make bench`: every benchmark of the project, then one summary table.
 #
 #   make bench                      Helpline at 1,000,000 tickets; django-helpdesk at 100,000
-#   BENCH_SCALE=small make bench    20,000 tickets on both sides (a quick look, ~3 minutes)
+#   BENCH_SCALE=small make bench    20,000 tickets on both sides: a quick look
 #   BENCH_TICKETS=N PEER_TICKETS=M  explicit counts; BENCH_SKIP_PEER=1 leaves django-helpdesk out;
-#   BENCH_REUSE=1                   keeps already generated databases of the right size.
+#   BENCH_REUSE=1                   keeps already generated databases of the right size;
+#   BENCH_SKIP_OTHERS=1             runs only the ticket load, web and peer figures (not the other
+#                                   benchmarks in bench/: reports, workflow, mail, chat, knowledge base).
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth). Databases: helpline_bench,
 # helpline_bench_<peer scale> (when the peer runs at another scale), helpdesk_bench.
@@ -71,6 +73,39 @@ if [ "${BENCH_SKIP_PEER:-0}" != 1 ]; then
   PYTHONPATH=. "$PEER_VENV/bin/python" -m bench.peer_helpdesk.bench --database "$PEER_DB"
 fi
 
+# The project's other benchmarks, each at its own default scale or a small one with BENCH_SCALE=small.
+# A failing one is reported and the run goes on. BENCH_SKIP_OTHERS=1 leaves them out.
+OTHERS=()
+other() {  # label, file, command...
+  local label=$1 file=$2
+  shift 2
+  [ -f "$file" ] || return 0
+  echo
+  echo "== $label"
+  if "$@"; then OTHERS+=("$label: ok"); else OTHERS+=("$label: FAILED (exit $?)"); fi
+}
+if [ "${BENCH_SKIP_OTHERS:-0}" != 1 ]; then
+  if [ "${BENCH_SCALE:-full}" = small ]; then
+    other "reports: dashboard KPIs on $DB" bench/reports_bench.py $PY -m bench.reports_bench --database "$DB" --repeat 3
+    other "workflow: SLA re-evaluation and trigger overhead" bench/workflow_bench.py \
+      $PY bench/workflow_bench.py --tickets 10000 --business 2000 --events 500
+    other "mail: email ingest throughput" bench/mail_ingest.py $PY bench/mail_ingest.py --messages 300 --runs 1
+    other "chat: concurrent live chats" bench/chat_bench.py env BENCH_CHATS=200 BENCH_CHAT_SECONDS=10 $PY -m bench.chat_bench
+    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py --limit 500
+  else
+    other "reports: dashboard KPIs on $DB" bench/reports_bench.py $PY -m bench.reports_bench --database "$DB"
+    other "workflow: SLA re-evaluation and trigger overhead" bench/workflow_bench.py $PY bench/workflow_bench.py
+    other "mail: email ingest throughput" bench/mail_ingest.py $PY bench/mail_ingest.py
+    other "chat: concurrent live chats" bench/chat_bench.py $PY -m bench.chat_bench
+    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py
+  fi
+fi
+
 echo
 echo "== Summary"
 $PY -m bench.compare --helpline "$DB" --matched "$MATCHED" --peer "$PEER_DB"
+if [ ${#OTHERS[@]} -gt 0 ]; then
+  echo
+  echo "Other benchmarks (figures printed above):"
+  printf -- '- %s\n' "${OTHERS[@]}"
+fi
