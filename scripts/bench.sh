@@ -9,15 +9,18 @@
 #                                   benchmarks in bench/: reports, workflow, mail, chat, knowledge base).
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth). Databases: helpline_bench,
-# helpline_bench_<peer scale> (when the peer runs at another scale), helpdesk_bench.
+# helpline_bench_<peer scale> (when the peer runs at another scale), helpdesk_bench; with
+# BENCH_SCALE=small helpline_bench_small and helpdesk_bench_small.
 # Results: bench/results/*.json and bench/results/summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 PEER_VENV=bench/.venv-peer
-DB=${BENCH_DATABASE:-helpline_bench}
-PEER_DB=${PEER_DATABASE:-helpdesk_bench}
+# A small run gets its own databases, so a quick look never replaces the full-size data.
+SUFFIX=$([ "${BENCH_SCALE:-full}" = small ] && echo _small || true)
+DB=${BENCH_DATABASE:-helpline_bench$SUFFIX}
+PEER_DB=${PEER_DATABASE:-helpdesk_bench$SUFFIX}
 read -r HL_TICKETS PEER_TICKETS < <($PY -c 'from bench.scale import default_tickets as a, default_peer_tickets as b; print(a(), b())')
 
 if ! $PY -c 'import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres").close()' 2>/dev/null; then
