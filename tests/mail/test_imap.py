@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 from imapclient import IMAPClient
 
@@ -72,6 +72,20 @@ def inbox_state(server: Dovecot) -> dict[str, Any]:
         flags = client.get_flags(uids) if uids else {}
         processed = client.folder_status("Processed", [b"MESSAGES"])[b"MESSAGES"]
         return {"count": len(uids), "flags": list(flags.values()), "processed": processed}
+
+
+def wait_processed(message_id: str, timeout: float = 15) -> bool:
+    """Poll from the test thread while the watcher writes (SQLite's shared in-memory database
+    answers "table is locked" instead of waiting, so such reads are retried)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if RawMessage.objects.filter(message_id=message_id, status=RawStatus.PROCESSED).exists():
+                return True
+        except OperationalError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def test_fetch_stores_processes_and_flags(dovecot: Dovecot) -> None:
@@ -143,14 +157,7 @@ def test_idle_picks_up_new_mail_at_once(dovecot: Dovecot) -> None:
     try:
         time.sleep(1.0)  # connected and idling
         deliver(dovecot, raw_mail("arrived during IDLE", message_id="<idle-1@c>"))
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline
-            and not RawMessage.objects.filter(message_id="<idle-1@c>", status=RawStatus.PROCESSED).exists()
-        ):
-            time.sleep(0.1)
-        row = RawMessage.objects.get(message_id="<idle-1@c>")
-        assert row.status == RawStatus.PROCESSED
+        assert wait_processed("<idle-1@c>")
     finally:
         stop.set()
         watcher.join(timeout=10)
@@ -172,13 +179,7 @@ def test_polling_fallback_without_idle(dovecot: Dovecot) -> None:
     try:
         time.sleep(0.5)
         deliver(dovecot, raw_mail("polled", message_id="<poll-1@c>"))
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline
-            and not RawMessage.objects.filter(message_id="<poll-1@c>", status=RawStatus.PROCESSED).exists()
-        ):
-            time.sleep(0.1)
-        assert RawMessage.objects.filter(message_id="<poll-1@c>", status=RawStatus.PROCESSED).exists()
+        assert wait_processed("<poll-1@c>")
     finally:
         stop.set()
         watcher.join(timeout=10)
