@@ -104,3 +104,25 @@ def test_two_workers_sweeping_at_once_do_each_breach_once(django_capture_on_comm
     assert sum(t["warnings"] for t in totals) == 40
     assert SlaClock.objects.filter(kind="first_response", breached_at__isnull=False).count() == 40
     assert RuleRun.objects.filter(rule__name="Tag breaches").count() == 40
+
+
+@pytest.mark.django_db
+def test_due_moments_are_stored_as_delayed_tasks(run: Any, settings: Any) -> None:
+    """With the database queue, a ticket's warning and breach moments become stored tasks with
+    run_after (they survive restarts; the sweep they run is idempotent)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "outbound", "webhooks", "search"],
+        }
+    }
+    sla_actions.save_policy(
+        actor=SYSTEM, name="Hour", first_response_minutes=60, business_hours=False, warn_before_minutes=10
+    )
+    ticket = run(make_ticket)
+    clock = SlaClock.objects.get(ticket=ticket, kind="first_response")
+    queued = DBTaskResult.objects.filter(task_path="helpline.workflow.tasks.sweep_due_work")
+    moments = set(queued.values_list("run_after", flat=True))
+    assert clock.due_at in moments and clock.warn_at in moments
