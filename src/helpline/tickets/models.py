@@ -171,7 +171,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created"),
+            # Response-time reports walk customer messages by time.
+            models.Index(fields=["created_at"], name="message_inbound_created", condition=Q(kind="inbound")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "external_id"],
@@ -270,7 +274,11 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="event_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="event_ticket_created"),
+            # Reopen and first-contact-resolution reports look only at status changes.
+            models.Index(fields=["ticket"], name="event_status_changes", condition=Q(kind="status_changed")),
+        ]
 
     @property
     def actor_name(self) -> str:
