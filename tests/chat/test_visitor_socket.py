@@ -32,12 +32,12 @@ async def visitor_socket(token: str) -> tuple[WebsocketCommunicator, dict[str, A
     )
     connected, _code = await communicator.connect()
     assert connected
-    welcome = await communicator.receive_json_from(timeout=3)
+    welcome = await communicator.receive_json_from(timeout=15)
     assert welcome["type"] == "welcome"
     return communicator, welcome
 
 
-async def next_of(communicator: WebsocketCommunicator, kind: str, timeout: float = 3) -> dict[str, Any]:
+async def next_of(communicator: WebsocketCommunicator, kind: str, timeout: float = 15) -> dict[str, Any]:
     while True:
         data = await communicator.receive_json_from(timeout=timeout)
         if data.get("type") == kind:
