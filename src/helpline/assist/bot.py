@@ -258,3 +258,35 @@ def _forward_to_ticket(conversation: BotConversation, text: str) -> BotReply:
         conversation,
         ticket_reference=conversation.ticket.reference,
     )
+
+
+def email_first_reply(event: Any) -> bool:
+    """Answer the first message of a ticket opened by email with the best article, when confident.
+    The reply is the article's title, a snippet of its own words and its link."""
+    from helpline.knowledge.api import article_url
+    from helpline.knowledge.search import search_articles, snippet
+    from helpline.tickets.actions import add_reply
+    from helpline.tickets.models import Message, MessageKind, Ticket
+
+    message = Message.objects.filter(pk=event.message_id).first()
+    if message is None or message.kind != MessageKind.INBOUND or message.channel != Channel.EMAIL:
+        return False
+    ticket = Ticket.objects.get(pk=message.ticket_id)
+    if ticket.messages.count() != 1:
+        return False  # only the first message of a new ticket
+    language = (message.meta or {}).get("language") or ticket.language or settings.LANGUAGE_CODE
+    try:
+        hits = search_articles(f"{ticket.subject}\n{message.body_text}"[:500], language=language, limit=3)
+    except InvalidInputError:
+        return False
+    if confidence_of(hits) < min_confidence():
+        return False
+    best = hits[0].translation
+    with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+        body = (
+            _("This article may answer your question:")
+            + f"\n\n{best.published_title}\n{snippet(best.published_text, 400)}\n{article_url(best)}\n\n"
+            + _("If it does not, just reply and a person from our team will help.")
+        )
+    add_reply(actor=Actor.system("answer bot"), ticket=ticket, body_text=body)
+    return True

@@ -336,3 +336,12 @@ def link_identity(*, actor: Actor, customer: Customer, kind: str, value: str) ->
     except IntegrityError:
         return None
     return identity
+
+
+def set_detected_language(*, actor: Actor, customer: Customer, language: str) -> bool:
+    """Give a customer whose language is unknown the language detected from their messages.
+    Only fills an empty language (never overrides a choice); no change event, as nothing indexed
+    or delivered depends on it. Returns whether the customer changed."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    return bool(Customer.objects.filter(pk=customer.pk, language="").update(language=language))

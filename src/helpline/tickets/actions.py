@@ -860,3 +860,11 @@ def delete_tag(*, actor: Actor, tag: Tag) -> int:
         _audit_tag(actor, tag, {"tag": {"deleted": tag.name, "tickets": used_on}})
         tag.delete()
     return used_on
+
+
+def set_message_language(*, actor: Actor, message: Message, language: str, confidence: float, method: str) -> None:
+    """Record the language detected for a message (in its meta; no event: nothing a person did)."""
+    meta = {**(message.meta or {}), "language": language, "language_confidence": round(confidence, 3)}
+    meta["language_method"] = method
+    Message.objects.filter(pk=message.pk).update(meta=meta)
+    message.meta = meta
