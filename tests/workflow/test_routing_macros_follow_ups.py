@@ -166,3 +166,23 @@ def test_composer_macro_picker_applies_and_returns_text(clock: Any, run: Any) ->
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING
     assert client.post(f"/workflow/tickets/{ticket.number}/macros/{private.pk}/apply/").status_code == 404
+
+
+def test_follow_ups_on_the_ticket_page(clock: Any, run: Any) -> None:
+    from django.test import Client
+
+    agent = make_agent()
+    ticket = run(make_ticket)
+    client = Client()
+    client.force_login(agent)
+    assert "Nothing planned." in client.get(f"/tickets/{ticket.number}/").content.decode()
+    response = client.post(
+        f"/workflow/tickets/{ticket.number}/follow-ups/",
+        {"title": "Check the delivery", "due_at": "2025-01-09T10:00", "remind_minutes": "30"},
+    )
+    assert response.status_code == 302
+    task = FollowUp.objects.get(ticket=ticket)
+    assert task.agent == agent and task.due_at - task.remind_at == dt.timedelta(minutes=30)
+    assert "Check the delivery" in client.get(f"/tickets/{ticket.number}/").content.decode()
+    client.post(f"/workflow/follow-ups/{task.pk}/done/")
+    assert FollowUp.objects.get(pk=task.pk).done_at is not None

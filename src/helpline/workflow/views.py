@@ -1,15 +1,23 @@
-"""Workspace endpoints of the workflow app: apply a macro from the ticket page's composer."""
+"""Workspace endpoints of the workflow app: macros in the composer, follow-up tasks on the ticket page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpline.core.errors import HelplineError
 from helpline.tickets.selectors import get_ticket
 from helpline.web.views.common import AgentRequest, agent_required
+from helpline.workflow import follow_ups
 from helpline.workflow.macros import apply_macro, macros_for
+from helpline.workflow.models import FollowUp
 
 
 @agent_required
@@ -23,3 +31,43 @@ def macro_apply(request: AgentRequest, number: int, pk: int) -> HttpResponse:
     except HelplineError as exc:
         return JsonResponse({"error": exc.message}, status=exc.status)
     return JsonResponse({"text": text, "changed": bool(macro.actions)})
+
+
+@agent_required
+@require_POST
+def follow_up_create(request: AgentRequest, number: int) -> HttpResponse:
+    """Add a follow-up task for the signed-in agent (call back on a date, check in after delivery)."""
+    ticket = get_ticket(actor=request.actor, number=number)
+    back = reverse("web:ticket", args=[ticket.number])
+    try:
+        when = dt.datetime.fromisoformat(request.POST.get("due_at", ""))
+    except ValueError:
+        messages.error(request, _("Pick the date and time to follow up."))
+        return redirect(back)
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, timezone.get_current_timezone())
+    try:
+        follow_ups.create_follow_up(
+            actor=request.actor,
+            ticket=ticket,
+            agent=request.user,
+            title=request.POST.get("title", ""),
+            due_at=when,
+            remind_before=dt.timedelta(minutes=int(request.POST.get("remind_minutes") or 0)),
+        )
+    except (HelplineError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", None) or _("Check the reminder."))
+    else:
+        messages.success(request, _("Follow-up added; you will get a reminder."))
+    return redirect(back)
+
+
+@agent_required
+@require_POST
+def follow_up_done(request: AgentRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.select_related("ticket"), pk=pk)
+    try:
+        follow_ups.complete_follow_up(actor=request.actor, follow_up=follow_up)
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("web:ticket", args=[follow_up.ticket.number]))

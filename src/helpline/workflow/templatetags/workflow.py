@@ -84,3 +84,16 @@ def macro_picker(context: template.Context, ticket: Any) -> dict[str, Any]:
 
     agent = context.get("desk_agent")
     return {"ticket": ticket, "macros": list(macros_for(agent)) if agent is not None else []}
+
+
+@register.inclusion_tag("workflow/_follow_ups.html", takes_context=True)
+def follow_up_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
+    from helpline.workflow.models import FollowUp
+
+    items = list(FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).select_related("agent"))
+    return {
+        "ticket": ticket,
+        "items": items,
+        "csrf_token": context.get("csrf_token"),
+        "agent": context.get("desk_agent"),
+    }
