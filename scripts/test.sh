@@ -42,11 +42,16 @@ if [ -f docs/openapi.json ]; then
     || { echo "docs/openapi.json is stale: run 'make schema' and commit it"; exit 1; }
 fi
 
+# Two cores: the non-browser runs use two pytest-xdist workers (each has its own test database).
+WORKERS=${HELPLINE_TEST_WORKERS:-2}
 status=0
-echo "== core suite on SQLite (with browser and schema tests)"
-"$BIN/pytest" -q -p no:randomly tests || status=$?
+echo "== core suite on SQLite (with schemathesis against the API)"
+"$BIN/pytest" -q -n "$WORKERS" -m "not browser" tests || status=$?
+
+echo "== browser tests in headless Chromium (real server, SQLite)"
+"$BIN/pytest" -q -m browser tests || status=$?
 
 echo "== core suite on PostgreSQL ($PG_URL)"
-DATABASE_URL="$PG_URL" "$BIN/pytest" -q -m "not browser and not schema" tests || status=$?
+DATABASE_URL="$PG_URL" "$BIN/pytest" -q -n "$WORKERS" -m "not browser and not schema" tests || status=$?
 
 exit $status
