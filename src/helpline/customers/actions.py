@@ -317,6 +317,10 @@ def update_organization(
         try:
             with transaction.atomic():
                 organization.save(update_fields=fields)
+                if {"name", "domain"} & set(fields):
+                    # Members are found by their organisation's name and domain: index them again.
+                    for customer_id in organization.customers.values_list("pk", flat=True):
+                        publish_on_commit(CUSTOMER_CHANGED_HOOK, customer_id)
         except IntegrityError:
             raise ConflictError(_("An organisation with this name exists already."), code="name_taken") from None
     return organization

@@ -158,7 +158,8 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
     if query:
         from helpline.search.selectors import filter_tickets_by_text
 
-        qs = filter_tickets_by_text(qs, query)
+        # Without an agent (a portal customer) internal notes must never match.
+        qs = filter_tickets_by_text(qs, query, public_only=agent is None)
     return qs
 
 
