@@ -3,6 +3,8 @@ replies live, typing both ways, read receipts, refusals."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +25,14 @@ from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Ticket
 from tests.factories import make_agent
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _close_worker_connections() -> Iterator[None]:
+    """Consumers query from worker threads that end with each test's event loop; their connections
+    are closed when collected, so collect them (PostgreSQL refuses to drop a database in use)."""
+    yield
+    gc.collect()
 
 
 async def visitor_socket(token: str) -> tuple[WebsocketCommunicator, dict[str, Any]]:
