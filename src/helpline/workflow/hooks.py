@@ -44,7 +44,7 @@ def route_tickets(event: TicketEvent) -> None:
 
     if event.kind == EventKind.CREATED:
         route_new_ticket(event)
-    elif event.kind == EventKind.STATUS_CHANGED and event.after in DONE and event.ticket.assignee_id:
+    elif event.kind == EventKind.STATUS_CHANGED and event.after in DONE and event.ticket.assignee is not None:
         fill_capacity(event.ticket.assignee, now=event.created_at)
 
 

@@ -90,7 +90,7 @@ def claim_due(now: dt.datetime, *, limit: int = 500) -> list[DueClock]:
         )
         for clock_id, ticket_id, kind, due_at in rows:
             won = SlaClock.objects.filter(pk=clock_id, **{f"{flag_field}__isnull": True}).update(**{flag_field: now})
-            if won:
+            if won and due_at is not None:
                 claimed.append(DueClock(clock_id, ticket_id, kind, what, due_at))
     return claimed
 

@@ -38,8 +38,8 @@ def _candidates(rule: Rule, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
     tickets = Ticket.objects.filter(**{f"{field}__lte": cutoff, "merged_into__isnull": True})
     if statuses is not None:
         tickets = tickets.filter(status__in=statuses)
-    rows = tickets.exclude(Exists(done)).order_by(field).values_list("pk", field)[:BATCH]
-    return list(rows)
+    ticket_rows = tickets.exclude(Exists(done)).order_by(field).values_list("pk", field)[:BATCH]
+    return list(ticket_rows)
 
 
 def run_time_rules(now: dt.datetime) -> int:

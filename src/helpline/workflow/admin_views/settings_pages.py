@@ -64,7 +64,7 @@ def calendar_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         post = request.POST
-        values = {
+        values: dict[str, Any] = {
             "name": post.get("name", ""),
             "time_zone": post.get("time_zone", "UTC").strip(),
             "shifts_text": post.get("shifts", ""),
@@ -195,7 +195,7 @@ def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         post = request.POST
-        values = {
+        values: dict[str, Any] = {
             "name": post.get("name", ""),
             "body": post.get("body", ""),
             "variants": {lang: post.get(f"variant_{lang}", "") for lang in languages},
