@@ -57,3 +57,15 @@ def run_automations(event: TicketEvent) -> None:
     if trigger == Trigger.TICKET_CREATED:
         message = event.ticket.messages.order_by("created_at", "id").first()
     engine.run_rules(trigger, event.ticket_id, now=event.created_at, event=event, message=message)
+
+
+@hooks.register("survey_answered")
+def run_survey_automations(payload: dict) -> None:
+    """A CSAT answer (from helpline.surveys) runs the "survey answered" rules of its ticket."""
+    from django.utils import timezone
+
+    survey = payload.get("survey")
+    ticket_id = getattr(survey, "ticket_id", None)
+    if payload.get("kind") != "csat" or ticket_id is None:
+        return
+    engine.run_rules(Trigger.SURVEY_ANSWERED, ticket_id, now=timezone.now())
