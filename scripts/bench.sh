@@ -94,13 +94,13 @@ if [ "${BENCH_SKIP_OTHERS:-0}" != 1 ]; then
       $PY bench/workflow_bench.py --tickets 10000 --business 2000 --events 500
     other "mail: email ingest throughput" bench/mail_ingest.py $PY bench/mail_ingest.py --messages 300 --runs 1
     other "chat: concurrent live chats" bench/chat_bench.py env BENCH_CHATS=200 BENCH_CHAT_SECONDS=10 $PY -m bench.chat_bench
-    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py --limit 500
+    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py --limit 500 --cache bench/results/kb_train_vectors.npz
   else
     other "reports: dashboard KPIs on $DB" bench/reports_bench.py $PY -m bench.reports_bench --database "$DB"
     other "workflow: SLA re-evaluation and trigger overhead" bench/workflow_bench.py $PY bench/workflow_bench.py
     other "mail: email ingest throughput" bench/mail_ingest.py $PY bench/mail_ingest.py
     other "chat: concurrent live chats" bench/chat_bench.py $PY -m bench.chat_bench
-    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py
+    other "knowledge base: retrieval on Banking77" bench/kb_bench.py $PY bench/kb_bench.py --cache bench/results/kb_train_vectors.npz
   fi
 fi
 
