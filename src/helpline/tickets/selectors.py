@@ -244,10 +244,12 @@ def paginate(qs: QuerySet[Ticket], *, sort: str = "-updated_at", cursor: str | N
     field, desc = SORTS[sort]
     if cursor:
         value, pk = decode_cursor(cursor, field)
+        # The plain bound (<= / >=) lets the database start the index scan at the cursor; the OR
+        # only breaks ties on the sort value.
         if desc:
-            qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+            qs = qs.filter(Q(**{f"{field}__lte": value}), Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
         else:
-            qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
+            qs = qs.filter(Q(**{f"{field}__gte": value}), Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
     order = [f"-{field}", "-pk"] if desc else [field, "pk"]
     items = list(qs.order_by(*order)[: limit + 1])
     next_cursor = None
