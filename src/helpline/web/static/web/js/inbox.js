@@ -86,7 +86,7 @@
 
   syncBulkBar();
 
-  if (!live || !window.HelplineLive) return;
+  if (!live) return;
 
   var countsUrl = live.getAttribute("data-counts-url");
   var rowUrl = live.getAttribute("data-row-url");
@@ -106,6 +106,9 @@
       })
       .catch(function () {});
   }
+
+  refreshCounts();
+  if (!window.HelplineLive) return;
 
   function onFirstPage() {
     return !new URLSearchParams(window.location.search).get("cursor");
