@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from helpline.chat import actions, presence, selectors
 from helpline.chat.tokens import visitor_from_token
@@ -33,6 +34,11 @@ from helpline.tickets.models import Message, MessageKind
 from helpline.web import presence as desk_presence
 
 log = logging.getLogger("helpline.chat")
+
+
+# SQLite has one writer and its shared-cache test database locks whole tables: there, database
+# work stays on the one shared thread; other databases take it off so conversations don't queue.
+_ONE_DB_THREAD = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 CLOSE_UNAUTHORIZED = 4401
 VISITOR_VIEWER_ID = "visitor"
@@ -96,7 +102,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
         await self.accept()
         await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
-        welcome = await database_sync_to_async(_welcome, thread_sensitive=False)(self.visitor_id)
+        welcome = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
         await self.follow(welcome["ticket"])
         await self.send_json(welcome)
 
@@ -139,7 +145,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         assert self.visitor_id is not None
         cid = str(content.get("cid") or "")[:64]
         try:
-            result = await database_sync_to_async(_post, thread_sensitive=False)(
+            result = await database_sync_to_async(_post, thread_sensitive=_ONE_DB_THREAD)(
                 self.visitor_id, cid, str(content.get("body") or "")
             )
         except HelplineError as exc:
@@ -179,7 +185,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         if event.get("event") != "message_added" or not event.get("message") or self.visitor_id is None:
             return
-        message = await database_sync_to_async(_public_message, thread_sensitive=False)(
+        message = await database_sync_to_async(_public_message, thread_sensitive=_ONE_DB_THREAD)(
             self.visitor_id, str(event.get("ticket")), str(event["message"])
         )
         if message is not None:
