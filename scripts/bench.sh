@@ -49,7 +49,9 @@ PY
 }
 
 mkdir -p bench/results
-rm -f bench/results/helpline-*.json bench/results/peer-*.json bench/results/summary.md
+# Figures of this run's databases only: a small run leaves the full run's results alone.
+rm -f "bench/results/helpline-$DB.json" "bench/results/helpline-${DB}_$PEER_TICKETS.json" \
+  "bench/results/peer-$PEER_DB.json" "bench/results/peer-load-$PEER_DB.json" bench/results/summary.md
 
 echo "== Helpline: generate $HL_TICKETS tickets into $DB"
 generate "$DB" "$HL_TICKETS"
