@@ -188,6 +188,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "ticket list page /tickets/?view=all (agent)", "/tickets/?view=all", key="web_list", target_ms=LIST_TARGET_MS
     )
     figures.append(measure(inbox, lambda i: h.get(h.web, "/tickets/?view=all"), requests=n, warmup=warm))
+    counts = Figure(
+        "view counts /tickets/counts/ (loaded by the list)",
+        "/tickets/counts/",
+        key="web_counts",
+        target_ms=LIST_TARGET_MS,
+    )
+    figures.append(measure(counts, lambda i: h.get(h.web, "/tickets/counts/"), requests=n, warmup=warm))
 
     for label, word in (("Latin", corpus.LATIN_RARE_WORD), ("Georgian", corpus.GEORGIAN_RARE_WORD)):
         path = "/api/tickets?" + urlencode({"q": word, "limit": 25})
