@@ -6,7 +6,7 @@ import pytest
 
 from helpline.accounts.models import Role, Team, User
 from helpline.core.actors import Actor
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import workspace_actions
 from helpline.tickets.models import CustomFieldDefinition, Tag
 from tests.accounts.helpers import signed_in
 from tests.factories import make_agent, make_team
@@ -19,8 +19,8 @@ def objects() -> dict[str, object]:
     admin = make_agent(Role.ADMIN)
     victim = make_agent(username="victim")
     team = make_team("Billing")
-    field = ticket_actions.define_custom_field(actor=Actor.of_agent(admin), key="plan", label="Plan")
-    tag = ticket_actions.create_tag(actor=Actor.of_agent(admin), name="vip")
+    field = workspace_actions.define_custom_field(actor=Actor.of_agent(admin), key="plan", label="Plan")
+    tag = workspace_actions.create_tag(actor=Actor.of_agent(admin), name="vip")
     return {"admin": admin, "victim": victim, "team": team, "field": field, "tag": tag}
 
 

@@ -123,7 +123,7 @@ def test_bad_field_key_is_refused(admin_client, key):
 
 
 def test_existing_key_is_not_overwritten_from_the_new_page(admin_client, admin):
-    from helpline.tickets.actions import define_custom_field
+    from helpline.tickets.workspace_actions import define_custom_field
 
     define_custom_field(actor=Actor.of_agent(admin), key="plan", label="Plan")
     response = admin_client.post(

@@ -10,6 +10,7 @@ import pytest
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.tickets import actions as ticket_actions
+from helpline.tickets import workspace_actions
 from helpline.tickets.models import Attachment, EventKind, Message, MessageKind, Ticket, TicketEvent
 from tests.api.conftest import ApiClient, assert_error, token_for
 from tests.factories import make_agent, make_customer, make_team, make_ticket
@@ -247,7 +248,7 @@ def test_patch_changes_fields_and_records_one_event_per_change(agent_api: ApiCli
 
 
 def test_patch_custom_fields_and_replace_tags(agent_api: ApiClient) -> None:
-    ticket_actions.define_custom_field(
+    workspace_actions.define_custom_field(
         actor=Actor.of_agent(make_agent(Role.ADMIN)), key="plan", label="Plan", field_type="choice", choices=["a", "b"]
     )
     ticket = make_ticket(tags=["x", "y"])

@@ -5,7 +5,7 @@ import pytest
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
-from helpline.tickets import actions, selectors
+from helpline.tickets import actions, selectors, workspace_actions
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +74,16 @@ def test_customer_sees_only_own_tickets_and_saved_view_sharing_rules():
     make_ticket(b)
     assert list(selectors.visible_tickets(Actor.of_customer(a))) == [ta]
     agent = make_agent()
-    view = actions.save_view(actor=Actor.of_agent(agent), name="Urgent", filters={"priority": "urgent"})
+    view = workspace_actions.save_view(actor=Actor.of_agent(agent), name="Urgent", filters={"priority": "urgent"})
     assert list(selectors.saved_views_for(agent)) == [view]
     from helpline.core.errors import NotPermittedError
 
     with pytest.raises(NotPermittedError):
-        actions.save_view(actor=Actor.of_agent(agent), name="Shared", filters={}, shared=True)
+        workspace_actions.save_view(actor=Actor.of_agent(agent), name="Shared", filters={}, shared=True)
     supervisor = make_agent(Role.SUPERVISOR)
-    shared = actions.save_view(actor=Actor.of_agent(supervisor), name="Team", filters={"status": "active"}, shared=True)
+    shared = workspace_actions.save_view(
+        actor=Actor.of_agent(supervisor), name="Team", filters={"status": "active"}, shared=True
+    )
     assert shared in selectors.saved_views_for(agent)
     with pytest.raises(InvalidInputError):
-        actions.save_view(actor=Actor.of_agent(agent), name="Bad", filters={"nope": 1})
+        workspace_actions.save_view(actor=Actor.of_agent(agent), name="Bad", filters={"nope": 1})

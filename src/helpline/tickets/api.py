@@ -23,7 +23,7 @@ from helpline.core.api_pagination import MAX_DB_INT, PageQuery, page_of
 from helpline.core.errors import ConflictError, InvalidInputError, NotFoundError
 from helpline.customers.actions import resolve_customer
 from helpline.customers.models import Channel, Customer
-from helpline.tickets import actions, permissions, selectors
+from helpline.tickets import actions, permissions, selectors, workspace_actions
 from helpline.tickets.api_schemas import (
     AttachmentIn,
     CustomFieldCreateIn,
@@ -327,7 +327,7 @@ def list_tags(request: HttpRequest) -> QuerySet[Tag]:
 
 @settings_router.post("/tags", response={201: TagOut, **ERRORS}, summary="Create a tag")
 def create_tag(request: HttpRequest, payload: TagIn) -> Status:
-    tag = actions.create_tag(actor=actor_of(request), name=payload.name, color=payload.color)
+    tag = workspace_actions.create_tag(actor=actor_of(request), name=payload.name, color=payload.color)
     return Status(201, tag)
 
 
@@ -341,7 +341,7 @@ def create_custom_field(request: HttpRequest, payload: CustomFieldCreateIn) -> S
     actor = require_admin(request)
     if CustomFieldDefinition.objects.filter(key=payload.key.lower()).exists():
         raise ConflictError(_("A field with the key %(key)s exists already.") % {"key": payload.key}, code="key_taken")
-    definition = actions.define_custom_field(actor=actor, **payload.dict())
+    definition = workspace_actions.define_custom_field(actor=actor, **payload.dict())
     return Status(201, definition)
 
 
@@ -354,4 +354,4 @@ def update_custom_field(
     actor = require_admin(request)
     if not CustomFieldDefinition.objects.filter(key=key.lower()).exists():
         raise NotFoundError(_("No such custom field."))
-    return actions.define_custom_field(actor=actor, key=key, **payload.dict())
+    return workspace_actions.define_custom_field(actor=actor, key=key, **payload.dict())

@@ -1,4 +1,4 @@
-"""/admin/fields/: ticket custom field definitions (helpline.tickets.actions.define_custom_field)."""
+"""/admin/fields/: ticket custom field definitions (helpline.tickets.workspace_actions.define_custom_field)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from helpline.accounts.forms import CustomFieldForm
 from helpline.accounts.page_helpers import current_agent, show_error
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import workspace_actions
 from helpline.tickets.models import CustomFieldDefinition
 
 _ERROR_FIELDS = {"invalid_key": "key", "choices_required": "choices", "invalid_choice": "field_type"}
@@ -29,7 +29,7 @@ def _save(request: HttpRequest, form: CustomFieldForm, *, creating: bool) -> tup
         form.add_error("key", _("A field with this key exists already; edit that one instead."))
         return None, 409
     try:
-        definition = ticket_actions.define_custom_field(
+        definition = workspace_actions.define_custom_field(
             actor=Actor.of_agent(current_agent(request)),
             key=key,
             label=data["label"],

@@ -15,7 +15,7 @@ from helpline.accounts.forms import TagForm
 from helpline.accounts.page_helpers import current_agent, show_error
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import workspace_actions
 from helpline.tickets.models import Tag
 
 TAGS_PER_PAGE = 100
@@ -35,7 +35,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
                 status = 409
             else:
                 try:
-                    tag = ticket_actions.create_tag(
+                    tag = workspace_actions.create_tag(
                         actor=Actor.of_agent(current_agent(request)), name=name, color=form.cleaned_data["color"]
                     )
                 except HelplineError as exc:
@@ -57,7 +57,7 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                ticket_actions.rename_tag(
+                workspace_actions.rename_tag(
                     actor=Actor.of_agent(current_agent(request)),
                     tag=tag,
                     name=form.cleaned_data["name"],
@@ -79,7 +79,7 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
     tag = get_object_or_404(Tag, pk=pk)
     name = tag.name
     try:
-        used_on = ticket_actions.delete_tag(actor=Actor.of_agent(current_agent(request)), tag=tag)
+        used_on = workspace_actions.delete_tag(actor=Actor.of_agent(current_agent(request)), tag=tag)
     except HelplineError as exc:
         messages.error(request, exc.message)
     else:

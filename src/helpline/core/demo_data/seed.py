@@ -29,6 +29,7 @@ from helpline.core.errors import ConflictError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Customer, CustomerIdentity, Organization
 from helpline.tickets import actions as ticket_actions
+from helpline.tickets import workspace_actions
 from helpline.tickets.models import CustomFieldDefinition, DeliveryStatus, Message, MessageKind, Tag, Ticket
 
 DEMO_META = {"demo": True}
@@ -132,12 +133,12 @@ def _ensure_settings(desk: _Desk, result: DemoResult) -> None:
     known_fields = set(CustomFieldDefinition.objects.values_list("key", flat=True))
     for definition in CUSTOM_FIELDS:
         if definition["key"] not in known_fields:
-            ticket_actions.define_custom_field(actor=admin, **definition)
+            workspace_actions.define_custom_field(actor=admin, **definition)
             result.created["custom fields"] += 1
     known_tags = set(Tag.objects.filter(name__in=list(TAGS)).values_list("name", flat=True))
     for name, color in TAGS.items():
         if name not in known_tags:
-            ticket_actions.create_tag(actor=admin, name=name, color=color)
+            workspace_actions.create_tag(actor=admin, name=name, color=color)
             result.created["tags"] += 1
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpline.accounts.models import Team, User
 from helpline.core.errors import HelplineError, InvalidInputError
 from helpline.customers.models import Channel
-from helpline.tickets import actions, selectors
+from helpline.tickets import actions, selectors, workspace_actions
 from helpline.tickets.models import Priority, SavedView, Status, Tag
 from helpline.web import inbox
 from helpline.web.views.common import AgentRequest, agent_required, is_htmx
@@ -183,7 +183,7 @@ def save_view(request: AgentRequest) -> HttpResponse:
         messages.error(request, _("The filters could not be read; try again."))
         return redirect(_back(request))
     try:
-        view = actions.save_view(
+        view = workspace_actions.save_view(
             actor=request.actor,
             name=request.POST.get("name", ""),
             filters=filters,
@@ -201,6 +201,6 @@ def save_view(request: AgentRequest) -> HttpResponse:
 @agent_required
 def delete_view(request: AgentRequest, view_id: int) -> HttpResponse:
     view = get_object_or_404(selectors.saved_views_for(request.user), pk=view_id)
-    actions.delete_view(actor=request.actor, view=view)
+    workspace_actions.delete_view(actor=request.actor, view=view)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("web:tickets")
