@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.customers import actions as customer_actions
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import merge_actions
 from helpline.webhooks import actions as webhook_actions
 from tests.api.conftest import token_for
 from tests.factories import make_agent, make_customer, make_team, make_ticket
@@ -75,7 +75,7 @@ def fuzz_headers(settings: Any) -> Iterator[dict[str, str]]:
         make_ticket(customers[i % 3], subject=f"Fuzz {i}", tags=["fuzz"], assignee=agent if i % 2 else None, team=team)
         for i in range(4)
     ]
-    ticket_actions.link_tickets(actor=Actor.system(), source=tickets[0], target=tickets[1])
+    merge_actions.link_tickets(actor=Actor.system(), source=tickets[0], target=tickets[1])
     endpoint, _secret = webhook_actions.create_endpoint(actor=Actor.of_agent(admin), url="https://example.com/hook")
     delivery = webhook_actions.queue_deliveries(
         endpoints=[endpoint], event_id=None, ticket_number=tickets[0].number, kind="created", payload={}

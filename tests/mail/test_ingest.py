@@ -15,6 +15,7 @@ from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawM
 from helpline.mail.store import read_raw
 from helpline.mail.tokens import reply_address
 from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message, Status, Ticket
 from tests.factories import make_agent
 from tests.mail.mails import new_id, raw_mail
@@ -97,7 +98,7 @@ def test_reply_to_our_outbound_message_id_threads(mailbox: Mailbox) -> None:
     number = receive(mailbox, raw_mail()).ticket
     ticket = Ticket.objects.get(number=number)
     reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Try this")
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=Actor.system(), message=reply, status=DeliveryStatus.SENT, external_id="<out-1@desk.example>"
     )
     answer = receive(

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpline.core.actors import Actor
-from helpline.tickets import actions
+from helpline.tickets import actions, merge_actions
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from tests.factories import make_agent, make_customer, make_ticket
@@ -176,7 +176,7 @@ def test_merged_ticket_points_to_the_surviving_one(client, agent):
     customer = make_customer()
     source = make_ticket(customer, subject="Duplicate")
     target = make_ticket(customer, subject="Original")
-    actions.merge_tickets(actor=Actor.of_agent(agent), source=source, target=target)
+    merge_actions.merge_tickets(actor=Actor.of_agent(agent), source=source, target=target)
     sign_in(client, customer)
     page = client.get(f"/portal/t/{source.public_id}/").content.decode()
     assert f"/portal/t/{target.public_id}/" in page and f"#{target.number}" in page

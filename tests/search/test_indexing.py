@@ -14,7 +14,7 @@ from helpline.customers import actions as customer_actions
 from helpline.search import hooks, indexing
 from helpline.search.models import CustomerSearchDocument, TicketSearchDocument
 from helpline.search.selectors import search_customers, search_tickets
-from helpline.tickets import actions
+from helpline.tickets import actions, merge_actions
 from tests.factories import make_customer, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_reindex_command_rebuilds_everything(indexed, agent_actor):
         first = make_ticket(customer, subject="Question", body_text="მომხმარებლის ანგარიში")
         second = make_ticket(subject="Другой", body_text="захиалгын дугаар")
         merged = make_ticket(customer, subject="Dup", body_text="ანგარიში")
-        actions.merge_tickets(actor=agent_actor, source=merged, target=first)
+        merge_actions.merge_tickets(actor=agent_actor, source=merged, target=first)
     TicketSearchDocument.objects.all().delete()
     CustomerSearchDocument.objects.all().delete()
     assert search_tickets(actor=agent_actor, query="ანგარიში") == []

@@ -9,7 +9,7 @@ from helpline.accounts import actions as account_actions
 from helpline.core.actors import Actor
 from helpline.search.models import TicketSearchDocument
 from helpline.search.selectors import filter_tickets_by_text, search_tickets
-from helpline.tickets import actions
+from helpline.tickets import actions, merge_actions
 from helpline.tickets.models import Ticket
 from helpline.tickets.selectors import filter_tickets, visible_tickets
 from tests.factories import make_agent, make_customer, make_ticket
@@ -39,7 +39,7 @@ def test_merged_ticket_content_is_found_in_the_target(indexed, agent_actor):
     with indexed():
         source = make_ticket(requester, subject="First", body_text="захиалгын дугаар 1")
         target = make_ticket(requester, subject="Second", body_text="хүргэлт удаашралтай")
-        actions.merge_tickets(actor=agent_actor, source=source, target=target)
+        merge_actions.merge_tickets(actor=agent_actor, source=source, target=target)
     assert not TicketSearchDocument.objects.filter(ticket=source).exists()
     assert search_tickets(actor=agent_actor, query="захиалга") == [target]
     assert search_tickets(actor=agent_actor, query="захиалга хүргэлт") == [target]

@@ -5,7 +5,7 @@ import pytest
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
-from helpline.tickets import actions
+from helpline.tickets import actions, merge_actions
 from helpline.tickets.actions import TicketClosedError
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import CustomFieldDefinition, EventKind, MessageKind, Status, Ticket
@@ -146,7 +146,7 @@ def test_merge_moves_messages_and_closes_source():
     customer = make_customer()
     source = make_ticket(customer, subject="one", tags=["a"])
     target = make_ticket(customer, subject="two")
-    actions.merge_tickets(actor=Actor.of_agent(agent), source=source, target=target)
+    merge_actions.merge_tickets(actor=Actor.of_agent(agent), source=source, target=target)
     source.refresh_from_db()
     assert source.status == Status.CLOSED and source.merged_into_id == target.pk
     assert target.messages.count() == 2 and list(target.tags.values_list("name", flat=True)) == ["a"]

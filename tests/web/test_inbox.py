@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
-from helpline.tickets import actions
+from helpline.tickets import actions, merge_actions
 from helpline.tickets.models import SavedView, Status
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
@@ -108,7 +108,7 @@ def test_list_queries_stay_constant(agent, agent_client, django_assert_max_num_q
 def test_bulk_update_reports_changes_and_errors(agent, agent_client):
     tickets = [make_ticket(subject=f"Bulk {i}") for i in range(3)]
     target = make_ticket(subject="Survivor")
-    actions.merge_tickets(actor=Actor.of_agent(agent), source=tickets[2], target=target)
+    merge_actions.merge_tickets(actor=Actor.of_agent(agent), source=tickets[2], target=target)
     response = agent_client.post(
         "/tickets/bulk/",
         {"tickets": [t.number for t in tickets], "action": "assignee", "assignee": "me", "next": "/tickets/?view=all"},

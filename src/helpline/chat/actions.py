@@ -17,7 +17,7 @@ from helpline.core.errors import InvalidInputError, NotPermittedError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer, IdentityKind
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets import permissions
+from helpline.tickets import delivery_actions, permissions
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 
@@ -170,7 +170,7 @@ def mark_read(*, visitor_id: str, up_to: int) -> int:
             )
         )
         for message in unread:
-            ticket_actions.set_delivery_status(actor=CHAT_ACTOR, message=message, status=DeliveryStatus.DELIVERED)
+            delivery_actions.set_delivery_status(actor=CHAT_ACTOR, message=message, status=DeliveryStatus.DELIVERED)
     return len(unread)
 
 

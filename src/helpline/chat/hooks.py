@@ -10,7 +10,7 @@ from helpline.chat.models import Conversation
 from helpline.core import hooks
 from helpline.customers.models import Channel
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message
 
 
@@ -25,7 +25,7 @@ def claim_chat_reply(message: Message) -> bool:
     live = any(presence.visitor_online(v) for v in visitors)
     if not live and ticket.requester.email:
         return False  # the visitor left: the reply goes out by email
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=CHAT_ACTOR,
         message=message,
         status=DeliveryStatus.SENT if live else DeliveryStatus.QUEUED,

@@ -23,6 +23,7 @@ from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawM
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
 from helpline.mail.store import read_raw, store_raw
 from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions, merge_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 
 log = logging.getLogger("helpline.mail.ingest")
@@ -124,7 +125,7 @@ def _handle_bounce(row: RawMessage, mail: ParsedMail) -> None:
     if target is None:
         row.status, row.outcome = RawStatus.IGNORED, "bounce_unmatched"
         return
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=MAIL_ACTOR,
         message=target,
         status=DeliveryStatus.FAILED,
@@ -237,7 +238,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
         )
         message = ticket.messages.order_by("id").first()
         if previous is not None:
-            ticket_actions.link_tickets(actor=MAIL_ACTOR, source=ticket, target=previous)
+            merge_actions.link_tickets(actor=MAIL_ACTOR, source=ticket, target=previous)
         else:
             outcome = "new_ticket"
         if not auto and mailbox.send_acknowledgement:

@@ -21,7 +21,7 @@ from helpline.customers.models import Channel
 from helpline.mail import smtp
 from helpline.mail.models import Mailbox, OutboundMail, OutboundStatus, RawMessage
 from helpline.mail.tokens import reply_address
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Ticket
 
 log = logging.getLogger("helpline.mail.outbound")
@@ -156,7 +156,7 @@ def deliver(outbound_id: int) -> str:
             log.warning("reply delivery failed for good outbound=%s error=%s", outbound.pk, error)
             _finish(outbound, OutboundStatus.FAILED, error)
             return "failed"
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.QUEUED, error=f"attempt {attempts}: {error}"
         )
         _schedule_retry(outbound.pk, RETRY_DELAYS[attempts - 1])
@@ -164,7 +164,7 @@ def deliver(outbound_id: int) -> str:
     OutboundMail.objects.filter(pk=outbound.pk).update(
         status=OutboundStatus.SENT, attempts=outbound.attempts + 1, sent_at=timezone.now(), last_error=""
     )
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.SENT, external_id=outbound.message_id
     )
     return "sent"
@@ -172,7 +172,7 @@ def deliver(outbound_id: int) -> str:
 
 def _finish(outbound: OutboundMail, status: str, error: str) -> None:
     OutboundMail.objects.filter(pk=outbound.pk).update(status=status, last_error=error)
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=OUTBOUND_ACTOR, message=outbound.ticket_message, status=DeliveryStatus.FAILED, error=error
     )
 

@@ -18,6 +18,7 @@ from helpline.messaging.adapters import adapter_for
 from helpline.messaging.adapters.base import Adapter, InboundMessage, MalformedPayload, StatusUpdate
 from helpline.messaging.models import ChannelAccount, InboundPayload, PayloadStatus
 from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 
@@ -166,6 +167,6 @@ def _apply_status(adapter: Adapter, update: StatusUpdate) -> None:
     for target in targets:
         if STATUS_RANK.get(target.delivery_status, 0) >= STATUS_RANK[update.status]:
             continue  # receipts can arrive out of order: never step back
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=Actor.system(adapter.channel), message=target, status=update.status, error=update.error
         )

@@ -17,7 +17,7 @@ from helpline.messaging.adapters import adapter_for
 from helpline.messaging.adapters.base import OutboundMessage, SendError
 from helpline.messaging.adapters.sms import TwilioSmsAdapter
 from helpline.messaging.models import ChannelAccount
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind
 
 log = logging.getLogger("helpline.messaging.outbound")
@@ -81,14 +81,14 @@ def attempt_delivery(message: Message, attempt: int) -> float | None:
     account, inbound = account_for(message)
     actor = Actor.system(message.ticket.channel)
     if account is None:
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=actor, message=message, status=DeliveryStatus.FAILED, error="no active channel account"
         )
         return None
     adapter = adapter_for(account.provider)
     to = recipient_of(message, inbound, adapter.identity_kind)
     if not to:
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=actor,
             message=message,
             status=DeliveryStatus.FAILED,
@@ -114,19 +114,19 @@ def attempt_delivery(message: Message, attempt: int) -> float | None:
         final = not exc.transient or attempt >= max_attempts()
         log.warning("send failed message=%s attempt=%s final=%s error=%s", message.public_id, attempt, final, exc)
         if final:
-            ticket_actions.set_delivery_status(
+            delivery_actions.set_delivery_status(
                 actor=actor, message=message, status=DeliveryStatus.FAILED, error=str(exc)
             )
             return None
         delay = backoff(attempt, exc.retry_after)
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=actor,
             message=message,
             status=DeliveryStatus.QUEUED,
             error=f"attempt {attempt} of {max_attempts()} failed, retrying in {delay:.0f} s: {exc}",
         )
         return delay
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=actor, message=message, status=DeliveryStatus.SENT, external_id=external_id
     )
     return None

@@ -24,7 +24,7 @@ from helpline.core.actors import Actor
 from helpline.customers.models import Customer
 from helpline.portal.auth import magic_link_url
 from helpline.portal.branding import brand_name, customer_language
-from helpline.tickets import actions as ticket_actions
+from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Ticket
 
 log = logging.getLogger("helpline.portal.notifications")
@@ -107,7 +107,7 @@ def deliver_reply(message: Message) -> str:
     customer = ticket.requester
     email = customer.email
     if not email:
-        ticket_actions.set_delivery_status(
+        delivery_actions.set_delivery_status(
             actor=EMAIL_ACTOR,
             message=message,
             status=DeliveryStatus.FAILED,
@@ -135,11 +135,11 @@ def deliver_reply(message: Message) -> str:
             )
         except Exception as exc:
             log.warning("reply email failed message=%s ticket=%s error=%s", message.public_id, ticket.number, exc)
-            ticket_actions.set_delivery_status(
+            delivery_actions.set_delivery_status(
                 actor=EMAIL_ACTOR, message=message, status=DeliveryStatus.FAILED, error=str(exc) or type(exc).__name__
             )
             return DeliveryStatus.FAILED
-    ticket_actions.set_delivery_status(
+    delivery_actions.set_delivery_status(
         actor=EMAIL_ACTOR, message=message, status=DeliveryStatus.SENT, external_id=message_id
     )
     return DeliveryStatus.SENT

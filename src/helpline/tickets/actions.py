@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from helpline.accounts.models import Team, User
 from helpline.core.actors import Actor
-from helpline.core.errors import ConflictError, InvalidInputError, NotFoundError
+from helpline.core.errors import ConflictError, InvalidInputError
 from helpline.core.events import TICKET_EVENT_HOOK, publish_on_commit
 from helpline.core.html import html_to_text, sanitize_html, text_to_html
 from helpline.customers.models import Channel, Customer
@@ -32,7 +32,6 @@ from helpline.tickets.models import (
     Counter,
     DeliveryStatus,
     EventKind,
-    LinkKind,
     Message,
     MessageKind,
     Priority,
@@ -40,7 +39,6 @@ from helpline.tickets.models import (
     Tag,
     Ticket,
     TicketEvent,
-    TicketLink,
     TicketType,
 )
 
@@ -577,90 +575,6 @@ def bulk_update_tickets(*, actor: Actor, tickets: Sequence[Ticket], **changes: A
     return changed
 
 
-# -- merge and links -----------------------------------------------------------------------------
-
-
-def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
-    """Move every message of `source` into `target`, close `source` and point it at `target`."""
-    permissions.require(permissions.can_merge(actor))
-    if source.pk == target.pk:
-        raise InvalidInputError(_("A ticket cannot be merged into itself."), code="merge_self")
-    now = timezone.now()
-    with transaction.atomic():
-        source = _lock(source)
-        target = _lock(target)
-        _ensure_writable(source)
-        _ensure_writable(target)
-        moved = Message.objects.filter(ticket=source).update(ticket=target)
-        target_tags = set(target.tags.values_list("name", flat=True))
-        source_tags = set(source.tags.values_list("name", flat=True))
-        if source_tags - target_tags:
-            target.tags.set(_tags_by_name(target_tags | source_tags))
-        before_status = source.status
-        source.status = Status.CLOSED
-        source.closed_at = now
-        source.merged_into = target
-        source.updated_at = now
-        source.save(update_fields=["status", "closed_at", "merged_into", "updated_at"])
-        target.updated_at = now
-        latest = Message.objects.filter(ticket=target).exclude(kind=MessageKind.NOTE).order_by("-created_at").first()
-        target.last_message_at = latest.created_at if latest else target.last_message_at
-        target.save(update_fields=["updated_at", "last_message_at"])
-        events = [
-            _record(
-                source,
-                actor,
-                EventKind.MERGED,
-                before={"status": before_status},
-                after={"ticket": target.number},
-                data={"messages_moved": moved},
-                at=now,
-            ),
-            _record(
-                target,
-                actor,
-                EventKind.MERGED_FROM,
-                after={"ticket": source.number},
-                data={"messages_moved": moved},
-                at=now,
-            ),
-        ]
-        _publish(events)
-    return target
-
-
-def link_tickets(*, actor: Actor, source: Ticket, target: Ticket, kind: str = LinkKind.RELATED) -> TicketLink:
-    permissions.require(permissions.can_update(actor, source))
-    _validate_choice(kind, LinkKind.values, _("Link"))
-    if source.pk == target.pk:
-        raise InvalidInputError(_("A ticket cannot be linked to itself."), code="link_self")
-    with transaction.atomic():
-        link, created = TicketLink.objects.get_or_create(source=source, target=target, defaults={"kind": kind})
-        if not created:
-            return link
-        events = [
-            _record(source, actor, EventKind.LINKED, after={"ticket": target.number, "kind": kind}),
-            _record(target, actor, EventKind.LINKED, after={"ticket": source.number, "kind": kind}),
-        ]
-        _publish(events)
-    return link
-
-
-def unlink_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> None:
-    permissions.require(permissions.can_update(actor, source))
-    with transaction.atomic():
-        deleted, _detail = TicketLink.objects.filter(source=source, target=target).delete()
-        deleted += TicketLink.objects.filter(source=target, target=source).delete()[0]
-        if not deleted:
-            raise NotFoundError(_("These tickets are not linked."))
-        _publish(
-            [
-                _record(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
-                _record(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
-            ]
-        )
-
-
 def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> TicketEvent | None:
     permissions.require(permissions.can_update(actor, ticket))
     with transaction.atomic():
@@ -676,47 +590,6 @@ def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> Ti
         _publish([event])
     _refresh(ticket, locked)
     return event
-
-
-# -- delivery ------------------------------------------------------------------------------------
-
-
-def set_delivery_status(
-    *,
-    actor: Actor,
-    message: Message,
-    status: str,
-    error: str = "",
-    external_id: str = "",
-    at: dt.datetime | None = None,
-) -> Message:
-    """Outbound adapters report what happened to a reply (sent, delivered, failed); `at` backdates
-    the record (imports, demo data)."""
-    _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
-    with transaction.atomic():
-        locked = Message.objects.select_for_update().get(pk=message.pk)
-        if locked.delivery_status == status and locked.delivery_error == error:
-            return locked
-        before = locked.delivery_status
-        locked.delivery_status = status
-        locked.delivery_error = error[:2000]
-        fields = ["delivery_status", "delivery_error"]
-        if external_id and not locked.external_id:
-            locked.external_id = external_id
-            fields.append("external_id")
-        locked.save(update_fields=fields)
-        event = _record(
-            locked.ticket,
-            actor,
-            EventKind.DELIVERY_CHANGED,
-            message=locked,
-            before=before,
-            after=status,
-            data={"error": error[:500]} if error else {},
-            at=at,
-        )
-        _publish([event])
-    return locked
 
 
 def set_message_language(*, actor: Actor, message: Message, language: str, confidence: float, method: str) -> None:

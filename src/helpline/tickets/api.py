@@ -23,7 +23,7 @@ from helpline.core.api_pagination import MAX_DB_INT, PageQuery, page_of
 from helpline.core.errors import ConflictError, InvalidInputError, NotFoundError
 from helpline.customers.actions import resolve_customer
 from helpline.customers.models import Channel, Customer
-from helpline.tickets import actions, permissions, selectors, workspace_actions
+from helpline.tickets import actions, merge_actions, permissions, selectors, workspace_actions
 from helpline.tickets.api_schemas import (
     AttachmentIn,
     CustomFieldCreateIn,
@@ -220,7 +220,7 @@ def merge_ticket(request: HttpRequest, number: Number, payload: MergeIn) -> Tick
             code="invalid_ticket",
             details={"fields": {"into": _("unknown ticket")}},
         )
-    merged = actions.merge_tickets(actor=actor, source=source, target=target)
+    merged = merge_actions.merge_tickets(actor=actor, source=source, target=target)
     return _ticket_out(actor, merged.number)
 
 
@@ -261,7 +261,7 @@ def add_link(request: HttpRequest, number: Number, payload: LinkIn) -> Status:
             code="invalid_ticket",
             details={"fields": {"ticket": _("unknown ticket")}},
         )
-    actions.link_tickets(actor=actor, source=source, target=target, kind=payload.kind)
+    merge_actions.link_tickets(actor=actor, source=source, target=target, kind=payload.kind)
     return Status(201, _link_rows(source))
 
 
@@ -270,7 +270,7 @@ def remove_link(request: HttpRequest, number: Number, other: Number) -> Status:
     actor = actor_of(request)
     source = _ticket(request, number)
     target = _ticket(request, other)
-    actions.unlink_tickets(actor=actor, source=source, target=target)
+    merge_actions.unlink_tickets(actor=actor, source=source, target=target)
     return Status(204, None)
 
 

@@ -29,7 +29,7 @@ from helpline.core.errors import ConflictError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Customer, CustomerIdentity, Organization
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets import workspace_actions
+from helpline.tickets import delivery_actions, merge_actions, workspace_actions
 from helpline.tickets.models import CustomFieldDefinition, DeliveryStatus, Message, MessageKind, Tag, Ticket
 
 DEMO_META = {"demo": True}
@@ -240,14 +240,14 @@ def _play_ticket(desk: _Desk, planned: PlannedTicket, now: dt.datetime) -> None:
         if message.kind == MessageKind.REPLY:
             # Demo replies count as delivered long ago, so nothing tries to send them now.
             delivered = DeliveryStatus.SENT if added.channel == "post" else DeliveryStatus.DELIVERED
-            ticket_actions.set_delivery_status(
+            delivery_actions.set_delivery_status(
                 actor=Actor.system(added.channel), message=added, status=delivered, at=added.created_at
             )
     if duplicate is not None:
         if again is None:
             again = _open_duplicate(desk, planned, duplicate, opened)
         merger = desk.actor(planned.assignee or "supervisor")
-        ticket_actions.merge_tickets(actor=merger, source=again, target=ticket)
+        merge_actions.merge_tickets(actor=merger, source=again, target=ticket)
 
 
 def _tickets_by_ref(refs: list[str]) -> dict[str, Ticket]:
@@ -279,9 +279,7 @@ def seed_demo(
         for link in plan.links:
             source, target = linked.get(link.source), linked.get(link.target)
             if source is not None and target is not None:
-                ticket_actions.link_tickets(
-                    actor=desk.actor("supervisor"), source=source, target=target, kind=link.kind
-                )
+                merge_actions.link_tickets(actor=desk.actor("supervisor"), source=source, target=target, kind=link.kind)
         bar.update()
 
     for username in LOGIN_ACCOUNTS:

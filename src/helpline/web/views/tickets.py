@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from helpline.core.errors import HelplineError, NotFoundError
-from helpline.tickets import actions, permissions, selectors
+from helpline.tickets import actions, merge_actions, permissions, selectors
 from helpline.tickets.models import LinkKind, Message, MessageKind, Ticket
 from helpline.web import ticket_page
 from helpline.web.forms.tickets import ReplyForm, TicketNumberForm, add_action_error
@@ -154,7 +154,7 @@ def ticket_merge(request: AgentRequest, number: int) -> HttpResponse:
         return redirect(_url(ticket))
     try:
         target = selectors.get_ticket(actor=request.actor, number=form.cleaned_data["number"])
-        actions.merge_tickets(actor=request.actor, source=ticket, target=target)
+        merge_actions.merge_tickets(actor=request.actor, source=ticket, target=target)
     except NotFoundError:
         messages.error(request, _("Ticket #%(number)s does not exist.") % {"number": form.cleaned_data["number"]})
         return redirect(_url(ticket))
@@ -178,7 +178,7 @@ def ticket_link(request: AgentRequest, number: int) -> HttpResponse:
         return redirect(_url(ticket, "links"))
     try:
         target = selectors.get_ticket(actor=request.actor, number=form.cleaned_data["number"])
-        actions.link_tickets(actor=request.actor, source=ticket, target=target, kind=kind)
+        merge_actions.link_tickets(actor=request.actor, source=ticket, target=target, kind=kind)
     except NotFoundError:
         messages.error(request, _("Ticket #%(number)s does not exist.") % {"number": form.cleaned_data["number"]})
     except HelplineError as exc:
@@ -194,7 +194,7 @@ def ticket_unlink(request: AgentRequest, number: int, other: int) -> HttpRespons
     ticket = _ticket(request, number)
     try:
         target = selectors.get_ticket(actor=request.actor, number=other)
-        actions.unlink_tickets(actor=request.actor, source=ticket, target=target)
+        merge_actions.unlink_tickets(actor=request.actor, source=ticket, target=target)
     except HelplineError as exc:
         messages.error(request, exc.message)
     else:

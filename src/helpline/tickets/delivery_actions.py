@@ -1,0 +1,52 @@
+"""What channel adapters report about a reply's delivery (queued, sent, delivered, failed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpline.core.actors import Actor
+from helpline.tickets.actions import _publish, _record, _validate_choice
+from helpline.tickets.models import DeliveryStatus, EventKind, Message
+
+# -- delivery ------------------------------------------------------------------------------------
+
+
+def set_delivery_status(
+    *,
+    actor: Actor,
+    message: Message,
+    status: str,
+    error: str = "",
+    external_id: str = "",
+    at: dt.datetime | None = None,
+) -> Message:
+    """Outbound adapters report what happened to a reply (sent, delivered, failed); `at` backdates
+    the record (imports, demo data)."""
+    _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.delivery_status == status and locked.delivery_error == error:
+            return locked
+        before = locked.delivery_status
+        locked.delivery_status = status
+        locked.delivery_error = error[:2000]
+        fields = ["delivery_status", "delivery_error"]
+        if external_id and not locked.external_id:
+            locked.external_id = external_id
+            fields.append("external_id")
+        locked.save(update_fields=fields)
+        event = _record(
+            locked.ticket,
+            actor,
+            EventKind.DELIVERY_CHANGED,
+            message=locked,
+            before=before,
+            after=status,
+            data={"error": error[:500]} if error else {},
+            at=at,
+        )
+        _publish([event])
+    return locked
