@@ -20,10 +20,18 @@ from django.utils.translation import gettext as _
 from helpline.accounts.models import Team, User
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError
-from helpline.core.events import TICKET_EVENT_HOOK, publish_on_commit
 from helpline.core.html import html_to_text, sanitize_html, text_to_html
 from helpline.customers.models import Channel, Customer
 from helpline.tickets import permissions
+from helpline.tickets.action_support import (
+    UNSET,
+    ensure_writable,
+    lock_ticket,
+    publish_events,
+    record_event,
+    tags_by_name,
+    validate_choice,
+)
 from helpline.tickets.attachments import IncomingFile, check_file
 from helpline.tickets.custom_fields import clean_custom_fields
 from helpline.tickets.models import (
@@ -36,55 +44,19 @@ from helpline.tickets.models import (
     MessageKind,
     Priority,
     Status,
-    Tag,
     Ticket,
     TicketEvent,
     TicketType,
 )
 
 TICKET_NUMBER_START = 1000
-_UNSET: Any = object()
 
 
 class TicketClosedError(ConflictError):
     code = "ticket_closed"
 
 
-class TicketMergedError(ConflictError):
-    code = "ticket_merged"
-
-
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _record(
-    ticket: Ticket,
-    actor: Actor,
-    kind: str,
-    *,
-    before: Any = None,
-    after: Any = None,
-    message: Message | None = None,
-    data: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
-) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor_agent=actor.agent,
-        actor_customer=actor.customer,
-        actor_label=actor.label if actor.is_system else "",
-        message=message,
-        before=before,
-        after=after,
-        data=data or {},
-        created_at=at or timezone.now(),
-    )
-
-
-def _publish(events: Sequence[TicketEvent]) -> None:
-    for event in events:
-        publish_on_commit(TICKET_EVENT_HOOK, event)
 
 
 def _next_ticket_number() -> int:
@@ -99,28 +71,6 @@ def _next_ticket_number() -> int:
             return TICKET_NUMBER_START
         Counter.objects.filter(name="ticket").update(value=F("value") + 1)
     return Counter.objects.get(name="ticket").value
-
-
-def _validate_choice(value: str, choices: Iterable[str], label: str) -> str:
-    if value not in set(choices):
-        raise InvalidInputError(
-            _("%(label)s “%(value)s” is not valid.") % {"label": label, "value": value}, code="invalid_choice"
-        )
-    return value
-
-
-def _ensure_writable(ticket: Ticket) -> None:
-    if ticket.merged_into_id:
-        raise TicketMergedError(_("Ticket %(ref)s was merged into another ticket.") % {"ref": ticket.reference})
-
-
-def _tags_by_name(names: Iterable[str]) -> list[Tag]:
-    cleaned = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
-    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
-    for name in cleaned:
-        if name not in existing:
-            existing[name], _created = Tag.objects.get_or_create(name=name)
-    return [existing[n] for n in cleaned]
 
 
 def _body(body_text: str, body_html: str) -> tuple[str, str]:
@@ -148,11 +98,6 @@ def _store_attachments(message: Message, files: Sequence[IncomingFile]) -> list[
         attachment.save()
         stored.append(attachment)
     return stored
-
-
-def _lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock so concurrent writers serialise."""
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 # -- opening and messages ------------------------------------------------------------------------
@@ -191,13 +136,13 @@ def open_ticket(
         permissions.require(permissions.can_update(actor, Ticket(requester=requester)))
     elif actor.customer is not None and actor.customer.pk != requester.pk:
         permissions.require(False)
-    _validate_choice(channel, Channel.values, _("Channel"))
-    _validate_choice(priority, Priority.values, _("Priority"))
-    _validate_choice(message_kind, MessageKind.values, _("Message kind"))
+    validate_choice(channel, Channel.values, _("Channel"))
+    validate_choice(priority, Priority.values, _("Priority"))
+    validate_choice(message_kind, MessageKind.values, _("Message kind"))
     if ticket_type:
-        _validate_choice(ticket_type, TicketType.values, _("Type"))
+        validate_choice(ticket_type, TicketType.values, _("Type"))
     if status:
-        _validate_choice(status, Status.values, _("Status"))
+        validate_choice(status, Status.values, _("Status"))
     fields = clean_custom_fields(custom_fields or {}, partial=False, enforce_required=actor.is_agent)
     text, html = _body(body_text, body_html)
     now = created_at or timezone.now()
@@ -222,11 +167,11 @@ def open_ticket(
             updated_at=now,
             last_message_at=now if (text or html or attachments) else None,
         )
-        tag_objects = _tags_by_name(tags)
+        tag_objects = tags_by_name(tags)
         if tag_objects:
             ticket.tags.set(tag_objects)
         events = [
-            _record(
+            record_event(
                 ticket,
                 actor,
                 EventKind.CREATED,
@@ -258,7 +203,7 @@ def open_ticket(
             )
             _store_attachments(message, attachments)
             events.append(
-                _record(
+                record_event(
                     ticket,
                     actor,
                     EventKind.MESSAGE_ADDED,
@@ -267,7 +212,7 @@ def open_ticket(
                     at=now,
                 )
             )
-        _publish(events)
+        publish_events(events)
     return ticket
 
 
@@ -287,7 +232,7 @@ def add_message(
 ) -> Message:
     """Add a customer message, an agent reply or an internal note, and move the status along:
     a customer writing reopens a pending/solved ticket; an agent's reply opens a new one."""
-    _validate_choice(kind, MessageKind.values, _("Message kind"))
+    validate_choice(kind, MessageKind.values, _("Message kind"))
     if kind == MessageKind.NOTE:
         permissions.require(permissions.can_add_note(actor, ticket))
         if actor.is_customer:
@@ -299,7 +244,7 @@ def add_message(
             _("Agents reply or add notes; customer messages come from customers."), code="invalid_kind"
         )
     if new_status:
-        _validate_choice(new_status, Status.values, _("Status"))
+        validate_choice(new_status, Status.values, _("Status"))
         if actor.is_agent:
             permissions.require(permissions.can_update(actor, ticket))
         if actor.is_customer and new_status not in (Status.SOLVED,):
@@ -310,8 +255,8 @@ def add_message(
     now = created_at or timezone.now()
 
     with transaction.atomic():
-        ticket = _lock(ticket)
-        _ensure_writable(ticket)
+        ticket = lock_ticket(ticket)
+        ensure_writable(ticket)
         if ticket.status == Status.CLOSED and kind != MessageKind.NOTE:
             raise TicketClosedError(
                 _("Ticket %(ref)s is closed; open a follow-up instead.") % {"ref": ticket.reference}
@@ -335,7 +280,7 @@ def add_message(
         )
         _store_attachments(message, attachments)
         events = [
-            _record(
+            record_event(
                 ticket,
                 actor,
                 EventKind.MESSAGE_ADDED,
@@ -364,7 +309,7 @@ def add_message(
             events.append(_change_status(ticket, actor, target_status, now))
             update_fields += ["status", "solved_at", "closed_at"]
         ticket.save(update_fields=update_fields)
-        _publish(events)
+        publish_events(events)
     return message
 
 
@@ -412,7 +357,7 @@ def _change_status(ticket: Ticket, actor: Actor, status: str, now: dt.datetime) 
     elif status in ACTIVE_STATUSES:
         ticket.solved_at = None
         ticket.closed_at = None
-    return _record(ticket, actor, EventKind.STATUS_CHANGED, before=before, after=status, at=now)
+    return record_event(ticket, actor, EventKind.STATUS_CHANGED, before=before, after=status, at=now)
 
 
 # -- changing a ticket ---------------------------------------------------------------------------
@@ -422,67 +367,65 @@ def update_ticket(
     *,
     actor: Actor,
     ticket: Ticket,
-    subject: str = _UNSET,
-    status: str = _UNSET,
-    priority: str = _UNSET,
-    ticket_type: str = _UNSET,
-    assignee: User | None = _UNSET,
-    team: Team | None = _UNSET,
-    language: str = _UNSET,
-    tags: Iterable[str] = _UNSET,
+    subject: str = UNSET,
+    status: str = UNSET,
+    priority: str = UNSET,
+    ticket_type: str = UNSET,
+    assignee: User | None = UNSET,
+    team: Team | None = UNSET,
+    language: str = UNSET,
+    tags: Iterable[str] = UNSET,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
-    custom_fields: dict[str, Any] = _UNSET,
+    custom_fields: dict[str, Any] = UNSET,
 ) -> list[TicketEvent]:
     """Change any of a ticket's attributes; only what differs is written and recorded."""
     if actor.is_customer:
         # Customers may only mark their own ticket solved.
         permissions.require(
             permissions.can_view_ticket(actor, ticket)
-            and status in (_UNSET, Status.SOLVED)
-            and all(
-                v is _UNSET for v in (subject, priority, ticket_type, assignee, team, language, tags, custom_fields)
-            )
+            and status in (UNSET, Status.SOLVED)
+            and all(v is UNSET for v in (subject, priority, ticket_type, assignee, team, language, tags, custom_fields))
             and not add_tags
             and not remove_tags
         )
     else:
         permissions.require(permissions.can_update(actor, ticket))
-    if status is not _UNSET:
-        _validate_choice(status, Status.values, _("Status"))
-    if priority is not _UNSET:
-        _validate_choice(priority, Priority.values, _("Priority"))
-    if ticket_type is not _UNSET and ticket_type:
-        _validate_choice(ticket_type, TicketType.values, _("Type"))
-    if subject is not _UNSET and not (subject or "").strip():
+    if status is not UNSET:
+        validate_choice(status, Status.values, _("Status"))
+    if priority is not UNSET:
+        validate_choice(priority, Priority.values, _("Priority"))
+    if ticket_type is not UNSET and ticket_type:
+        validate_choice(ticket_type, TicketType.values, _("Type"))
+    if subject is not UNSET and not (subject or "").strip():
         raise InvalidInputError(_("The subject cannot be empty."), code="subject_required")
-    if assignee is not _UNSET and assignee is not None and (not assignee.is_active):
+    if assignee is not UNSET and assignee is not None and (not assignee.is_active):
         raise InvalidInputError(_("%(name)s is not an active agent.") % {"name": assignee}, code="invalid_assignee")
-    if custom_fields is not _UNSET:
+    if custom_fields is not UNSET:
         custom_fields = clean_custom_fields(custom_fields, partial=True, enforce_required=False)
 
     now = timezone.now()
     with transaction.atomic():
-        ticket_locked = _lock(ticket)
-        _ensure_writable(ticket_locked)
+        ticket_locked = lock_ticket(ticket)
+        ensure_writable(ticket_locked)
         events: list[TicketEvent] = []
         fields: list[str] = []
 
         def simple(attr: str, value: Any, kind: str) -> None:
-            if value is _UNSET or getattr(ticket_locked, attr) == value:
+            if value is UNSET or getattr(ticket_locked, attr) == value:
                 return
             before = getattr(ticket_locked, attr)
             setattr(ticket_locked, attr, value)
             fields.append(attr)
-            events.append(_record(ticket_locked, actor, kind, before=before, after=value, at=now))
+            events.append(record_event(ticket_locked, actor, kind, before=before, after=value, at=now))
 
-        simple("subject", subject.strip()[:250] if subject is not _UNSET else _UNSET, EventKind.SUBJECT_CHANGED)
+        simple("subject", subject.strip()[:250] if subject is not UNSET else UNSET, EventKind.SUBJECT_CHANGED)
         simple("priority", priority, EventKind.PRIORITY_CHANGED)
         simple("ticket_type", ticket_type, EventKind.TYPE_CHANGED)
         simple("language", language, EventKind.LANGUAGE_CHANGED)
-        if assignee is not _UNSET and ticket_locked.assignee_id != (assignee.pk if assignee else None):
+        if assignee is not UNSET and ticket_locked.assignee_id != (assignee.pk if assignee else None):
             events.append(
-                _record(
+                record_event(
                     ticket_locked,
                     actor,
                     EventKind.ASSIGNEE_CHANGED,
@@ -493,11 +436,11 @@ def update_ticket(
             )
             ticket_locked.assignee = assignee
             fields.append("assignee")
-            if assignee is not None and ticket_locked.status == Status.NEW and status is _UNSET:
+            if assignee is not None and ticket_locked.status == Status.NEW and status is UNSET:
                 status = Status.OPEN
-        if team is not _UNSET and ticket_locked.team_id != (team.pk if team else None):
+        if team is not UNSET and ticket_locked.team_id != (team.pk if team else None):
             events.append(
-                _record(
+                record_event(
                     ticket_locked,
                     actor,
                     EventKind.TEAM_CHANGED,
@@ -508,15 +451,15 @@ def update_ticket(
             )
             ticket_locked.team = team
             fields.append("team")
-        if status is not _UNSET and status != ticket_locked.status:
+        if status is not UNSET and status != ticket_locked.status:
             events.append(_change_status(ticket_locked, actor, status, now))
             fields += ["status", "solved_at", "closed_at"]
-        if custom_fields is not _UNSET:
+        if custom_fields is not UNSET:
             merged = {**ticket_locked.custom_fields}
             for key, value in custom_fields.items():
                 if merged.get(key) != value:
                     events.append(
-                        _record(
+                        record_event(
                             ticket_locked,
                             actor,
                             EventKind.FIELD_CHANGED,
@@ -534,18 +477,18 @@ def update_ticket(
                 ticket_locked.custom_fields = merged
                 fields.append("custom_fields")
         current = sorted(ticket_locked.tags.values_list("name", flat=True))
-        wanted = set(current) if tags is _UNSET else {t.strip().lower()[:60] for t in tags if t.strip()}
+        wanted = set(current) if tags is UNSET else {t.strip().lower()[:60] for t in tags if t.strip()}
         wanted |= {t.strip().lower()[:60] for t in add_tags if t.strip()}
         wanted -= {t.strip().lower()[:60] for t in remove_tags}
         if sorted(wanted) != current:
-            ticket_locked.tags.set(_tags_by_name(wanted))
+            ticket_locked.tags.set(tags_by_name(wanted))
             events.append(
-                _record(ticket_locked, actor, EventKind.TAGS_CHANGED, before=current, after=sorted(wanted), at=now)
+                record_event(ticket_locked, actor, EventKind.TAGS_CHANGED, before=current, after=sorted(wanted), at=now)
             )
         if events:
             ticket_locked.updated_at = now
             ticket_locked.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
-            _publish(events)
+            publish_events(events)
     _refresh(ticket, ticket_locked)
     return events
 
@@ -578,16 +521,16 @@ def bulk_update_tickets(*, actor: Actor, tickets: Sequence[Ticket], **changes: A
 def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> TicketEvent | None:
     permissions.require(permissions.can_update(actor, ticket))
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = lock_ticket(ticket)
         if locked.requester_id == requester.pk:
             return None
-        event = _record(
+        event = record_event(
             locked, actor, EventKind.REQUESTER_CHANGED, before={"id": locked.requester_id}, after={"id": requester.pk}
         )
         locked.requester = requester
         locked.updated_at = timezone.now()
         locked.save(update_fields=["requester", "updated_at"])
-        _publish([event])
+        publish_events([event])
     _refresh(ticket, locked)
     return event
 

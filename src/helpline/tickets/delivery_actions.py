@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
-from helpline.tickets.actions import _publish, _record, _validate_choice
+from helpline.tickets.action_support import publish_events, record_event, validate_choice
 from helpline.tickets.models import DeliveryStatus, EventKind, Message
 
 # -- delivery ------------------------------------------------------------------------------------
@@ -25,7 +25,7 @@ def set_delivery_status(
 ) -> Message:
     """Outbound adapters report what happened to a reply (sent, delivered, failed); `at` backdates
     the record (imports, demo data)."""
-    _validate_choice(status, DeliveryStatus.values, _("Delivery status"))
+    validate_choice(status, DeliveryStatus.values, _("Delivery status"))
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
         if locked.delivery_status == status and locked.delivery_error == error:
@@ -38,7 +38,7 @@ def set_delivery_status(
             locked.external_id = external_id
             fields.append("external_id")
         locked.save(update_fields=fields)
-        event = _record(
+        event = record_event(
             locked.ticket,
             actor,
             EventKind.DELIVERY_CHANGED,
@@ -48,5 +48,5 @@ def set_delivery_status(
             data={"error": error[:500]} if error else {},
             at=at,
         )
-        _publish([event])
+        publish_events([event])
     return locked

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.tickets import permissions
-from helpline.tickets.actions import _ensure_writable, _lock, _publish, _record, _tags_by_name, _validate_choice
+from helpline.tickets.action_support import (
+    ensure_writable,
+    lock_ticket,
+    publish_events,
+    record_event,
+    tags_by_name,
+    validate_choice,
+)
 from helpline.tickets.models import EventKind, LinkKind, Message, MessageKind, Status, Ticket, TicketLink
 
 # -- merge and links -----------------------------------------------------------------------------
@@ -22,15 +29,15 @@ def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
         raise InvalidInputError(_("A ticket cannot be merged into itself."), code="merge_self")
     now = timezone.now()
     with transaction.atomic():
-        source = _lock(source)
-        target = _lock(target)
-        _ensure_writable(source)
-        _ensure_writable(target)
+        source = lock_ticket(source)
+        target = lock_ticket(target)
+        ensure_writable(source)
+        ensure_writable(target)
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         target_tags = set(target.tags.values_list("name", flat=True))
         source_tags = set(source.tags.values_list("name", flat=True))
         if source_tags - target_tags:
-            target.tags.set(_tags_by_name(target_tags | source_tags))
+            target.tags.set(tags_by_name(target_tags | source_tags))
         before_status = source.status
         source.status = Status.CLOSED
         source.closed_at = now
@@ -42,7 +49,7 @@ def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
         target.last_message_at = latest.created_at if latest else target.last_message_at
         target.save(update_fields=["updated_at", "last_message_at"])
         events = [
-            _record(
+            record_event(
                 source,
                 actor,
                 EventKind.MERGED,
@@ -51,7 +58,7 @@ def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
                 data={"messages_moved": moved},
                 at=now,
             ),
-            _record(
+            record_event(
                 target,
                 actor,
                 EventKind.MERGED_FROM,
@@ -60,13 +67,13 @@ def merge_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> Ticket:
                 at=now,
             ),
         ]
-        _publish(events)
+        publish_events(events)
     return target
 
 
 def link_tickets(*, actor: Actor, source: Ticket, target: Ticket, kind: str = LinkKind.RELATED) -> TicketLink:
     permissions.require(permissions.can_update(actor, source))
-    _validate_choice(kind, LinkKind.values, _("Link"))
+    validate_choice(kind, LinkKind.values, _("Link"))
     if source.pk == target.pk:
         raise InvalidInputError(_("A ticket cannot be linked to itself."), code="link_self")
     with transaction.atomic():
@@ -74,10 +81,10 @@ def link_tickets(*, actor: Actor, source: Ticket, target: Ticket, kind: str = Li
         if not created:
             return link
         events = [
-            _record(source, actor, EventKind.LINKED, after={"ticket": target.number, "kind": kind}),
-            _record(target, actor, EventKind.LINKED, after={"ticket": source.number, "kind": kind}),
+            record_event(source, actor, EventKind.LINKED, after={"ticket": target.number, "kind": kind}),
+            record_event(target, actor, EventKind.LINKED, after={"ticket": source.number, "kind": kind}),
         ]
-        _publish(events)
+        publish_events(events)
     return link
 
 
@@ -88,9 +95,9 @@ def unlink_tickets(*, actor: Actor, source: Ticket, target: Ticket) -> None:
         deleted += TicketLink.objects.filter(source=target, target=source).delete()[0]
         if not deleted:
             raise NotFoundError(_("These tickets are not linked."))
-        _publish(
+        publish_events(
             [
-                _record(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
-                _record(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
+                record_event(source, actor, EventKind.UNLINKED, before={"ticket": target.number}),
+                record_event(target, actor, EventKind.UNLINKED, before={"ticket": source.number}),
             ]
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError
 from helpline.tickets import permissions
-from helpline.tickets.actions import _UNSET, _validate_choice
+from helpline.tickets.action_support import UNSET, validate_choice
 from helpline.tickets.models import CustomFieldDefinition, FieldType, SavedView, Tag, Ticket
 
 # -- tags ----------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def define_custom_field(
 ) -> CustomFieldDefinition:
     """Create or change an admin-defined ticket field (matched on `key`)."""
     permissions.require(permissions.can_manage_settings(actor), _("Only admins may define fields."))
-    _validate_choice(field_type, FieldType.values, _("Field type"))
+    validate_choice(field_type, FieldType.values, _("Field type"))
     key = key.strip().lower()
     if not key or not key.replace("_", "").replace("-", "").isalnum():
         raise InvalidInputError(_("A field key uses letters, digits, - and _ only."), code="invalid_key")
@@ -124,11 +124,11 @@ def _audit_tag(actor: Actor, tag: Tag, data: dict[str, Any]) -> None:
     record_audit(actor=actor.agent, action=AuditAction.SETTING_CHANGED, target=tag, data=data)
 
 
-def rename_tag(*, actor: Actor, tag: Tag, name: str = _UNSET, color: str = _UNSET) -> Tag:
+def rename_tag(*, actor: Actor, tag: Tag, name: str = UNSET, color: str = UNSET) -> Tag:
     """Rename or recolour a tag everywhere it is used. Admins only."""
     permissions.require(permissions.can_manage_settings(actor), _("Only admins may rename tags."))
     changes: dict[str, Any] = {}
-    if name is not _UNSET:
+    if name is not UNSET:
         name = name.strip().lower()[:60]
         if not name:
             raise InvalidInputError(_("A tag needs a name."), code="tag_name_required")
@@ -136,7 +136,7 @@ def rename_tag(*, actor: Actor, tag: Tag, name: str = _UNSET, color: str = _UNSE
             if Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
                 raise ConflictError(_("A tag named %(name)s exists already.") % {"name": name}, code="tag_name_taken")
             changes["name"] = [tag.name, name]
-    if color is not _UNSET and color != tag.color:
+    if color is not UNSET and color != tag.color:
         changes["color"] = [tag.color, color]
     if changes:
         with transaction.atomic():
