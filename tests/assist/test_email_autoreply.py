@@ -30,3 +30,26 @@ def test_confident_email_gets_the_article(kb: dict[str, ArticleTranslation], com
     reply = Message.objects.get(ticket=answered, kind=MessageKind.REPLY)
     assert "Reset your password" in reply.body_text and "/help/en/articles/" in reply.body_text
     assert not Message.objects.filter(ticket__in=[unsure, web], kind=MessageKind.REPLY).exists()
+
+
+def test_auto_submitted_mail_gets_no_automatic_reply(kb: dict[str, ArticleTranslation], commits: Any) -> None:
+    from helpline.assist.models import BotSettings
+
+    BotSettings.objects.create(channels=["email"])
+    with commits():
+        auto = make_ticket(
+            make_customer(),
+            subject="Out of office: password",
+            body_text="I forgot my password",
+            channel="email",
+            meta={"email": {"message_id": "<a@x>", "auto": "auto-submitted"}},
+        )
+        person = make_ticket(
+            make_customer(),
+            subject="Password",
+            body_text="I forgot my password",
+            channel="email",
+            meta={"email": {"message_id": "<b@x>", "auto": ""}},
+        )
+    assert not Message.objects.filter(ticket=auto, kind=MessageKind.REPLY).exists()
+    assert Message.objects.filter(ticket=person, kind=MessageKind.REPLY).count() == 1

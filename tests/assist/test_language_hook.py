@@ -33,3 +33,28 @@ def test_known_customer_language_is_kept_and_replies_are_not_touched(commits: An
     inbound, reply = Message.objects.filter(ticket=ticket).order_by("id")
     assert inbound.meta["language"] == "mn"
     assert "language" not in reply.meta
+
+
+def test_detected_language_sets_the_ticket_language_before_routing(commits: Any) -> None:
+    from helpline.workflow.models import AgentRouting, Strategy, TeamRouting
+    from tests.factories import make_team
+
+    english, georgian = make_agent(), make_agent()
+    team = make_team(members=[english, georgian])
+    TeamRouting.objects.create(team=team, strategy=Strategy.SKILLS, respect_working_hours=False)
+    AgentRouting.objects.create(agent=english, skills=["lang:en"])
+    AgentRouting.objects.create(agent=georgian, skills=["lang:ka"])
+    customer = make_customer()
+    with commits():
+        ticket = make_ticket(customer, subject="ბარათი", body_text="ჩემი ბარათი ჯერ არ მოსულა", team=team)
+    ticket.refresh_from_db()
+    assert ticket.language == "ka" and ticket.assignee == georgian
+    with commits():
+        other = make_ticket(make_customer(), subject="Card", body_text="My card has not arrived yet", team=team)
+    other.refresh_from_db()
+    assert other.language == "en" and other.assignee == english
+    # A ticket opened with a language keeps it.
+    with commits():
+        kept = make_ticket(make_customer(), subject="Карт", body_text="Миний карт ирээгүй байна", language="en")
+    kept.refresh_from_db()
+    assert kept.language == "en" and Message.objects.get(ticket=kept).meta["language"] == "mn"

@@ -1,11 +1,21 @@
-"""Writes of the assist app: stored embeddings."""
+"""Writes of the assist app: stored embeddings, detected ticket languages, the bot's settings."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from helpline.assist import embeddings
 from helpline.assist.models import Embedding
+from helpline.core.actors import Actor
+from helpline.core.errors import InvalidInputError
+from helpline.tickets.models import Ticket
+
+log = logging.getLogger("helpline.assist")
 
 
 def text_digest(text: str) -> str:
@@ -29,3 +39,17 @@ def store_embedding(*, source: str, source_id: int, text: str, language: str = "
 
 def delete_embedding(*, source: str, source_id: int) -> None:
     Embedding.objects.filter(source=source, source_id=source_id).delete()
+
+
+def set_detected_ticket_language(*, actor: Actor, ticket: Ticket, language: str) -> bool:
+    """The language detected in a customer's message becomes the ticket's language when it has none
+    (routing then matches `lang:<code>` skills). Like a message's detected language this records no
+    event: nothing a person did. Returns whether the ticket changed."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInputError(_("Unknown language."), code="invalid_language")
+    with transaction.atomic():
+        changed = Ticket.objects.filter(pk=ticket.pk, language="").update(language=language)
+    if changed:
+        ticket.language = language
+        log.info("ticket %s: language %s detected by %s", ticket.pk, language, actor)
+    return bool(changed)

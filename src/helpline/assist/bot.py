@@ -17,23 +17,17 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from helpline.assist.answers import compose
+from helpline.assist.config import bot_settings
+from helpline.assist.dialogue import next_step
 from helpline.assist.language import detect_language
 from helpline.assist.models import BotConversation, ConversationStatus
-from helpline.assist.signals import asks_for_human, feedback, is_angry
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.customers.models import Channel, Customer
 
 MAX_MESSAGE = 2000
 MAX_TURNS = 60
-MAX_FAILED_TRIES = 2
-
-
-def min_confidence() -> float:
-    """Below this the bot hands off rather than guess. On the test fixture 0.68 answers every
-    same-language question and hands off every off-topic one (off-topic questions reached 0.66);
-    some cross-language questions whose vectors match weakly are handed off too."""
-    return float(getattr(settings, "HELPLINE_BOT_MIN_CONFIDENCE", 0.68))
 
 
 @dataclass
@@ -46,17 +40,6 @@ class BotReply:
     ticket_reference: str = ""
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def confidence_of(hits: list[Any]) -> float:
-    """0..1 from the fused score of the best article and its lead over the next one. Cosine
-    similarities of multilingual-e5 sit between about 0.75 (unrelated) and 0.95 (same question)."""
-    if not hits:
-        return 0.0
-    top = hits[0].score
-    lead = top - hits[1].score if len(hits) > 1 else 0.05
-    value = (top - 0.78) / 0.12 + min(lead, 0.05) * 6
-    return round(max(0.0, min(1.0, value)), 3)
 
 
 def _clean(text: str) -> str:
@@ -116,51 +99,18 @@ def _respond(conversation: BotConversation, text: str, language: str, *, email: 
     email = email or conversation.contact
     if conversation.pending_handoff:
         return _hand_off(conversation, conversation.pending_handoff, email=email or text, name=name)
-    if asks_for_human(text):
-        return _hand_off(conversation, "asked_for_human", email=email, name=name)
-    if is_angry(text):
-        return _hand_off(conversation, "angry", email=email, name=name)
-    if conversation.last_article_key:
-        verdict = feedback(text)
-        if verdict is True:
-            conversation.status = ConversationStatus.RESOLVED
-            conversation.last_article_key = ""
-            return BotReply("resolved", _("Glad that helped! Write again any time."), conversation)
-        if verdict is False:
-            conversation.failed_tries += 1
-            conversation.last_article_key = ""
-            if conversation.failed_tries >= MAX_FAILED_TRIES:
-                return _hand_off(conversation, "failed_tries", email=email, name=name)
-            return BotReply(
-                "retry", _("Sorry about that. Could you describe the problem in other words?"), conversation
-            )
-    return _answer(conversation, text, language, email=email, name=name)
-
-
-def _answer(conversation: BotConversation, text: str, language: str, *, email: str, name: str) -> BotReply:
-    from helpline.knowledge.api import article_url
-    from helpline.knowledge.search import search_articles, snippet
-
-    try:
-        hits = search_articles(text, language=language, limit=3)
-    except InvalidInputError:
-        hits = []
-    confidence = confidence_of(hits)
-    if confidence < min_confidence():
-        conversation.failed_tries += 1
-        return _hand_off(conversation, "low_confidence", email=email, name=name, confidence=confidence)
-    best = hits[0].translation
-    article = {
-        "key": best.article.key,
-        "title": best.published_title,
-        "url": article_url(best),
-        "snippet": snippet(best.published_text, 400),
-        "language": best.language,
-    }
-    conversation.last_article_key = best.article.key
-    conversation.status = ConversationStatus.OPEN
-    body = f"{article['title']}\n{article['snippet']}\n{article['url']}\n\n" + _("Did this answer your question?")
-    return BotReply("answered", body, conversation, confidence=confidence, article=article)
+    config = bot_settings()
+    step = next_step(conversation, text, language, config)
+    if step.kind == "resolved":
+        return BotReply("resolved", _("Glad that helped! Write again any time."), conversation)
+    if step.kind == "retry":
+        return BotReply("retry", _("Sorry about that. Could you describe the problem in other words?"), conversation)
+    if step.kind == "hand_off":
+        return _hand_off(conversation, step.reason, email=email, name=name, confidence=step.confidence)
+    answer = compose(question=text, hits=step.hits, language=language, config=config)
+    conversation.last_article_key = answer.article["key"]
+    body = f"{answer.text}\n\n" + _("Did this answer your question?")
+    return BotReply("answered", body, conversation, confidence=step.confidence, article=answer.article)
 
 
 HANDOFF_REASONS = {
@@ -258,35 +208,3 @@ def _forward_to_ticket(conversation: BotConversation, text: str) -> BotReply:
         conversation,
         ticket_reference=conversation.ticket.reference,
     )
-
-
-def email_first_reply(event: Any) -> bool:
-    """Answer the first message of a ticket opened by email with the best article, when confident.
-    The reply is the article's title, a snippet of its own words and its link."""
-    from helpline.knowledge.api import article_url
-    from helpline.knowledge.search import search_articles, snippet
-    from helpline.tickets.actions import add_reply
-    from helpline.tickets.models import Message, MessageKind, Ticket
-
-    message = Message.objects.filter(pk=event.message_id).first()
-    if message is None or message.kind != MessageKind.INBOUND or message.channel != Channel.EMAIL:
-        return False
-    ticket = Ticket.objects.get(pk=message.ticket_id)
-    if ticket.messages.count() != 1:
-        return False  # only the first message of a new ticket
-    language = (message.meta or {}).get("language") or ticket.language or settings.LANGUAGE_CODE
-    try:
-        hits = search_articles(f"{ticket.subject}\n{message.body_text}"[:500], language=language, limit=3)
-    except InvalidInputError:
-        return False
-    if confidence_of(hits) < min_confidence():
-        return False
-    best = hits[0].translation
-    with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
-        body = (
-            _("This article may answer your question:")
-            + f"\n\n{best.published_title}\n{snippet(best.published_text, 400)}\n{article_url(best)}\n\n"
-            + _("If it does not, just reply and a person from our team will help.")
-        )
-    add_reply(actor=Actor.system("answer bot"), ticket=ticket, body_text=body)
-    return True

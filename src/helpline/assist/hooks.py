@@ -1,6 +1,13 @@
-"""Language detection of every incoming message, right after it is committed: the message keeps
-the detected language in its meta, and a customer whose language is unknown gets it. Detection
-never blocks or breaks the write: any failure is logged and ignored."""
+"""Subscribers of ticket events in the assist app, in this order:
+
+1. Language detection of every incoming message, right after it is committed: the message keeps
+   the detected language in its meta; the ticket (when its language is unknown) and the customer
+   (when theirs is unknown) get it. On a new ticket this runs before the workflow's routing (the
+   assist app comes first), so a team routing on skills sees `lang:<code>`.
+2. The answer bot in chat and messaging threads (queued as a task).
+3. The bot's automatic first reply to email (an admin option).
+
+None of them ever blocks or breaks the write: any failure is logged and ignored."""
 
 from __future__ import annotations
 
@@ -15,52 +22,83 @@ from helpline.core.events import TICKET_EVENT_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, TicketEvent
 
 log = logging.getLogger("helpline.assist")
+LANGUAGE_ACTOR = Actor.system("language")
 CUSTOMER_LANGUAGE_CONFIDENCE = 0.9
+
+
+def _incoming_message(event: TicketEvent) -> Message | None:
+    if event.kind == EventKind.MESSAGE_ADDED and event.message_id:
+        query = Message.objects.filter(pk=event.message_id)
+    elif event.kind == EventKind.CREATED:
+        query = Message.objects.filter(ticket_id=event.ticket_id).order_by("id")[:1]
+    else:
+        return None
+    message = query.select_related("author_customer", "ticket").first()
+    if message is None or message.kind != MessageKind.INBOUND or "language" in (message.meta or {}):
+        return None
+    return message
 
 
 @hooks.register(TICKET_EVENT_HOOK)
 def detect_message_language(event: TicketEvent) -> None:
-    if event.kind != EventKind.MESSAGE_ADDED or not event.message_id:
-        return
     try:
-        message = Message.objects.select_related("author_customer").filter(pk=event.message_id).first()
-        if message is None or message.kind != MessageKind.INBOUND or "language" in (message.meta or {}):
+        message = _incoming_message(event)
+        if message is None:
             return
         detection = detect_language(message.body_text[:2000])
         if not detection.language:
             return
+        from helpline.assist.actions import set_detected_ticket_language
         from helpline.tickets.actions import set_message_language
 
         set_message_language(
-            actor=Actor.system("language"),
+            actor=LANGUAGE_ACTOR,
             message=message,
             language=detection.language,
             confidence=detection.confidence,
             method=detection.method,
         )
+        if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
+            return
+        ticket = message.ticket
+        if not ticket.language:
+            set_detected_ticket_language(actor=LANGUAGE_ACTOR, ticket=ticket, language=detection.language)
         customer = message.author_customer
-        served = dict(settings.LANGUAGES)
-        if (
-            customer is not None
-            and not customer.language
-            and detection.language in served
-            and detection.confidence >= CUSTOMER_LANGUAGE_CONFIDENCE
-        ):
+        if customer is not None and not customer.language:
             from helpline.customers.actions import set_detected_language
 
-            set_detected_language(actor=Actor.system("language"), customer=customer, language=detection.language)
+            set_detected_language(actor=LANGUAGE_ACTOR, customer=customer, language=detection.language)
     except Exception:  # never let detection affect the conversation
         log.exception("language detection failed for event %s", event.pk)
 
 
 @hooks.register(TICKET_EVENT_HOOK)
-def answer_new_email(event: TicketEvent) -> None:
-    """Admin option HELPLINE_BOT_EMAIL_AUTOREPLY (off by default): a ticket opened by email gets an
-    automatic first reply when a published article answers it confidently."""
-    if not getattr(settings, "HELPLINE_BOT_EMAIL_AUTOREPLY", False) or event.kind != EventKind.MESSAGE_ADDED:
+def answer_in_threads(event: TicketEvent) -> None:
+    """A customer's message in chat or a messaging channel goes to the answer bot, when it is on there."""
+    from helpline.assist.thread_bot import THREAD_CHANNELS
+
+    if event.kind != EventKind.MESSAGE_ADDED or event.data.get("kind") != MessageKind.INBOUND:
+        return
+    if event.data.get("channel") not in THREAD_CHANNELS:
         return
     try:
-        from helpline.assist.bot import email_first_reply
+        from helpline.assist.config import answers_on, bot_settings
+        from helpline.assist.tasks import answer_message_task
+
+        if answers_on(bot_settings(), str(event.data["channel"])):
+            answer_message_task.enqueue(event.message_id)
+    except Exception:
+        log.exception("the answer bot failed for event %s", event.pk)
+
+
+@hooks.register(TICKET_EVENT_HOOK)
+def answer_new_email(event: TicketEvent) -> None:
+    """A ticket opened by email gets an automatic first reply when the bot is on for email and a
+    published article answers it confidently."""
+    if event.kind != EventKind.MESSAGE_ADDED or event.data.get("channel") != "email":
+        return
+    try:
+        from helpline.assist.email_reply import email_first_reply
 
         email_first_reply(event)
     except Exception:

@@ -51,8 +51,10 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
 _HUMAN, _ANGRY, _YES, _NO = _pattern(HUMAN), _pattern(ANGRY), _pattern(YES), _pattern(NO)
 
 
-def asks_for_human(text: str) -> bool:
-    return bool(_HUMAN.search(text.lower()))
+def asks_for_human(text: str, extra: list[str] | tuple[str, ...] = ()) -> bool:
+    """The built-in phrases, and `extra` ones (the admin's, lower-cased) as plain substrings."""
+    lowered = text.lower()
+    return bool(_HUMAN.search(lowered)) or any(phrase and phrase in lowered for phrase in extra)
 
 
 def is_angry(text: str) -> bool:
