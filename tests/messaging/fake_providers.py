@@ -168,6 +168,8 @@ class FakeProviders:
                         return self._answer(
                             400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
                         )
+                    if method == "answerCallbackQuery":
+                        return self._answer(200, {"ok": True, "result": True})
                     if method in ("sendMessage", "sendPhoto", "sendDocument"):
                         chat = int(params["chat_id"])
                         return self._answer(

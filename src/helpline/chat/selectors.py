@@ -127,4 +127,7 @@ def serialize_message(message: Message, conversation: Conversation) -> dict[str,
             {"name": a.filename, "url": reverse("chat:file", args=[a.public_id]), "type": a.content_type}
             for a in message.attachments.all()
         ],
+        # buttons offered with the message (a satisfaction rating), answered at `answer_url`
+        "choices": message.meta.get("choices") or [],
+        "answer_url": message.meta.get("answer_url") or "",
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from helpline.core import hooks
 from helpline.core.actors import Actor
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Customer, CustomerIdentity, IdentityKind
@@ -24,6 +25,9 @@ from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status
 
 log = logging.getLogger("helpline.messaging")
 PHONE_KINDS = (IdentityKind.PHONE, IdentityKind.WHATSAPP)
+# `fn(*, account, adapter, message) -> bool`: True when the subscriber consumed the message (a survey
+# answer, a pressed button), so it does not become a ticket message.
+INBOUND_CLAIM_HOOK = "messaging_inbound_claim"
 STATUS_RANK = {DeliveryStatus.QUEUED: 0, DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.FAILED: 3}
 
 
@@ -54,6 +58,10 @@ def receive(*, account: ChannelAccount, kind: str, headers: dict[str, str], body
     added = 0
     try:
         for message in parsed.messages:
+            if any(claim(account=account, adapter=adapter, message=message) for claim in hooks.get(INBOUND_CLAIM_HOOK)):
+                continue
+            if message.choice and not message.text:
+                continue  # a button nobody claims (e.g. of an old survey) is not a customer message
             added += int(_store_inbound(account, adapter, message))
         for status in parsed.statuses:
             _apply_status(adapter, status)

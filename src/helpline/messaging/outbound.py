@@ -103,6 +103,8 @@ def attempt_delivery(message: Message, attempt: int) -> float | None:
         language=message.ticket.language,
         inside_service_window=inbound is not None and timezone.now() - inbound.created_at < SERVICE_WINDOW,
         media_url=media_url(attachments[0].public_id) if attachments else "",
+        choices=tuple((str(c["id"]), str(c["title"])) for c in (message.meta.get("choices") or [])),
+        choices_label=str(message.meta.get("choices_label") or ""),
     )
     try:
         if isinstance(adapter, TwilioSmsAdapter):

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from helpline.portal import feedback_views
 from helpline.portal.views import embed_script, request_form, sign_in, tickets
 
 app_name = "portal"
 urlpatterns = [
     path("", tickets.ticket_list, name="tickets"),
     path("new/", request_form.new_request, name="new"),
+    path("feedback/", feedback_views.feedback, name="feedback"),
     path("new/received/", request_form.request_received, name="request_received"),
     path("embed/", request_form.embed, name="embed"),
     path("embed/received/", request_form.embed_received, name="embed_received"),

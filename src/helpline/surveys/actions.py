@@ -91,28 +91,49 @@ def create_csat_survey(*, actor: Actor, ticket: Ticket, at: dt.datetime | None =
     return survey if created else None
 
 
-def answer_csat(
-    *, actor: Actor, survey: CsatSurvey, rating: object, comment: str | None = None, at: dt.datetime | None = None
-) -> CsatSurvey:
-    """Record or change the customer's rating (1–5) and optional comment, within the change window."""
+def _record_answer(
+    *,
+    actor: Actor,
+    survey: CsatSurvey | NpsSurvey,
+    field: str,
+    value: object,
+    scale: range,
+    comment: str | None,
+    at: dt.datetime | None,
+) -> CsatSurvey | NpsSurvey:
+    """Record or change the customer's answer (`rating` or `score`) and optional comment, within the
+    change window; publish `SURVEY_ANSWERED_HOOK` with the previous value."""
     if actor.is_customer and actor.customer is not None and actor.customer.pk != survey.customer_id:
         raise NotPermittedError(_("This survey belongs to someone else."))
     if actor.is_agent:
         raise NotPermittedError(_("Only the customer answers a survey."))
-    value = _clean_choice(rating, CSAT_SCALE)
+    number = _clean_choice(value, scale)
     now = at or timezone.now()
     with transaction.atomic():
-        survey = CsatSurvey.objects.select_for_update().get(pk=survey.pk)
+        survey = type(survey).objects.select_for_update().get(pk=survey.pk)
         _check_open(survey.first_answered_at, now)
-        previous = survey.rating
-        survey.rating = value
+        previous = getattr(survey, field)
+        setattr(survey, field, number)
         if comment is not None:
             survey.comment = comment.strip()[:COMMENT_MAX]
         survey.first_answered_at = survey.first_answered_at or now
         survey.answered_at = now
-        survey.save(update_fields=["rating", "comment", "first_answered_at", "answered_at"])
-        publish_on_commit(SURVEY_ANSWERED_HOOK, {"kind": "csat", "survey": survey, "previous": previous})
+        survey.save(update_fields=[field, "comment", "first_answered_at", "answered_at"])
+        kind = "csat" if isinstance(survey, CsatSurvey) else "nps"
+        publish_on_commit(SURVEY_ANSWERED_HOOK, {"kind": kind, "survey": survey, "previous": previous})
     return survey
+
+
+def answer_csat(
+    *, actor: Actor, survey: CsatSurvey, rating: object, comment: str | None = None, at: dt.datetime | None = None
+) -> CsatSurvey:
+    """Record or change the customer's rating (1–5) and optional comment, within the change window.
+    Every channel's answer (email link, chat button, Telegram/WhatsApp button, SMS reply) comes here."""
+    answered = _record_answer(
+        actor=actor, survey=survey, field="rating", value=rating, scale=CSAT_SCALE, comment=comment, at=at
+    )
+    assert isinstance(answered, CsatSurvey)
+    return answered
 
 
 def share_kudos(*, actor: Actor, survey: CsatSurvey) -> CsatSurvey:
@@ -199,21 +220,8 @@ def run_nps_campaign(*, actor: Actor, campaign: NpsCampaign, at: dt.datetime | N
 def answer_nps(
     *, actor: Actor, survey: NpsSurvey, score: object, comment: str | None = None, at: dt.datetime | None = None
 ) -> NpsSurvey:
-    if actor.is_customer and actor.customer is not None and actor.customer.pk != survey.customer_id:
-        raise NotPermittedError(_("This survey belongs to someone else."))
-    if actor.is_agent:
-        raise NotPermittedError(_("Only the customer answers a survey."))
-    value = _clean_choice(score, NPS_SCALE)
-    now = at or timezone.now()
-    with transaction.atomic():
-        survey = NpsSurvey.objects.select_for_update().get(pk=survey.pk)
-        _check_open(survey.first_answered_at, now)
-        previous = survey.score
-        survey.score = value
-        if comment is not None:
-            survey.comment = comment.strip()[:COMMENT_MAX]
-        survey.first_answered_at = survey.first_answered_at or now
-        survey.answered_at = now
-        survey.save(update_fields=["score", "comment", "first_answered_at", "answered_at"])
-        publish_on_commit(SURVEY_ANSWERED_HOOK, {"kind": "nps", "survey": survey, "previous": previous})
-    return survey
+    answered = _record_answer(
+        actor=actor, survey=survey, field="score", value=score, scale=NPS_SCALE, comment=comment, at=at
+    )
+    assert isinstance(answered, NpsSurvey)
+    return answered

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from helpline.core.actors import Actor
-from helpline.surveys import actions, mail
+from helpline.surveys import actions, channels, mail
 from helpline.surveys.models import CampaignStatus, NpsCampaign, NpsSurvey
 from helpline.tickets.models import Status, Ticket
 
@@ -23,17 +23,21 @@ SURVEY_ACTOR = Actor.system("surveys")
 
 @task(queue_name="outbound")
 def send_csat_survey(ticket_id: int) -> str:
-    """Create the ticket's survey (once) and mail it to the requester."""
+    """Create the ticket's survey (once) and send it on the ticket's channel (email otherwise)."""
     ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
     if ticket is None or ticket.status not in (Status.SOLVED, Status.CLOSED) or ticket.merged_into_id:
         return "skipped"
-    if not ticket.requester.email:
+    by_message = channels.delivered_as_message(ticket.channel) and ticket.status == Status.SOLVED
+    if not by_message and not ticket.requester.email:
         log.info("csat skipped: requester of ticket %s has no email", ticket.number)
         return "no_address"
     survey = actions.create_csat_survey(actor=SURVEY_ACTOR, ticket=ticket)
     if survey is None:
         return "already_sent"
-    mail.send_csat_mail(survey)
+    if by_message:
+        channels.send_csat_message(survey)
+    else:
+        mail.send_csat_mail(survey)
     return "sent"
 
 

@@ -45,6 +45,7 @@ class InboundMessage:
     name: str = ""
     language: str = ""
     media: tuple[MediaRef, ...] = ()
+    choice: str = ""  # the id of a button the customer pressed (Telegram callback data, WhatsApp reply id)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class OutboundMessage:
     language: str = ""
     inside_service_window: bool = True
     media_url: str = ""  # public signed URL of the first attachment (for providers fetching media)
+    choices: tuple[tuple[str, str], ...] = ()  # (id, title) buttons offered with the text, e.g. a rating
+    choices_label: str = ""  # the button that opens a list of choices (WhatsApp)
 
 
 class Adapter(Protocol):

@@ -40,6 +40,8 @@ class TelegramAdapter:
             update = json.loads(body)
             if not isinstance(update, dict) or "update_id" not in update:
                 raise MalformedPayload("not a Telegram update")
+            if isinstance(update.get("callback_query"), dict):
+                return ParsedWebhook(messages=[callback_choice(update["callback_query"])])
             message = update.get("message") or update.get("edited_message")
             if message is None:
                 return ParsedWebhook()  # other update kinds (member changes, callbacks) are not messages
@@ -97,7 +99,11 @@ class TelegramAdapter:
         with client() as http:
             last = ""
             if message.text.strip():
-                last = self._call(http, account, "sendMessage", json_body={"chat_id": message.to, "text": message.text})
+                body: dict[str, Any] = {"chat_id": message.to, "text": message.text}
+                if message.choices:
+                    buttons = [{"text": title, "callback_data": ident} for ident, title in message.choices]
+                    body["reply_markup"] = {"inline_keyboard": [buttons]}
+                last = self._call(http, account, "sendMessage", json_body=body)
             for attachment in message.attachments:
                 method, field = (
                     ("sendPhoto", "photo")
@@ -108,6 +114,11 @@ class TelegramAdapter:
                     files = {field: (attachment.filename, handle.read(), attachment.content_type)}
                 last = self._call(http, account, method, data={"chat_id": message.to}, files=files) or last
         return last
+
+    def answer_button(self, account: ChannelAccount, callback_id: str, text: str) -> None:
+        """Acknowledge a pressed inline button (Telegram shows `text` briefly and stops the spinner)."""
+        with client() as http:
+            self._call(http, account, "answerCallbackQuery", json_body={"callback_query_id": callback_id, "text": text})
 
     def _call(
         self,
@@ -133,7 +144,20 @@ class TelegramAdapter:
                 retry_after=float(retry_after) if retry_after else None,
             )
         result = body.get("result") or {}
+        if not isinstance(result, dict):
+            return ""  # methods answering `true` (answerCallbackQuery)
         return f"{message_chat(result, json_body, data)}:{result.get('message_id', '')}"
+
+
+def callback_choice(query: dict[str, Any]) -> InboundMessage:
+    """A pressed inline-keyboard button: `external_id` is `cb:<callback query id>`, kept for the answer."""
+    chat_id = ((query.get("message") or {}).get("chat") or {}).get("id") or query["from"]["id"]
+    return InboundMessage(
+        sender=str(chat_id),
+        external_id=f"cb:{query['id']}",
+        language=(query.get("from") or {}).get("language_code", ""),
+        choice=str(query.get("data") or ""),
+    )
 
 
 def message_chat(result: dict[str, Any], json_body: dict[str, Any] | None, data: dict[str, Any] | None) -> str:

@@ -81,7 +81,7 @@ class WhatsAppAdapter:
 
     def _message(self, message: dict[str, Any], names: dict[str, str]) -> InboundMessage:
         kind = message.get("type", "")
-        text = ""
+        text = choice = ""
         media: list[MediaRef] = []
         if kind == "text":
             text = message["text"]["body"]
@@ -96,6 +96,7 @@ class WhatsAppAdapter:
         elif kind == "interactive":
             reply = message["interactive"].get("button_reply") or message["interactive"].get("list_reply") or {}
             text = reply.get("title", "")
+            choice = str(reply.get("id", ""))
         elif kind == "location":
             loc = message["location"]
             text = f"{loc.get('name', '')} {loc.get('latitude')},{loc.get('longitude')}".strip()
@@ -108,6 +109,7 @@ class WhatsAppAdapter:
             text=text,
             name=names.get(sender, ""),
             media=tuple(media),
+            choice=choice,
         )
 
     def _base(self, account: ChannelAccount) -> str:
@@ -140,7 +142,9 @@ class WhatsAppAdapter:
                 language = account.secret("template_language") or message.language or "en"
                 bodies.append({"type": "template", "template": {"name": template, "language": {"code": language}}})
             else:
-                if message.text.strip():
+                if message.text.strip() and message.choices:
+                    bodies.append({"type": "interactive", "interactive": choice_list(message)})
+                elif message.text.strip():
                     bodies.append({"type": "text", "text": {"preview_url": False, "body": message.text}})
                 for attachment in message.attachments:
                     media_id = self._upload(http, account, attachment)
@@ -176,3 +180,13 @@ class WhatsAppAdapter:
         if response.status_code >= 400:
             raise graph_error(response, "media upload")
         return str(json_of(response).get("id", ""))
+
+
+def choice_list(message: OutboundMessage) -> dict[str, Any]:
+    """Up to ten choices as an interactive list (reply buttons stop at three)."""
+    rows = [{"id": ident, "title": title[:24]} for ident, title in message.choices[:10]]
+    return {
+        "type": "list",
+        "body": {"text": message.text[:1024]},
+        "action": {"button": (message.choices_label or "…")[:20], "sections": [{"rows": rows}]},
+    }

@@ -45,7 +45,8 @@
     ".visitor{align-self:flex-end;background:var(--c);color:#fff}.agent{align-self:flex-start;background:#eef0f3}.pending{opacity:.6}.who{font-size:11px;opacity:.7;display:block}",
     ".note{font-size:12px;color:#555;text-align:center;padding:2px 8px}.status{font-size:11px;align-self:flex-end;color:#666}a{color:inherit}",
     "form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}form.stack{flex-direction:column;border:0}input,textarea{flex:1;padding:7px;border:1px solid #bbb;border-radius:6px;color:#111;background:#fff}",
-    "button.send,.stack button{background:var(--c);color:#fff;border:0;border-radius:6px;padding:7px 12px;cursor:pointer}label.file{cursor:pointer;padding:6px}label.file input{display:none}"
+    "button.send,.stack button{background:var(--c);color:#fff;border:0;border-radius:6px;padding:7px 12px;cursor:pointer}label.file{cursor:pointer;padding:6px}label.file input{display:none}",
+    ".choices{display:flex;gap:4px;margin-top:6px;flex-wrap:wrap}.choice{border:1px solid #999;border-radius:6px;background:#fff;color:#111;padding:4px 9px;cursor:pointer}.choice[aria-pressed=true]{background:var(--c);color:#fff}"
   ].join("");
   root.appendChild(style);
   var launcher = el("button", "launcher");
@@ -83,6 +84,7 @@
         a.target = "_blank"; a.rel = "noopener";
         b.appendChild(el("br")); b.appendChild(a);
       });
+      if (m.choices && m.choices.length && m.answer_url) b.appendChild(choiceRow(m));
       log.appendChild(b);
       if (m.from === "visitor") lastVisitor = b;
     });
@@ -95,6 +97,22 @@
     if (queue > 0) log.appendChild(el("div", "note", t("queue", queue)));
     log.scrollTop = log.scrollHeight;
     markRead();
+  }
+
+  function choiceRow(m) {  // a rating offered in the chat: one button per value, answered over HTTP
+    var row = el("div", "choices"), chosen = load("choice:" + m.id, null);
+    m.choices.forEach(function (c) {
+      var btn = el("button", "choice", c.title);
+      btn.type = "button"; btn.setAttribute("aria-pressed", String(chosen === c.value));
+      btn.onclick = function () {
+        var form = new FormData(); form.append("rating", c.value);
+        fetch(m.answer_url, { method: "POST", body: form }).then(function (r) { return r.json(); }).then(function (d) {
+          if (d.ok) { save("choice:" + m.id, c.value); render(); } else { row.appendChild(el("div", "note", d.message || "")); }
+        });
+      };
+      row.appendChild(btn);
+    });
+    return row;
   }
 
   function add(m) {
