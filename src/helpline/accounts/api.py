@@ -16,8 +16,18 @@ from helpline.accounts.models import Role, Team, User
 from helpline.core.api_auth import actor_of, agent_of, require_admin
 from helpline.core.api_errors import COMMON_ERRORS, ErrorOut
 from helpline.core.api_pagination import MAX_DB_INT
-from helpline.core.api_schemas import DbId, EmailOrBlank, Language, TeamRef, TimeZoneName, choice_literal, provided
-from helpline.core.errors import InvalidInputError, NotFoundError
+from helpline.core.api_schemas import (
+    DbId,
+    EmailOrBlank,
+    Language,
+    PatchField,
+    TeamRef,
+    TimeZoneName,
+    choice_literal,
+    objects_named,
+    provided,
+)
+from helpline.core.errors import NotFoundError
 
 router = Router(tags=["agents and teams"])
 
@@ -108,27 +118,25 @@ def _team(team_id: int) -> Team:
 
 
 def _teams(ids: list[int]) -> list[Team]:
-    found = {t.pk: t for t in Team.objects.filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInputError(
-            _("Unknown team: %(ids)s") % {"ids": ", ".join(map(str, missing))},
-            code="invalid_team",
-            details={"fields": {"team_ids": _("unknown team")}},
-        )
-    return [found[i] for i in dict.fromkeys(ids)]
+    return objects_named(
+        Team.objects.all(),
+        ids,
+        field="team_ids",
+        code="invalid_team",
+        message=_("Unknown team: %(ids)s"),
+        unknown=_("unknown team"),
+    )
 
 
 def _members(ids: list[int]) -> list[User]:
-    found = {u.pk: u for u in User.objects.filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInputError(
-            _("Unknown agent: %(ids)s") % {"ids": ", ".join(map(str, missing))},
-            code="invalid_agent",
-            details={"fields": {"member_ids": _("unknown agent")}},
-        )
-    return [found[i] for i in dict.fromkeys(ids)]
+    return objects_named(
+        User.objects.all(),
+        ids,
+        field="member_ids",
+        code="invalid_agent",
+        message=_("Unknown agent: %(ids)s"),
+        unknown=_("unknown agent"),
+    )
 
 
 # -- agents --------------------------------------------------------------------------------------
@@ -172,9 +180,16 @@ def get_agent(request: HttpRequest, agent_id: ObjectId) -> User:
 def update_agent(request: HttpRequest, agent_id: ObjectId, payload: AgentPatchIn) -> User:
     actor = require_admin(request)
     agent = _agent(agent_id)
-    changes: dict[str, Any] = provided(payload, "role", "display_name", "email", "language", "time_zone", "is_active")
-    if "team_ids" in payload.model_fields_set and payload.team_ids is not None:
-        changes["teams"] = _teams(payload.team_ids)
+    changes = provided(
+        payload,
+        "role",
+        "display_name",
+        "email",
+        "language",
+        "time_zone",
+        "is_active",
+        team_ids=PatchField("teams", _teams),
+    )
     actions.update_agent(actor=actor.agent, agent=agent, **changes)
     return _agent(agent_id)
 
@@ -210,8 +225,6 @@ def get_team(request: HttpRequest, team_id: ObjectId) -> Team:
 def update_team(request: HttpRequest, team_id: ObjectId, payload: TeamPatchIn) -> Team:
     actor = require_admin(request)
     team = _team(team_id)
-    changes: dict[str, Any] = provided(payload, "name", "description")
-    if "member_ids" in payload.model_fields_set and payload.member_ids is not None:
-        changes["members"] = _members(payload.member_ids)
+    changes = provided(payload, "name", "description", member_ids=PatchField("members", _members))
     actions.update_team(actor=actor.agent, team=team, **changes)
     return _team(team_id)

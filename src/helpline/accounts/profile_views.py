@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +15,7 @@ from django.utils.translation import gettext as _
 from helpline.accounts import actions
 from helpline.accounts.forms import ProfileForm
 from helpline.accounts.middleware import LANGUAGE_SESSION_KEY
-from helpline.accounts.page_helpers import current_agent, show_error
-from helpline.core.errors import HelplineError
+from helpline.accounts.page_helpers import current_agent, submit_form
 
 
 @login_required
@@ -22,30 +23,26 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     agent = current_agent(request)
     initial = {"display_name": agent.display_name, "language": agent.language, "time_zone": agent.time_zone}
     form = ProfileForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.update_agent(
-                    actor=agent,
-                    agent=agent,
-                    display_name=data["display_name"].strip(),
-                    language=data["language"],
-                    time_zone=data["time_zone"],
-                )
-            except HelplineError as exc:
-                show_error(form, exc)
-                status = exc.status
-            else:
-                # The new language applies from this very response on (the message below included).
-                request.session[LANGUAGE_SESSION_KEY] = agent.language
-                translation.activate(agent.language)
-                messages.success(request, _("Your profile was saved."))
-                response = redirect("accounts:profile")
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax")
-                return response
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.update_agent(
+            actor=agent,
+            agent=agent,
+            display_name=data["display_name"].strip(),
+            language=data["language"],
+            time_zone=data["time_zone"],
+        )
+        # The new language applies from this very response on (the message below included).
+        request.session[LANGUAGE_SESSION_KEY] = agent.language
+        translation.activate(agent.language)
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax")
+        return response
+
+    done, status = submit_form(request, form, save)
+    if done is not None:
+        return done
     return render(request, "accounts/profile.html", {"form": form, "section": "profile"}, status=status)
 
 
@@ -58,22 +55,18 @@ def password_view(request: HttpRequest) -> HttpResponse:
 
     agent = current_agent(request)
     form = PasswordChangeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                actions.set_agent_password(
-                    actor=agent,
-                    agent=agent,
-                    current_password=form.cleaned_data["current_password"],
-                    new_password=form.cleaned_data["new_password"],
-                )
-            except HelplineError as exc:
-                show_error(form, exc, "current_password" if exc.code == "wrong_password" else "new_password")
-                status = exc.status
-            else:
-                update_session_auth_hash(request, agent)
-                messages.success(request, _("Your password was changed."))
-                return redirect("accounts:profile")
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.set_agent_password(
+            actor=agent, agent=agent, current_password=data["current_password"], new_password=data["new_password"]
+        )
+        update_session_auth_hash(request, agent)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:profile")
+
+    done, status = submit_form(
+        request, form, save, error_field="new_password", error_fields={"wrong_password": "current_password"}
+    )
+    if done is not None:
+        return done
     return render(request, "accounts/password.html", {"form": form, "section": "profile"}, status=status)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from helpline.accounts import actions, selectors
 from helpline.accounts.forms import TokenCreateForm
-from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.accounts.page_helpers import current_agent, submit_form
 from helpline.core.errors import HelplineError
 
 
@@ -27,21 +29,14 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """
     agent = current_agent(request)
     form = TokenCreateForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                token, secret = actions.create_api_token(
-                    actor=agent, name=form.cleaned_data["name"], expires_at=form.expires_at()
-                )
-            except HelplineError as exc:
-                show_error(form, exc, "name")
-                status = exc.status
-            else:
-                return render(
-                    request, "accounts/token_created.html", {"token": token, "secret": secret, "section": "tokens"}
-                )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        token, secret = actions.create_api_token(actor=agent, name=data["name"], expires_at=form.expires_at())
+        return render(request, "accounts/token_created.html", {"token": token, "secret": secret, "section": "tokens"})
+
+    done, status = submit_form(request, form, save, error_field="name")
+    if done is not None:
+        return done
     return render(
         request,
         "accounts/tokens.html",

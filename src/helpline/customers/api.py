@@ -20,9 +20,11 @@ from helpline.core.api_pagination import MAX_DB_INT, PageQuery, page_of
 from helpline.core.api_schemas import (
     LanguageOrBlank,
     OrganizationRef,
+    PatchField,
     PublicId,
     TimeZoneOrBlank,
     choice_literal,
+    objects_named,
     organization_ref,
     provided,
 )
@@ -192,15 +194,15 @@ def _organization(public_id: str) -> Organization:
 
 
 def _organizations(public_ids: list[str]) -> list[Organization]:
-    found = {o.public_id: o for o in Organization.objects.filter(public_id__in=public_ids)}
-    missing = [p for p in public_ids if p not in found]
-    if missing:
-        raise InvalidInputError(
-            _("Unknown organisation: %(ids)s") % {"ids": ", ".join(missing)},
-            code="invalid_organization",
-            details={"fields": {"organizations": _("unknown organisation")}},
-        )
-    return [found[p] for p in dict.fromkeys(public_ids)]
+    return objects_named(
+        Organization.objects.all(),
+        public_ids,
+        key="public_id",
+        field="organizations",
+        code="invalid_organization",
+        message=_("Unknown organisation: %(ids)s"),
+        unknown=_("unknown organisation"),
+    )
 
 
 def _search(qs: QuerySet[Customer], query: CustomerListQuery) -> QuerySet[Customer]:
@@ -251,11 +253,16 @@ def get_customer(request: HttpRequest, public_id: CustomerKey) -> Customer:
 def update_customer(request: HttpRequest, public_id: CustomerKey, payload: CustomerPatchIn) -> Customer:
     actor = actor_of(request)
     customer = _customer(public_id)
-    changes: dict[str, Any] = provided(
-        payload, "name", "language", "time_zone", "preferred_channel", "custom_attributes", "notes"
+    changes = provided(
+        payload,
+        "name",
+        "language",
+        "time_zone",
+        "preferred_channel",
+        "custom_attributes",
+        "notes",
+        organizations=PatchField("organizations", _organizations),
     )
-    if "organizations" in payload.model_fields_set and payload.organizations is not None:
-        changes["organizations"] = _organizations(payload.organizations)
     actions.update_customer(actor=actor, customer=customer, **changes)
     return _customer(public_id)
 
@@ -348,5 +355,5 @@ def get_organization(request: HttpRequest, public_id: OrganizationKey) -> Organi
     "/organizations/{public_id}", response={200: OrganizationOut, **ERRORS}, summary="Change an organisation"
 )
 def update_organization(request: HttpRequest, public_id: OrganizationKey, payload: OrganizationPatchIn) -> Organization:
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = provided(payload, "name", "domain", "notes", "custom_attributes")
     return actions.update_organization(actor=actor_of(request), organization=_organization(public_id), **changes)

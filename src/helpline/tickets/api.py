@@ -20,6 +20,7 @@ from helpline.core.actors import Actor
 from helpline.core.api_auth import actor_of, require_admin
 from helpline.core.api_errors import COMMON_ERRORS, ErrorOut
 from helpline.core.api_pagination import MAX_DB_INT, PageQuery, page_of
+from helpline.core.api_schemas import PatchField, provided
 from helpline.core.errors import ConflictError, InvalidInputError, NotFoundError
 from helpline.customers.actions import resolve_customer
 from helpline.customers.models import Channel, Customer
@@ -88,6 +89,18 @@ def _ticket_out(actor: Actor, number: int) -> Ticket:
     ticket = _api_list_relations(selectors.visible_tickets(actor)).filter(number=number).first()
     if ticket is None:
         raise NotFoundError(_("No such ticket."))
+    return ticket
+
+
+def _other_ticket(actor: Actor, number: int, field: str) -> Ticket:
+    """The ticket a body names (merge into, link to), refused as invalid input when unknown or hidden."""
+    ticket = selectors.visible_tickets(actor).filter(number=number).first()
+    if ticket is None:
+        raise InvalidInputError(
+            _("There is no ticket #%(number)s.") % {"number": number},
+            code="invalid_ticket",
+            details={"fields": {field: _("unknown ticket")}},
+        )
     return ticket
 
 
@@ -188,21 +201,18 @@ def get_ticket(request: HttpRequest, number: Number) -> Ticket:
 def update_ticket(request: HttpRequest, number: Number, payload: TicketPatchIn) -> Ticket:
     actor = actor_of(request)
     ticket = _ticket(request, number)
-    sent = payload.model_fields_set
-    changes: dict[str, Any] = {}
-    for name in ("subject", "status", "priority", "language"):
-        if name in sent and getattr(payload, name) is not None:
-            changes[name] = getattr(payload, name)
-    if "type" in sent and payload.type is not None:
-        changes["ticket_type"] = payload.type
-    if "assignee_id" in sent:
-        changes["assignee"] = _agent(payload.assignee_id, "assignee_id")
-    if "team_id" in sent:
-        changes["team"] = _team(payload.team_id, "team_id")
-    if "tags" in sent and payload.tags is not None:
-        changes["tags"] = payload.tags
-    if "custom_fields" in sent and payload.custom_fields is not None:
-        changes["custom_fields"] = payload.custom_fields
+    changes = provided(
+        payload,
+        "subject",
+        "status",
+        "priority",
+        "language",
+        "tags",
+        "custom_fields",
+        type=PatchField("ticket_type"),
+        assignee_id=PatchField("assignee", lambda agent_id: _agent(agent_id, "assignee_id"), null_clears=True),
+        team_id=PatchField("team", lambda team_id: _team(team_id, "team_id"), null_clears=True),
+    )
     actions.update_ticket(
         actor=actor, ticket=ticket, add_tags=payload.add_tags, remove_tags=payload.remove_tags, **changes
     )
@@ -213,13 +223,7 @@ def update_ticket(request: HttpRequest, number: Number, payload: TicketPatchIn) 
 def merge_ticket(request: HttpRequest, number: Number, payload: MergeIn) -> Ticket:
     actor = actor_of(request)
     source = _ticket(request, number)
-    target = selectors.visible_tickets(actor).filter(number=payload.into).first()
-    if target is None:
-        raise InvalidInputError(
-            _("There is no ticket #%(number)s.") % {"number": payload.into},
-            code="invalid_ticket",
-            details={"fields": {"into": _("unknown ticket")}},
-        )
+    target = _other_ticket(actor, payload.into, "into")
     merged = merge_actions.merge_tickets(actor=actor, source=source, target=target)
     return _ticket_out(actor, merged.number)
 
@@ -254,13 +258,7 @@ def list_links(request: HttpRequest, number: Number) -> list[dict[str, Any]]:
 def add_link(request: HttpRequest, number: Number, payload: LinkIn) -> Status:
     actor = actor_of(request)
     source = _ticket(request, number)
-    target = selectors.visible_tickets(actor).filter(number=payload.ticket).first()
-    if target is None:
-        raise InvalidInputError(
-            _("There is no ticket #%(number)s.") % {"number": payload.ticket},
-            code="invalid_ticket",
-            details={"fields": {"ticket": _("unknown ticket")}},
-        )
+    target = _other_ticket(actor, payload.ticket, "ticket")
     merge_actions.link_tickets(actor=actor, source=source, target=target, kind=payload.kind)
     return Status(201, _link_rows(source))
 

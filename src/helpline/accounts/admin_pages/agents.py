@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,7 @@ from helpline.accounts import actions, selectors
 from helpline.accounts.admin_pages.access import admin_required
 from helpline.accounts.forms import AgentCreateForm, AgentEditForm
 from helpline.accounts.models import User
-from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.accounts.page_helpers import current_agent, submit_form
 from helpline.core.errors import HelplineError
 
 
@@ -24,29 +26,29 @@ def agent_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 def agent_create(request: HttpRequest) -> HttpResponse:
     form = AgentCreateForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                agent = actions.create_agent(
-                    actor=current_agent(request),
-                    username=data["username"],
-                    email=data["email"],
-                    password=form.initial_password(),
-                    role=data["role"],
-                    display_name=data["display_name"],
-                    language=data["language"],
-                    teams=data["teams"],
-                )
-            except HelplineError as exc:
-                field = {"username_taken": "username", "username_required": "username", "weak_password": "password"}
-                show_error(form, exc, field.get(exc.code))
-                status = exc.status
-            else:
-                messages.success(request, _("Agent %(name)s was created.") % {"name": agent.name})
-                return redirect("admin_ui:agents")
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        agent = actions.create_agent(
+            actor=current_agent(request),
+            username=data["username"],
+            email=data["email"],
+            password=form.initial_password(),
+            role=data["role"],
+            display_name=data["display_name"],
+            language=data["language"],
+            teams=data["teams"],
+        )
+        messages.success(request, _("Agent %(name)s was created.") % {"name": agent.name})
+        return redirect("admin_ui:agents")
+
+    done, status = submit_form(
+        request,
+        form,
+        save,
+        error_fields={"username_taken": "username", "username_required": "username", "weak_password": "password"},
+    )
+    if done is not None:
+        return done
     return render(request, "admin_ui/agent_form.html", {"form": form, "section": "agents"}, status=status)
 
 
@@ -63,28 +65,25 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "teams": list(agent.teams.all()),
     }
     form = AgentEditForm(request.POST or None, initial=initial, editing_self=editing_self)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.update_agent(
-                    actor=me,
-                    agent=agent,
-                    display_name=data["display_name"],
-                    email=data["email"].strip().lower(),
-                    role=data["role"],
-                    is_active=data["is_active"],
-                    teams=data["teams"],
-                )
-            except HelplineError as exc:
-                show_error(form, exc, "role" if exc.code == "invalid_role" else None)
-                status = exc.status
-                agent.refresh_from_db()
-            else:
-                messages.success(request, _("Changes to %(name)s were saved.") % {"name": agent.name})
-                return redirect("admin_ui:agents")
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.update_agent(
+            actor=me,
+            agent=agent,
+            display_name=data["display_name"],
+            email=data["email"].strip().lower(),
+            role=data["role"],
+            is_active=data["is_active"],
+            teams=data["teams"],
+        )
+        messages.success(request, _("Changes to %(name)s were saved.") % {"name": agent.name})
+        return redirect("admin_ui:agents")
+
+    done, status = submit_form(
+        request, form, save, error_fields={"invalid_role": "role"}, on_error=agent.refresh_from_db
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "admin_ui/agent_form.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,25 +12,27 @@ from django.utils.translation import gettext as _
 from helpline.accounts import selectors
 from helpline.accounts.admin_pages.access import admin_required
 from helpline.accounts.forms import CustomFieldForm
-from helpline.accounts.page_helpers import current_agent, show_error
+from helpline.accounts.page_helpers import current_agent, submit_form
 from helpline.core.actors import Actor
-from helpline.core.errors import HelplineError
+from helpline.core.errors import ConflictError
 from helpline.tickets import workspace_actions
 from helpline.tickets.models import CustomFieldDefinition
 
-_ERROR_FIELDS = {"invalid_key": "key", "choices_required": "choices", "invalid_choice": "field_type"}
+_ERROR_FIELDS = {
+    "invalid_key": "key",
+    "field_exists": "key",
+    "choices_required": "choices",
+    "invalid_choice": "field_type",
+}
 
 
-def _save(request: HttpRequest, form: CustomFieldForm, *, creating: bool) -> tuple[HttpResponse | None, int]:
+def _submit(request: HttpRequest, form: CustomFieldForm, *, creating: bool) -> tuple[HttpResponse | None, int]:
     """Validate and save; returns a redirect on success, else None and the status to render with."""
-    if not form.is_valid():
-        return None, 422
-    data = form.cleaned_data
-    key = data["key"].strip().lower()
-    if creating and selectors.custom_field_definitions().filter(key=key).exists():
-        form.add_error("key", _("A field with this key exists already; edit that one instead."))
-        return None, 409
-    try:
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        key = data["key"].strip().lower()
+        if creating and selectors.custom_field_definitions().filter(key=key).exists():
+            raise ConflictError(_("A field with this key exists already; edit that one instead."), code="field_exists")
         definition = workspace_actions.define_custom_field(
             actor=Actor.of_agent(current_agent(request)),
             key=key,
@@ -39,11 +43,10 @@ def _save(request: HttpRequest, form: CustomFieldForm, *, creating: bool) -> tup
             active=data["active"],
             position=data["position"],
         )
-    except HelplineError as exc:
-        show_error(form, exc, _ERROR_FIELDS.get(exc.code))
-        return None, exc.status
-    messages.success(request, _("Field “%(label)s” was saved.") % {"label": definition.label})
-    return redirect("admin_ui:fields"), 302
+        messages.success(request, _("Field “%(label)s” was saved.") % {"label": definition.label})
+        return redirect("admin_ui:fields")
+
+    return submit_form(request, form, save, error_fields=_ERROR_FIELDS)
 
 
 @admin_required
@@ -56,11 +59,9 @@ def field_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 def field_create(request: HttpRequest) -> HttpResponse:
     form = CustomFieldForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        response, status = _save(request, form, creating=True)
-        if response is not None:
-            return response
+    response, status = _submit(request, form, creating=True)
+    if response is not None:
+        return response
     return render(request, "admin_ui/field_form.html", {"form": form, "section": "fields"}, status=status)
 
 
@@ -77,11 +78,9 @@ def field_edit(request: HttpRequest, key: str) -> HttpResponse:
         "position": definition.position,
     }
     form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
-    status = 200
-    if request.method == "POST":
-        response, status = _save(request, form, creating=False)
-        if response is not None:
-            return response
+    response, status = _submit(request, form, creating=False)
+    if response is not None:
+        return response
     return render(
         request,
         "admin_ui/field_form.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +13,7 @@ from helpline.accounts import actions, selectors
 from helpline.accounts.admin_pages.access import admin_required
 from helpline.accounts.forms import TeamForm
 from helpline.accounts.models import Team
-from helpline.accounts.page_helpers import current_agent, show_error
-from helpline.core.errors import HelplineError
+from helpline.accounts.page_helpers import current_agent, submit_form
 
 
 @admin_required
@@ -23,24 +24,20 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 def team_create(request: HttpRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                team = actions.create_team(
-                    actor=current_agent(request),
-                    name=data["name"],
-                    description=data["description"],
-                    members=data["members"],
-                )
-            except HelplineError as exc:
-                show_error(form, exc, "name")
-                status = exc.status
-            else:
-                messages.success(request, _("Team %(name)s was created.") % {"name": team.name})
-                return redirect("admin_ui:teams")
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        team = actions.create_team(
+            actor=current_agent(request),
+            name=data["name"],
+            description=data["description"],
+            members=data["members"],
+        )
+        messages.success(request, _("Team %(name)s was created.") % {"name": team.name})
+        return redirect("admin_ui:teams")
+
+    done, status = submit_form(request, form, save, error_field="name")
+    if done is not None:
+        return done
     return render(request, "admin_ui/team_form.html", {"form": form, "section": "teams"}, status=status)
 
 
@@ -49,24 +46,19 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     initial = {"name": team.name, "description": team.description, "members": list(team.members.all())}
     form = TeamForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.update_team(
-                    actor=current_agent(request),
-                    team=team,
-                    name=data["name"].strip(),
-                    description=data["description"],
-                    members=data["members"],
-                )
-            except HelplineError as exc:
-                show_error(form, exc, "name")
-                status = exc.status
-                team.refresh_from_db()
-            else:
-                messages.success(request, _("Team %(name)s was saved.") % {"name": team.name})
-                return redirect("admin_ui:teams")
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        actions.update_team(
+            actor=current_agent(request),
+            team=team,
+            name=data["name"].strip(),
+            description=data["description"],
+            members=data["members"],
+        )
+        messages.success(request, _("Team %(name)s was saved.") % {"name": team.name})
+        return redirect("admin_ui:teams")
+
+    done, status = submit_form(request, form, save, error_field="name", on_error=team.refresh_from_db)
+    if done is not None:
+        return done
     return render(request, "admin_ui/team_form.html", {"form": form, "team": team, "section": "teams"}, status=status)

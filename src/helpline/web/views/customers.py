@@ -3,8 +3,10 @@ merge) and organisation page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpline.accounts.page_helpers import submit_form
 from helpline.core.errors import HelplineError, InvalidInputError, NotFoundError, NotPermittedError
 from helpline.customers import actions
 from helpline.customers.models import Customer, CustomerIdentity, Organization
@@ -86,6 +89,30 @@ def _invalid(request: AgentRequest, customer: Customer, **forms: Any) -> HttpRes
     return render(request, TEMPLATE, _context(request, customer, **forms), status=422)
 
 
+def _submit(
+    request: AgentRequest,
+    customer: Customer,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], str],
+    *,
+    form_name: str,
+    error_field: str | None = None,
+    anchor: str = "",
+    **invalid: Any,
+) -> HttpResponse:
+    """Validate `form` and `save` it (one action; returns the confirmation to show), then back to the
+    customer page at `anchor`; else the page again with the form and its errors."""
+
+    def done(data: dict[str, Any]) -> HttpResponse:
+        messages.success(request, save(data))
+        return redirect(_page(customer, anchor))
+
+    response, _status = submit_form(request, form, done, error_field=error_field)
+    if response is not None:
+        return response
+    return _invalid(request, customer, **{form_name: form}, **invalid)
+
+
 @require_GET
 @agent_required
 def customer_detail(request: AgentRequest, public_id: str) -> HttpResponse:
@@ -100,32 +127,34 @@ def customer_detail(request: AgentRequest, public_id: str) -> HttpResponse:
 @agent_required
 def customer_profile(request: AgentRequest, public_id: str) -> HttpResponse:
     customer = _customer(public_id)
-    form = CustomerProfileForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.update_customer(actor=request.actor, customer=customer, **form.cleaned_data)
-        except HelplineError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Profile saved."))
-            return redirect(_page(customer))
-    return _invalid(request, customer, profile_form=form, open_section="profile")
+
+    def save(data: dict[str, Any]) -> str:
+        actions.update_customer(actor=request.actor, customer=customer, **data)
+        return _("Profile saved.")
+
+    return _submit(
+        request, customer, CustomerProfileForm(request.POST), save, form_name="profile_form", open_section="profile"
+    )
 
 
 @require_POST
 @agent_required
 def customer_identity_add(request: AgentRequest, public_id: str) -> HttpResponse:
     customer = _customer(public_id)
-    form = IdentityForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_identity(actor=request.actor, customer=customer, **form.cleaned_data)
-        except HelplineError as exc:
-            form.add_error("value", exc.message)
-        else:
-            messages.success(request, _("Identity added."))
-            return redirect(_page(customer, "identities"))
-    return _invalid(request, customer, identity_form=form)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.add_identity(actor=request.actor, customer=customer, **data)
+        return _("Identity added.")
+
+    return _submit(
+        request,
+        customer,
+        IdentityForm(request.POST),
+        save,
+        form_name="identity_form",
+        error_field="value",
+        anchor="identities",
+    )
 
 
 @require_POST
@@ -144,25 +173,27 @@ def customer_identity_remove(request: AgentRequest, public_id: str, identity_id:
 @agent_required
 def customer_organization_add(request: AgentRequest, public_id: str) -> HttpResponse:
     customer = _customer(public_id)
-    form = OrganizationAddForm(request.POST)
-    if form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        try:
-            with transaction.atomic():
-                organization = Organization.objects.filter(name__iexact=name).first()
-                if organization is None:
-                    organization = actions.create_organization(actor=request.actor, name=name)
-                current = list(customer.organizations.all())
-                if organization not in current:
-                    actions.update_customer(
-                        actor=request.actor, customer=customer, organizations=[*current, organization]
-                    )
-        except HelplineError as exc:
-            form.add_error("name", exc.message)
-        else:
-            messages.success(request, _("Added to %(name)s.") % {"name": organization.name})
-            return redirect(_page(customer, "organizations"))
-    return _invalid(request, customer, organization_form=form)
+
+    def save(data: dict[str, Any]) -> str:
+        name = data["name"].strip()
+        with transaction.atomic():
+            organization = Organization.objects.filter(name__iexact=name).first()
+            if organization is None:
+                organization = actions.create_organization(actor=request.actor, name=name)
+            current = list(customer.organizations.all())
+            if organization not in current:
+                actions.update_customer(actor=request.actor, customer=customer, organizations=[*current, organization])
+        return _("Added to %(name)s.") % {"name": organization.name}
+
+    return _submit(
+        request,
+        customer,
+        OrganizationAddForm(request.POST),
+        save,
+        form_name="organization_form",
+        error_field="name",
+        anchor="organizations",
+    )
 
 
 @require_POST
@@ -198,16 +229,20 @@ def customer_attributes(request: AgentRequest, public_id: str) -> HttpResponse:
 @agent_required
 def customer_note(request: AgentRequest, public_id: str) -> HttpResponse:
     customer = _customer(public_id)
-    form = CustomerNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_customer_note(actor=request.actor, customer=customer, body=form.cleaned_data["body"])
-        except HelplineError as exc:
-            form.add_error("body", exc.message)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect(_page(customer, "notes"))
-    return _invalid(request, customer, note_form=form)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.add_customer_note(actor=request.actor, customer=customer, body=data["body"])
+        return _("Note added.")
+
+    return _submit(
+        request,
+        customer,
+        CustomerNoteForm(request.POST),
+        save,
+        form_name="note_form",
+        error_field="body",
+        anchor="notes",
+    )
 
 
 @require_POST
