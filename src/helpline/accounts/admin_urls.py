@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
+from helpline.assist.admin_pages import bot_settings_page
 from helpline.mail.views import mailboxes
 from helpline.messaging import admin_pages as channels
 from helpline.workflow.admin_views import rules as workflow_rules
@@ -37,6 +38,7 @@ urlpatterns = [
     path("channels/", channels.channel_list, name="channels"),
     path("channels/new/", channels.channel_edit, name="channel_create"),
     path("channels/chat/", channels.chat_settings_page, name="channel_chat"),
+    path("bot/", bot_settings_page, name="bot"),
     path("channels/<str:public_id>/", channels.channel_edit, name="channel_edit"),
     path("automations/", workflow_rules.rule_list, name="automations"),
     path("automations/new/", workflow_rules.rule_edit, name="automation_create"),

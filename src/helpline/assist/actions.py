@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helpline.assist import embeddings
-from helpline.assist.models import Embedding
+from helpline.assist.models import BOT_CHANNELS, BotSettings, Embedding
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.tickets.models import Ticket
@@ -53,3 +54,51 @@ def set_detected_ticket_language(*, actor: Actor, ticket: Ticket, language: str)
         ticket.language = language
         log.info("ticket %s: language %s detected by %s", ticket.pk, language, actor)
     return bool(changed)
+
+
+BOT_FIELDS = (
+    "channels",
+    "min_confidence",
+    "handoff_phrases",
+    "greetings",
+    "generative",
+    "llm_url",
+    "llm_model",
+    "llm_key_env",
+)
+
+
+def update_bot_settings(*, actor: Actor, llm_key: str | None = None, **changes: Any) -> BotSettings:
+    """Save the answer bot's settings (admins only). `llm_key` None keeps the stored key, "" clears
+    it; it is stored encrypted. Generative answers need the endpoint URL and the model."""
+    from helpline.assist.config import bot_settings
+    from helpline.tickets import permissions
+
+    permissions.require(permissions.can_manage_settings(actor))
+    if set(changes) - set(BOT_FIELDS):
+        raise InvalidInputError(_("Unknown setting."), code="invalid_setting")
+    channels = changes.get("channels")
+    if channels is not None and set(channels) - set(BOT_CHANNELS):
+        raise InvalidInputError(_("Unknown channel."), code="invalid_channel")
+    confidence = changes.get("min_confidence")
+    if confidence is not None and not 0.0 <= float(confidence) <= 1.0:
+        raise InvalidInputError(_("The confidence threshold is between 0 and 1."), code="invalid_confidence")
+    greetings = changes.get("greetings")
+    if greetings is not None:
+        changes["greetings"] = {code: text.strip()[:300] for code, text in greetings.items() if text and text.strip()}
+    env_name = changes.get("llm_key_env") or ""
+    if env_name and not env_name.replace("_", "").isalnum():
+        raise InvalidInputError(_("Not an environment variable name."), code="invalid_env_name")
+    with transaction.atomic():
+        config = BotSettings.objects.select_for_update().order_by("pk").first() or bot_settings()
+        for field, value in changes.items():
+            setattr(config, field, value)
+        if llm_key is not None:
+            config.llm_key = llm_key.strip()
+        if config.generative and not (config.llm_url and config.llm_model):
+            raise InvalidInputError(
+                _("Generative answers need the endpoint URL and the model."), code="generative_incomplete"
+            )
+        config.save()
+    log.info("answer bot settings saved by %s", actor)
+    return config

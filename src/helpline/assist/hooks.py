@@ -15,7 +15,7 @@ import logging
 
 from django.conf import settings
 
-from helpline.assist.language import detect_language
+from helpline.assist.language import detect_language, dominant_script
 from helpline.core import hooks
 from helpline.core.actors import Actor
 from helpline.core.events import TICKET_EVENT_HOOK
@@ -24,6 +24,7 @@ from helpline.tickets.models import EventKind, Message, MessageKind, TicketEvent
 log = logging.getLogger("helpline.assist")
 LANGUAGE_ACTOR = Actor.system("language")
 CUSTOMER_LANGUAGE_CONFIDENCE = 0.9
+TICKET_LANGUAGE_LETTERS = 8  # "Hi" or "ok" says too little to route a ticket by
 
 
 def _incoming_message(event: TicketEvent) -> Message | None:
@@ -61,7 +62,7 @@ def detect_message_language(event: TicketEvent) -> None:
         if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
             return
         ticket = message.ticket
-        if not ticket.language:
+        if not ticket.language and dominant_script(message.body_text)[1] >= TICKET_LANGUAGE_LETTERS:
             set_detected_ticket_language(actor=LANGUAGE_ACTOR, ticket=ticket, language=detection.language)
         customer = message.author_customer
         if customer is not None and not customer.language:
