@@ -17,7 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.accounts.audit_context import current_client_ip
-from helpline.accounts.models import ApiToken, AuditAction, AuditLogEntry, LoginFailure, Role, Team, User
+from helpline.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditLogEntry,
+    LoginFailure,
+    NotificationPreferences,
+    Role,
+    Team,
+    User,
+)
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError, RateLimitedError
 from helpline.core.timezones import known_time_zones
 
@@ -166,6 +175,26 @@ def update_agent(
         if other:
             record_audit(actor=actor, action=AuditAction.USER_UPDATED, target=agent, data=other)
     return agent
+
+
+def set_notification_preferences(*, actor: User, agent: User, **choices: bool) -> NotificationPreferences:
+    """Turn an agent's notification emails on or off, per kind; agents change their own, admins anyone's."""
+    if actor.pk != agent.pk:
+        _require_admin(actor)
+    unknown = set(choices) - set(NotificationPreferences.KINDS)
+    if unknown:
+        raise InvalidInputError(
+            _("Unknown notification: %(name)s") % {"name": ", ".join(sorted(unknown))}, code="invalid_notification"
+        )
+    with transaction.atomic():
+        prefs, _created = NotificationPreferences.objects.select_for_update().get_or_create(agent=agent)
+        changes = {k: [getattr(prefs, k), bool(v)] for k, v in choices.items() if getattr(prefs, k) != bool(v)}
+        if changes:
+            for name, (_before, after) in changes.items():
+                setattr(prefs, name, after)
+            prefs.save(update_fields=list(changes))
+            record_audit(actor=actor, action=AuditAction.USER_UPDATED, target=agent, data={"notifications": changes})
+    return prefs
 
 
 def create_team(*, actor: User | None, name: str, description: str = "", members: Iterable[User] = ()) -> Team:

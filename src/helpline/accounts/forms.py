@@ -38,6 +38,13 @@ class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
 
+class NotificationPreferencesForm(forms.Form):
+    new_ticket = forms.BooleanField(label=_("A new ticket arrives in one of my teams"), required=False)
+    assigned = forms.BooleanField(label=_("A ticket is assigned to me"), required=False)
+    customer_replied = forms.BooleanField(label=_("The customer replies on a ticket assigned to me"), required=False)
+    internal_note = forms.BooleanField(label=_("Someone adds an internal note on a ticket assigned to me"), required=False)
+
+
 class TotpCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your authenticator app"),

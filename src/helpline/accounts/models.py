@@ -119,3 +119,20 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class NotificationPreferences(models.Model):
+    """Which notification emails an agent wants; an agent without a row gets the defaults."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    new_ticket = models.BooleanField(_("a new ticket in one of my teams"), default=True)
+    assigned = models.BooleanField(_("a ticket is assigned to me"), default=True)
+    customer_replied = models.BooleanField(_("the customer replied on my ticket"), default=True)
+    internal_note = models.BooleanField(_("an internal note on my ticket"), default=False)
+
+    KINDS = ("new_ticket", "assigned", "customer_replied", "internal_note")
+
+    def __str__(self) -> str:
+        return f"notifications of {self.agent_id}"

@@ -10,7 +10,15 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from helpline.accounts.models import ApiToken, AuditAction, AuditLogEntry, LoginFailure, Team, User
+from helpline.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditLogEntry,
+    LoginFailure,
+    NotificationPreferences,
+    Team,
+    User,
+)
 from helpline.tickets.models import CustomFieldDefinition, Tag
 
 AUDIT_PAGE_SIZE = 50
@@ -24,6 +32,11 @@ def teams_for_admin() -> QuerySet[Team]:
     return Team.objects.order_by("name").prefetch_related(
         Prefetch("members", queryset=User.objects.order_by("username"))
     )
+
+
+def notification_preferences(agent: User) -> NotificationPreferences:
+    """The agent's notification choices (the defaults, unsaved, when they never chose)."""
+    return NotificationPreferences.objects.filter(agent=agent).first() or NotificationPreferences(agent=agent)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

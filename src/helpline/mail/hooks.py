@@ -1,13 +1,29 @@
-"""The email channel takes delivery of agent replies on email tickets over from the portal."""
+"""The email channel takes delivery of agent replies on email tickets over from the portal, and
+emails agents about their tickets."""
 
 from __future__ import annotations
 
+import logging
+
 from helpline.core import hooks
+from helpline.core.events import TICKET_EVENT_HOOK
 from helpline.mail.outbound import claim
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
-from helpline.tickets.models import Message
+from helpline.tickets.models import Message, TicketEvent
+
+log = logging.getLogger("helpline.mail.notifications")
 
 
 @hooks.register(OUTBOUND_CLAIM_HOOK)
 def claim_email_reply(message: Message) -> bool:
     return claim(message)
+
+
+@hooks.register(TICKET_EVENT_HOOK)
+def notify_agents(event: TicketEvent) -> None:
+    from helpline.mail.agent_notifications import queue_for_event
+
+    try:
+        queue_for_event(event)
+    except Exception:  # a notification never affects the ticket
+        log.exception("agent notifications failed for event %s", event.pk)

@@ -132,14 +132,38 @@ class OutboundStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class OutboundMail(models.Model):
-    """An agent reply we deliver by SMTP: the Message-ID we gave it and the attempts so far."""
+class Delivery(models.Model):
+    """What every mail we send keeps: where its delivery stands and the attempts so far."""
 
-    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="outbound")
-    ticket_message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="+")
-    message_id = models.CharField(max_length=255, unique=True)
     status = models.CharField(max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboundMail(Delivery):
+    """An agent reply we deliver by SMTP: the Message-ID we gave it and the attempts so far."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="outbound")
+    ticket_message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=255, unique=True)
+
+
+class AgentNotification(Delivery):
+    """An email telling an agent about a ticket (new in their team, assigned to them, customer
+    replied, internal note), queued and delivered with retries like a reply."""
+
+    agent = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("tickets.TicketEvent", null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20)
+    message_id = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "agent"], name="unique_notification_event_agent"),
+        ]

@@ -11,6 +11,7 @@ import mimetypes
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.template import Context, Template
@@ -23,6 +24,9 @@ from helpline.mail.models import Mailbox, OutboundMail, OutboundStatus, RawMessa
 from helpline.mail.tokens import reply_address
 from helpline.tickets import delivery_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Ticket
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 log = logging.getLogger("helpline.mail.outbound")
 OUTBOUND_ACTOR = Actor.system("email")
@@ -123,7 +127,7 @@ def build(outbound: OutboundMail) -> EmailMessage:
     return email
 
 
-def _permanent(exc: Exception) -> bool:
+def permanent_failure(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -152,14 +156,16 @@ def deliver(outbound_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}"[:1000]
         attempts = outbound.attempts + 1
         OutboundMail.objects.filter(pk=outbound.pk).update(attempts=attempts, last_error=error)
-        if _permanent(exc) or attempts > len(RETRY_DELAYS):
+        if permanent_failure(exc) or attempts > len(RETRY_DELAYS):
             log.warning("reply delivery failed for good outbound=%s error=%s", outbound.pk, error)
             _finish(outbound, OutboundStatus.FAILED, error)
             return "failed"
         delivery_actions.set_delivery_status(
             actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.QUEUED, error=f"attempt {attempts}: {error}"
         )
-        _schedule_retry(outbound.pk, RETRY_DELAYS[attempts - 1])
+        from helpline.mail.tasks import send_reply
+
+        schedule_retry(send_reply, outbound.pk, RETRY_DELAYS[attempts - 1])
         return "retry"
     OutboundMail.objects.filter(pk=outbound.pk).update(
         status=OutboundStatus.SENT, attempts=outbound.attempts + 1, sent_at=timezone.now(), last_error=""
@@ -177,10 +183,9 @@ def _finish(outbound: OutboundMail, status: str, error: str) -> None:
     )
 
 
-def _schedule_retry(outbound_id: int, delay: int) -> None:
-    from helpline.mail.tasks import send_reply
-
-    if send_reply.get_backend().supports_defer:
-        send_reply.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(outbound_id)
+def schedule_retry(task: Task[Any, Any], object_id: int, delay: int) -> None:
+    """Run `task(object_id)` again after `delay` seconds (at once on a backend without delays)."""
+    if task.get_backend().supports_defer:
+        task.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(object_id)
     else:  # immediate backend (tests): the next attempt runs at once
-        send_reply.enqueue(outbound_id)
+        task.enqueue(object_id)

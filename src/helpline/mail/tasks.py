@@ -17,3 +17,10 @@ def send_acknowledgement(raw_id: int) -> bool:
     from helpline.mail import acknowledgement
 
     return acknowledgement.send(raw_id)
+
+
+@task(queue_name="outbound")
+def send_agent_notification(notification_id: int) -> str:
+    from helpline.mail import agent_notifications
+
+    return agent_notifications.deliver(notification_id)

@@ -114,6 +114,12 @@ class TicketListQuery(PageQuery):
     q: str | None = Field(None, max_length=200, description="Text in the subject or messages.")
     created_after: str | None = Field(None, max_length=40, description="ISO date or date-time.")
     created_before: str | None = Field(None, max_length=40, description="ISO date or date-time.")
+    sla: Literal["breached"] | None = Field(
+        None, description="`breached`: the earliest running SLA target is past due."
+    )
+    sla_due_within: int | None = Field(
+        None, ge=1, le=24 * 366, description="Hours: the earliest running SLA target falls due within them."
+    )
     sort: SortName = "-updated_at"  # type: ignore[valid-type]
 
     @field_validator("status", "priority", "type", "channel")
@@ -151,7 +157,7 @@ class TicketListQuery(PageQuery):
         found: dict[str, Any] = {name: getattr(self, name) for name in names if getattr(self, name)}
         if self.type:
             found["ticket_type"] = self.type
-        for name in ("q", "created_after", "created_before"):
+        for name in ("q", "created_after", "created_before", "sla", "sla_due_within"):
             if getattr(self, name):
                 found[name] = getattr(self, name)
         return found

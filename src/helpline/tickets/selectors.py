@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,10 @@ SORTS: dict[str, tuple[str, bool]] = {
     "created_at": ("created_at", False),
     "-number": ("number", True),
     "number": ("number", False),
+    # Live time-to-breach (workflow SLA clocks): due soonest first, tickets without a running target last.
+    "sla_due": ("sla_due_at", False),
 }
+NULLS_LAST_SORTS = {"sla_due"}
 BUILTIN_VIEWS = ("mine", "unassigned", "my_teams", "all", "open", "solved")
 FILTER_KEYS = {
     "status",
@@ -53,6 +56,8 @@ FILTER_KEYS = {
     "q",
     "created_after",
     "created_before",
+    "sla",
+    "sla_due_within",
 }
 
 
@@ -154,6 +159,8 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
         if filters.get(key):
             when = _parse_when(str(filters[key]))
             qs = qs.filter(**{lookup: when})
+    if filters.get("sla") or filters.get("sla_due_within"):
+        qs = _filter_sla(qs, filters)
     query = str(filters.get("q") or "").strip()
     if query:
         from helpline.search.selectors import filter_tickets_by_text
@@ -161,6 +168,27 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
         # Without an agent (a portal customer) internal notes must never match.
         qs = filter_tickets_by_text(qs, query, public_only=agent is None)
     return qs
+
+
+def _filter_sla(qs: QuerySet[Ticket], filters: dict[str, Any]) -> QuerySet[Ticket]:
+    """`sla`: "breached"; `sla_due_within`: hours (1 to a year) until the earliest running target."""
+    from helpline.workflow.selectors import MAX_DUE_WITHIN_HOURS, filter_sla
+
+    states = _as_list(filters.get("sla"))
+    if any(state != "breached" for state in states):
+        raise InvalidInputError(_("The SLA filter must be “breached”."), code="invalid_filter")
+    hours = None
+    if filters.get("sla_due_within"):
+        try:
+            hours = int(str(filters["sla_due_within"]).strip())
+        except ValueError:
+            hours = 0
+        if not 1 <= hours <= MAX_DUE_WITHIN_HOURS:
+            raise InvalidInputError(
+                _("“Due within” must be a whole number of hours from 1 to %(max)d.") % {"max": MAX_DUE_WITHIN_HOURS},
+                code="invalid_filter",
+            )
+    return filter_sla(qs, breached=bool(states), due_within_hours=hours)
 
 
 MAX_DB_INT = 2**63 - 1
@@ -213,12 +241,14 @@ def _encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str, field: str, *, nullable: bool = False) -> tuple[Any, int]:
     """The (sort value, id) a cursor stands for; anything forged or out of range is refused."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if field.endswith("_at"):
+        if value is None and nullable:
+            pass
+        elif field.endswith("_at"):
             value = parse_datetime(value)
             if value is None:
                 raise ValueError
@@ -242,6 +272,8 @@ def paginate(qs: QuerySet[Ticket], *, sort: str = "-updated_at", cursor: str | N
     if not 1 <= limit <= 100:
         raise InvalidInputError(_("The page size must be between 1 and 100."), code="invalid_limit")
     field, desc = SORTS[sort]
+    if sort in NULLS_LAST_SORTS:
+        return _paginate_nulls_last(qs, sort=sort, cursor=cursor, limit=limit)
     if cursor:
         value, pk = decode_cursor(cursor, field)
         # The plain bound (<= / >=) lets the database start the index scan at the cursor; the OR
@@ -251,13 +283,34 @@ def paginate(qs: QuerySet[Ticket], *, sort: str = "-updated_at", cursor: str | N
         else:
             qs = qs.filter(Q(**{f"{field}__gte": value}), Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
     order = [f"-{field}", "-pk"] if desc else [field, "pk"]
-    items = list(qs.order_by(*order)[: limit + 1])
+    return _page_of(qs.order_by(*order), field=field, sort=sort, limit=limit)
+
+
+def _page_of(ordered: QuerySet[Ticket], *, field: str, sort: str, limit: int) -> Page:
+    items = list(ordered[: limit + 1])
     next_cursor = None
     if len(items) > limit:
         items = items[:limit]
         last = items[-1]
         next_cursor = _encode_cursor(getattr(last, field), last.pk)
     return Page(items=items, next_cursor=next_cursor, sort=sort)
+
+
+def _paginate_nulls_last(qs: QuerySet[Ticket], *, sort: str, cursor: str | None, limit: int) -> Page:
+    """Ascending on an annotated, nullable value (SLA due time), NULLs after every value, ties by id."""
+    from helpline.workflow.selectors import with_sla_due
+
+    field, _desc = SORTS[sort]
+    qs = with_sla_due(qs)
+    if cursor:
+        value, pk = decode_cursor(cursor, field, nullable=True)
+        if value is None:
+            qs = qs.filter(**{f"{field}__isnull": True, "pk__gt": pk})
+        else:
+            qs = qs.filter(
+                Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}) | Q(**{f"{field}__isnull": True})
+            )
+    return _page_of(qs.order_by(F(field).asc(nulls_last=True), "pk"), field=field, sort=sort, limit=limit)
 
 
 # -- one ticket ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from helpline.tickets.models import ACTIVE_STATUSES, SavedView, Status, Ticket
 
 DEFAULT_VIEW = "open"
 PAGE_SIZE = 25
-FILTER_PARAMS = ("status", "priority", "assignee", "team", "tag", "channel", "q")
+FILTER_PARAMS = ("status", "priority", "assignee", "team", "tag", "channel", "sla", "sla_due_within", "q")
 BUILTIN_VIEWS: list[tuple[str, Any]] = [
     ("mine", _("My open tickets")),
     ("unassigned", _("Unassigned")),
@@ -34,6 +34,14 @@ SORT_CHOICES: list[tuple[str, Any]] = [
     ("created_at", _("Oldest first")),
     ("-number", _("Number, high to low")),
     ("number", _("Number, low to high")),
+    ("sla_due", _("SLA due soonest")),
+]
+SLA_DUE_WITHIN_CHOICES: list[tuple[str, Any]] = [
+    ("1", _("1 hour")),
+    ("4", _("4 hours")),
+    ("8", _("8 hours")),
+    ("24", _("24 hours")),
+    ("72", _("3 days")),
 ]
 STATUS_FILTER_CHOICES: list[tuple[str, Any]] = [
     ("active", _("Unsolved")),

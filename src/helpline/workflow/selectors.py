@@ -1,4 +1,5 @@
-"""Reads of workflow state: SLA time-to-breach for one ticket or a page of tickets (one query)."""
+"""Reads of workflow state: SLA time-to-breach for one ticket or a page of tickets (one query), and
+the live time-to-breach annotation and filters that ticket lists sort and filter by."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from helpline.tickets.models import Ticket
 from helpline.workflow.models import ClockKind, SlaClock
 
 
@@ -44,3 +49,39 @@ def sla_statuses(ticket_ids: Iterable[int]) -> dict[int, SlaStatus]:
         if current is None or current.paused or (current.due_at and due_at < current.due_at):
             result[ticket_id] = SlaStatus(kind, due_at, breached_at is not None, False)
     return result
+
+
+# -- live time-to-breach for lists ---------------------------------------------------------------
+
+SLA_DUE_FIELD = "sla_due_at"
+MAX_DUE_WITHIN_HOURS = 24 * 366
+
+
+def running_clocks() -> QuerySet[SlaClock]:
+    """Targets whose clock runs now (not paused, not met); served by the `sla_clock_running` index."""
+    return SlaClock.objects.filter(started_at__isnull=False, met_at__isnull=True, due_at__isnull=False)
+
+
+def with_sla_due(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate `sla_due_at`: the earliest due time of the ticket's running SLA targets (NULL when
+    no target runs: no policy, paused, or all met). One correlated index lookup per ticket."""
+    earliest = running_clocks().filter(ticket_id=OuterRef("pk")).order_by("due_at").values("due_at")[:1]
+    return qs.annotate(**{SLA_DUE_FIELD: Subquery(earliest)})
+
+
+def filter_sla(
+    qs: QuerySet[Ticket], *, breached: bool = False, due_within_hours: int | None = None, now: dt.datetime | None = None
+) -> QuerySet[Ticket]:
+    """Tickets whose earliest running target is already past due (`breached`), or falls due within
+    the next `due_within_hours` (not yet breached). Both given means breached ones only."""
+    moment = now or timezone.now()
+    if breached:
+        qs = qs.filter(Exists(running_clocks().filter(ticket_id=OuterRef("pk"), due_at__lte=moment)))
+    if due_within_hours is not None:
+        horizon = moment + dt.timedelta(hours=due_within_hours)
+        if breached:
+            return qs
+        qs = qs.filter(
+            Exists(running_clocks().filter(ticket_id=OuterRef("pk"), due_at__gt=moment, due_at__lte=horizon))
+        ).exclude(Exists(running_clocks().filter(ticket_id=OuterRef("pk"), due_at__lte=moment)))
+    return qs

@@ -36,6 +36,8 @@ def _filter_options() -> dict[str, Any]:
         "priorities": Priority.choices,
         "channels": Channel.choices,
         "sorts": inbox.SORT_CHOICES,
+        "sla_due_within_choices": inbox.SLA_DUE_WITHIN_CHOICES,
+        "sla_due_within_values": [value for value, _label in inbox.SLA_DUE_WITHIN_CHOICES],
         "bulk_statuses": Status.choices,
     }
 

@@ -116,6 +116,12 @@ class SlaClock(models.Model):
             models.Index(fields=["due_at"], name="sla_clock_due", condition=models.Q(breached_at__isnull=True)),
             models.Index(fields=["warn_at"], name="sla_clock_warn", condition=models.Q(warned_at__isnull=True)),
             models.Index(fields=["policy"], name="sla_clock_policy"),
+            # Lists sort and filter by the earliest running target of each ticket.
+            models.Index(
+                fields=["ticket", "due_at"],
+                name="sla_clock_running",
+                condition=models.Q(started_at__isnull=False, met_at__isnull=True, due_at__isnull=False),
+            ),
         ]
 
     @property
