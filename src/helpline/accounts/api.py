@@ -60,7 +60,7 @@ class AgentCreateIn(Schema):
     password: str | None = Field(None, min_length=8, max_length=128, description="Write-only; never returned.")
     role: RoleName = "agent"  # type: ignore[valid-type]
     display_name: str = Field("", max_length=150)
-    language: Language = "en"  # type: ignore[valid-type]
+    language: Language = "en"
     time_zone: TimeZoneName = "UTC"
     team_ids: list[DbId] = Field(default_factory=list, max_length=100)
 
@@ -69,7 +69,7 @@ class AgentPatchIn(Schema):
     role: RoleName | None = None  # type: ignore[valid-type]
     display_name: str | None = Field(None, max_length=150)
     email: EmailOrBlank | None = None
-    language: Language | None = None  # type: ignore[valid-type]
+    language: Language | None = None
     time_zone: TimeZoneName | None = None
     is_active: bool | None = None
     team_ids: list[DbId] | None = Field(None, max_length=100)

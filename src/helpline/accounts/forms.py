@@ -128,7 +128,7 @@ class AgentEditForm(forms.Form):
 class AgentsField(forms.ModelMultipleChoiceField):
     """Agents by name and username; deactivated ones stay listed (and marked) so saving keeps them."""
 
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         label = f"{obj.name} ({obj.username})" if obj.name != obj.username else obj.username
         return label if obj.is_active else _("%(agent)s, deactivated") % {"agent": label}
 

@@ -18,14 +18,14 @@ def current_agent(request: HttpRequest) -> User:
     return user
 
 
-def show_error(form: forms.Form, exc: HelplineError, field: str | None = None) -> None:
+def show_error(form: forms.BaseForm, exc: HelplineError, field: str | None = None) -> None:
     """Put an action's refusal on the form, which keeps what the user typed."""
     form.add_error(field if field in form.fields else None, exc.message)
 
 
 def submit_form(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     save: Callable[[dict[str, Any]], HttpResponse],
     *,
     error_field: str | None = None,

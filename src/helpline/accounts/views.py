@@ -99,7 +99,7 @@ def totp_verify_view(request: HttpRequest) -> HttpResponse:
         except RateLimitedError:
             logout(request)
             return _rate_limited(request, username, ip)
-        if actions.verify_totp(request.user, request.POST.get("code", "")):  # type: ignore[arg-type]
+        if actions.verify_totp(request.user, request.POST.get("code", "")):
             target = request.session.pop(TWO_FACTOR_PENDING)
             actions.clear_login_failures(username=username)
             return redirect(target or settings.LOGIN_REDIRECT_URL)
@@ -120,7 +120,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     if language in dict(settings.LANGUAGES):
         request.session[LANGUAGE_SESSION_KEY] = language
         if request.user.is_authenticated:
-            actions.update_agent(actor=request.user, agent=request.user, language=language)  # type: ignore[arg-type]
+            actions.update_agent(actor=request.user, agent=request.user, language=language)
         else:
             _remember_customer_language(request, language)
     target = request.POST.get("next") or "/"

@@ -49,7 +49,7 @@ class SessionAuth(APIKeyCookie):
                 _("The CSRF check failed: send the X-CSRFToken header with session requests."),
                 code="csrf_failed",
             )
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]

@@ -81,7 +81,7 @@ def guard_request(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
             return run(request, *args, **kwargs)
         denied = operation._run_checks(request)  # authentication first: 401/403 before 400
         if denied is not None:
-            return denied  # type: ignore[no-any-return]
-        return operation.api.on_exception(request, problem)  # type: ignore[no-any-return]
+            return denied
+        return operation.api.on_exception(request, problem)
 
     return guarded

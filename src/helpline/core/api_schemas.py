@@ -28,7 +28,7 @@ K = TypeVar("K")
 def choice_literal(choices: type[TextChoices], *, blank: bool = False) -> Any:
     """`Literal["a", "b", ...]` of a TextChoices' values, for typed, documented enums."""
     values = tuple(v for v in choices.values if v) + (("",) if blank else ())
-    return Literal[values]  # type: ignore[valid-type]
+    return Literal[values]
 
 
 def check_time_zone(value: str) -> str:

@@ -100,7 +100,7 @@ class CustomerListQuery(PageQuery):
 class CustomerCreateIn(Schema):
     name: str = Field("", max_length=200)
     identities: list[IdentityIn] = Field(default_factory=list, max_length=50)
-    language: LanguageOrBlank = ""  # type: ignore[valid-type]
+    language: LanguageOrBlank = ""
     time_zone: TimeZoneOrBlank = ""
     preferred_channel: ChannelOrBlank = ""  # type: ignore[valid-type]
     organizations: list[PublicId] = Field(default_factory=list, max_length=50)
@@ -110,7 +110,7 @@ class CustomerCreateIn(Schema):
 
 class CustomerPatchIn(Schema):
     name: str | None = Field(None, max_length=200)
-    language: LanguageOrBlank | None = None  # type: ignore[valid-type]
+    language: LanguageOrBlank | None = None
     time_zone: TimeZoneOrBlank | None = None
     preferred_channel: ChannelOrBlank | None = None  # type: ignore[valid-type]
     organizations: list[PublicId] | None = Field(None, max_length=50)

@@ -193,7 +193,7 @@ class TicketCreateIn(Schema):
     team_id: DbId | None = None
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     custom_fields: dict[str, Any] = Field(default_factory=dict)
-    language: LanguageOrBlank = ""  # type: ignore[valid-type]
+    language: LanguageOrBlank = ""
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
 
 
@@ -208,7 +208,7 @@ class TicketPatchIn(Schema):
     add_tags: list[TagName] = Field(default_factory=list, max_length=50)
     remove_tags: list[TagName] = Field(default_factory=list, max_length=50)
     custom_fields: dict[str, Any] | None = None
-    language: LanguageOrBlank | None = None  # type: ignore[valid-type]
+    language: LanguageOrBlank | None = None
 
 
 class MergeIn(Schema):

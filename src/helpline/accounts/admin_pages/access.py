@@ -27,7 +27,7 @@ def admin_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_manage_settings(Actor.of_agent(request.user)):  # type: ignore[arg-type]
+        if not can_manage_settings(Actor.of_agent(request.user)):
             return forbidden(request)
         return view(request, *args, **kwargs)
 

@@ -26,7 +26,7 @@ R = TypeVar("R", bound=HttpResponseBase)
 class AgentRequest(HttpRequest):
     """An `HttpRequest` whose user is a signed-in, active agent (for type checkers)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     actor: Actor
 
 

@@ -92,7 +92,7 @@ def _invalid(request: AgentRequest, customer: Customer, **forms: Any) -> HttpRes
 def _submit(
     request: AgentRequest,
     customer: Customer,
-    form: forms.Form,
+    form: forms.BaseForm,
     save: Callable[[dict[str, Any]], str],
     *,
     form_name: str,
