@@ -35,6 +35,7 @@ urlpatterns = [
     path("mailboxes/quarantine/<int:pk>/retry/", mailboxes.quarantine_retry, name="quarantine_retry"),
     path("mailboxes/messages/<int:pk>/", mailboxes.raw_view, name="raw_view"),
     path("mailboxes/messages/<int:pk>/raw.eml", mailboxes.raw_download, name="raw_download"),
+    path("mailboxes/messages/<int:pk>/images/", mailboxes.raw_remote_images, name="raw_remote_images"),
     path("channels/", channels.channel_list, name="channels"),
     path("channels/new/", channels.channel_edit, name="channel_create"),
     path("channels/chat/", channels.chat_settings_page, name="channel_chat"),

@@ -104,6 +104,19 @@ def raw_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def raw_remote_images(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message as its sender wrote it, remote images loaded: the agent asked for them."""
+    from helpline.core.html import sanitize_html
+    from helpline.mail.parsing import parse
+
+    raw = _raw_for(request, pk)
+    mail = parse(read_raw(raw.path))
+    context = {"raw": raw, "html": sanitize_html(mail.html), "text": mail.text, "section": "mailboxes"}
+    response = render(request, "mail/remote_images.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # image hosts do not learn which ticket looked
+    return response
+
+
 def raw_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The full original as text (headers and body), for the "show original" link."""
     raw = _raw_for(request, pk)
