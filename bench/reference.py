@@ -27,7 +27,7 @@ def create_reference(*, tickets: int, seed: int) -> tuple[Reference, list[Organi
     from helpline.accounts.models import Role
     from helpline.core.actors import Actor
     from helpline.customers import actions as customer_actions
-    from helpline.tickets import actions as ticket_actions
+    from helpline.tickets import workspace_actions
 
     rng = random.Random(seed)
     admin = account_actions.create_agent(
@@ -62,7 +62,7 @@ def create_reference(*, tickets: int, seed: int) -> tuple[Reference, list[Organi
     actor = Actor.of_agent(admin)
     tags = {}
     for name in corpus.TAGS:
-        tag = ticket_actions.create_tag(actor=actor, name=name)
+        tag = workspace_actions.create_tag(actor=actor, name=name)
         tags[tag.pk] = tag.name
     organizations = []
     for k in range(organization_count(tickets)):
