@@ -8,7 +8,7 @@ workflow subscribe through `helpline.core.hooks`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -229,10 +229,16 @@ def add_message(
     meta: dict[str, Any] | None = None,
     new_status: str | None = None,
     created_at: dt.datetime | None = None,
+    author: Customer | None = None,
 ) -> Message:
     """Add a customer message, an agent reply or an internal note, and move the status along:
-    a customer writing reopens a pending/solved ticket; an agent's reply opens a new one."""
+    a customer writing reopens a pending/solved ticket; an agent's reply opens a new one.
+
+    `author`: the customer who wrote an inbound message a channel (a system actor) takes in on
+    their behalf, e.g. a colleague of the requester in copy answering by email."""
     validate_choice(kind, MessageKind.values, _("Message kind"))
+    if author is not None:
+        permissions.require(actor.is_system and kind == MessageKind.INBOUND)
     if kind == MessageKind.NOTE:
         permissions.require(permissions.can_add_note(actor, ticket))
         if actor.is_customer:
@@ -270,7 +276,7 @@ def add_message(
             kind=kind,
             channel=channel or ticket.channel,
             author_agent=actor.agent,
-            author_customer=actor.customer if kind == MessageKind.INBOUND else None,
+            author_customer=author or (actor.customer if kind == MessageKind.INBOUND else None),
             body_text=text,
             body_html=html,
             external_id=external_id,
@@ -423,34 +429,20 @@ def update_ticket(
         simple("priority", priority, EventKind.PRIORITY_CHANGED)
         simple("ticket_type", ticket_type, EventKind.TYPE_CHANGED)
         simple("language", language, EventKind.LANGUAGE_CHANGED)
-        if assignee is not UNSET and ticket_locked.assignee_id != (assignee.pk if assignee else None):
-            events.append(
-                record_event(
-                    ticket_locked,
-                    actor,
-                    EventKind.ASSIGNEE_CHANGED,
-                    before=_agent_ref(ticket_locked.assignee),
-                    after=_agent_ref(assignee),
-                    at=now,
-                )
-            )
-            ticket_locked.assignee = assignee
-            fields.append("assignee")
-            if assignee is not None and ticket_locked.status == Status.NEW and status is UNSET:
-                status = Status.OPEN
-        if team is not UNSET and ticket_locked.team_id != (team.pk if team else None):
-            events.append(
-                record_event(
-                    ticket_locked,
-                    actor,
-                    EventKind.TEAM_CHANGED,
-                    before=_team_ref(ticket_locked.team),
-                    after=_team_ref(team),
-                    at=now,
-                )
-            )
-            ticket_locked.team = team
-            fields.append("team")
+
+        def relation(attr: str, value: Any, kind: str, ref: Callable[[Any], dict[str, Any] | None]) -> bool:
+            if value is UNSET or getattr(ticket_locked, f"{attr}_id") == (value.pk if value else None):
+                return False
+            before = ref(getattr(ticket_locked, attr))
+            events.append(record_event(ticket_locked, actor, kind, before=before, after=ref(value), at=now))
+            setattr(ticket_locked, attr, value)
+            fields.append(attr)
+            return True
+
+        assigned = relation("assignee", assignee, EventKind.ASSIGNEE_CHANGED, _agent_ref)
+        if assigned and assignee is not None and ticket_locked.status == Status.NEW and status is UNSET:
+            status = Status.OPEN
+        relation("team", team, EventKind.TEAM_CHANGED, _team_ref)
         if status is not UNSET and status != ticket_locked.status:
             events.append(_change_status(ticket_locked, actor, status, now))
             fields += ["status", "solved_at", "closed_at"]

@@ -105,6 +105,22 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in str(value).split(",") if v]
 
 
+def _choice_of(values: list[str], field: str, own: str, own_match: Q | None, message: str) -> Q:
+    """Tickets whose assignee or team (`field`) is any of `values`: an id, "none", or `own` (the
+    agent themself or their teams, matched by `own_match`)."""
+    cond = Q()
+    for value in values:
+        if value == "none":
+            cond |= Q(**{f"{field}__isnull": True})
+        elif value == own and own_match is not None:
+            cond |= own_match
+        elif value.isdigit():
+            cond |= Q(**{f"{field}_id": _filter_id(value, message)})
+        else:
+            raise InvalidInputError(message, code="invalid_filter")
+    return cond
+
+
 def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User | None) -> QuerySet[Ticket]:
     """Apply a saved or ad-hoc filter set. Unknown keys are refused, not ignored."""
     unknown = set(filters) - FILTER_KEYS
@@ -124,30 +140,12 @@ def filter_tickets(qs: QuerySet[Ticket], filters: dict[str, Any], *, agent: User
             qs = qs.filter(**{f"{key}__in": values})
     assignees = _as_list(filters.get("assignee"))
     if assignees:
-        cond = Q()
-        for a in assignees:
-            if a == "none":
-                cond |= Q(assignee__isnull=True)
-            elif a == "me" and agent is not None:
-                cond |= Q(assignee=agent)
-            elif a.isdigit():
-                cond |= Q(assignee_id=_filter_id(a, _("Assignee must be an id, “me” or “none”.")))
-            else:
-                raise InvalidInputError(_("Assignee must be an id, “me” or “none”."), code="invalid_filter")
-        qs = qs.filter(cond)
+        mine = Q(assignee=agent) if agent is not None else None
+        qs = qs.filter(_choice_of(assignees, "assignee", "me", mine, _("Assignee must be an id, “me” or “none”.")))
     teams = _as_list(filters.get("team"))
     if teams:
-        cond = Q()
-        for t in teams:
-            if t == "none":
-                cond |= Q(team__isnull=True)
-            elif t == "mine" and agent is not None:
-                cond |= Q(team__in=agent.teams.all())
-            elif t.isdigit():
-                cond |= Q(team_id=_filter_id(t, _("Team must be an id, “mine” or “none”.")))
-            else:
-                raise InvalidInputError(_("Team must be an id, “mine” or “none”."), code="invalid_filter")
-        qs = qs.filter(cond)
+        mine = Q(team__in=agent.teams.all()) if agent is not None else None
+        qs = qs.filter(_choice_of(teams, "team", "mine", mine, _("Team must be an id, “mine” or “none”.")))
     tags = _as_list(filters.get("tag"))
     if tags:
         qs = qs.filter(tags__in=Tag.objects.filter(name__in=[t.lower() for t in tags])).distinct()

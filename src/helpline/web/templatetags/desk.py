@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,21 +26,22 @@ def icon(name: str, label: str = "") -> SafeString:
     return mark_safe(icons.svg(name, escape(label)))  # noqa: S308 - fixed markup, escaped label
 
 
+def _label(choices: type[TextChoices], value: str) -> str:
+    """The choice's translated label; an unknown value (from older data) as it is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
-    try:
-        label = str(Status(status).label)
-    except ValueError:
-        label = status
-    return format_html('<span class="badge status status-{}">{}</span>', status, label)
+    return format_html('<span class="badge status status-{}">{}</span>', status, _label(Status, status))
 
 
 @register.simple_tag
 def priority_label(priority: str) -> SafeString:
-    try:
-        label = str(Priority(priority).label)
-    except ValueError:
-        label = priority
+    label = _label(Priority, priority)
     if priority == Priority.NORMAL:
         return format_html('<span class="prio prio-normal">{}</span>', label)
     return format_html('<span class="prio prio-{}">{}</span>', priority, label)
@@ -47,10 +49,7 @@ def priority_label(priority: str) -> SafeString:
 
 @register.simple_tag
 def channel_label(channel: str, show_text: bool = True) -> SafeString:
-    try:
-        label = str(Channel(channel).label)
-    except ValueError:
-        label = channel or "?"
+    label = _label(Channel, channel) or "?"
     svg = mark_safe(icons.svg(icons.CHANNEL_ICONS.get(channel, "chat"), "" if show_text else escape(label)))  # noqa: S308
     if show_text:
         return format_html('<span class="channel" title="{}">{}<span>{}</span></span>', label, svg, label)
