@@ -18,7 +18,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer
-from helpline.mail import content, loops, threads
+from helpline.mail import content, loops, participants, threads
 from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
 from helpline.mail.store import read_raw, store_raw
@@ -155,8 +155,8 @@ def _route(row: RawMessage, raw: bytes) -> None:
     mail = parse(raw)
     row.sender = mail.from_address[:255]
     row.subject = mail.subject[:255]
-    addresses = set(Mailbox.objects.values_list("email_address", flat=True))
-    if loops.is_own_loop(mail, {a.lower() for a in addresses}, _own_message_id(mail.message_id)):
+    addresses = {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
+    if loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id)):
         row.status, row.outcome = RawStatus.IGNORED, "loop"
         return
     if mail.bounce is not None:
@@ -172,10 +172,10 @@ def _route(row: RawMessage, raw: bytes) -> None:
         )
     except HelplineError as exc:
         raise Quarantine(f"invalid_sender: {exc.message}") from exc
-    _deliver(row, mail, customer)
+    _deliver(row, mail, customer, addresses)
 
 
-def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
+def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresses: set[str]) -> None:
     mailbox = row.mailbox
     auto = loops.auto_reason(mail)
     body = content.build_body(mail)
@@ -208,10 +208,12 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
     actor = Actor.of_customer(customer)
     if ticket is not None:
         meta["email"]["threaded_by"] = how
-        if ticket.requester_id != customer.pk:
-            actor = MAIL_ACTOR  # a colleague in copy answering: the message keeps its sender in meta
+        author = None
+        if ticket.requester_id != customer.pk:  # a colleague in copy answering, or someone new
+            actor, author = MAIL_ACTOR, customer
         message = ticket_actions.add_message(
             actor=actor,
+            author=author,
             ticket=ticket,
             kind=MessageKind.INBOUND,
             channel=Channel.EMAIL,
@@ -243,6 +245,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer) -> None:
             outcome = "new_ticket"
         if not auto and mailbox.send_acknowledgement:
             _acknowledge(ticket, mail.from_address, row)
+    participants.keep(ticket=ticket, mail=mail, sender=customer, own_addresses=own_addresses)
     if message is not None and "cid:" in message.body_html.lower():
         linked = content.link_inline_images(message.body_html, list(message.attachments.all()))
         Message.objects.filter(pk=message.pk).update(body_html=linked)

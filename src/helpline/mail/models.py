@@ -167,3 +167,19 @@ class AgentNotification(Delivery):
         constraints = [
             models.UniqueConstraint(fields=["event", "agent"], name="unique_notification_event_agent"),
         ]
+
+
+class Participant(models.Model):
+    """Someone besides the requester in an email conversation (in copy, or answering from their own
+    address): agents' replies go to them in Cc."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=255)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="unique_participant_ticket_email")]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from helpline.core.actors import Actor
 from helpline.customers.models import Channel
-from helpline.mail import smtp
+from helpline.mail import participants, smtp
 from helpline.mail.models import Mailbox, OutboundMail, OutboundStatus, RawMessage
 from helpline.mail.tokens import reply_address
 from helpline.tickets import delivery_actions
@@ -92,6 +92,8 @@ def build(outbound: OutboundMail) -> EmailMessage:
     sender_name = box.team.name if box.team else box.name
     email["From"] = formataddr((sender_name, box.email_address))
     email["To"] = ticket.requester.email
+    if cc := participants.cc_addresses(ticket):
+        email["Cc"] = ", ".join(cc)
     email["Reply-To"] = reply_address(box.email_address, ticket.number)
     subject = " ".join(ticket.subject.split())
     email["Subject"] = f"Re: [#{ticket.number}] {subject}"
@@ -151,7 +153,10 @@ def deliver(outbound_id: int) -> str:
     try:
         email = build(outbound)
         with smtp.connect(outbound.mailbox) as conn:
-            conn.send_message(email, from_addr=outbound.mailbox.email_address, to_addrs=[email["To"]])
+            recipients = [
+                a.addr_spec for header in ("To", "Cc") for a in (email[header].addresses if email[header] else ())
+            ]
+            conn.send_message(email, from_addr=outbound.mailbox.email_address, to_addrs=recipients)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:1000]
         attempts = outbound.attempts + 1
