@@ -39,6 +39,9 @@ class Headline:
         return (self.change > 0) == (self.better == "up")
 
 
+BUSINESS_TWIN = {"frt": kpis.first_response_business_time, "resolution": kpis.resolution_business_time}
+
+
 def headlines(f: ReportFilter, known: dict[str, kpis.Durations] | None = None) -> list[Headline]:
     """Headline KPIs with the previous period; `known` passes durations already computed for `f`."""
     known = known or {}
@@ -64,6 +67,12 @@ def headlines(f: ReportFilter, known: dict[str, kpis.Durations] | None = None) -
     ):
         now_d, prev_d = known.get(key) or fn(f), fn(prev)
         rows.append(Headline(key, now_d.median, prev_d.median, "s", "down", p90=now_d.p90))
+        business = BUSINESS_TWIN.get(key)
+        now_b = business(f) if business else None
+        if business and now_b is not None:  # shown beside the calendar figure when calendars exist
+            prev_b = business(prev)
+            previous = prev_b.median if prev_b is not None else None
+            rows.append(Headline(f"{key}_business", now_b.median, previous, "s", "down", p90=now_b.p90))
     rows.append(Headline("created", kpis.created_count(f), kpis.created_count(prev), "", "none"))
     rows.append(Headline("solved", kpis.solved_count(f), kpis.solved_count(prev), "", "up"))
     ret = kpis.retention(f)

@@ -38,6 +38,22 @@ DEFINITIONS = {
             "For tickets solved in the period: time from opening to the last solve. Median and 90th percentile, calendar time."
         ),
     ),
+    "frt_business": (
+        _("First response time (business hours)"),
+        _(
+            "The first response time counted only inside working hours: the business calendar of the ticket's "
+            "team, else the default calendar, without its holidays. Tickets with no calendar are left out. "
+            "Median and 90th percentile."
+        ),
+    ),
+    "resolution_business": (
+        _("Resolution time (business hours)"),
+        _(
+            "The resolution time counted only inside working hours: the business calendar of the ticket's team, "
+            "else the default calendar, without its holidays. Tickets with no calendar are left out. Median and "
+            "90th percentile."
+        ),
+    ),
     "fcr": (
         _("First-contact resolution"),
         _("Share of tickets solved in the period with exactly one public agent reply and never reopened."),

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from helpline.customers.models import Customer
+from helpline.reports import business_time
 from helpline.reports.filters import ReportFilter
 from helpline.reports.sql import distribution, seconds_between
 from helpline.surveys.models import (
@@ -24,6 +25,7 @@ from helpline.surveys.models import (
     NpsSurvey,
 )
 from helpline.tickets.models import ACTIVE_STATUSES, EventKind, Message, MessageKind, Status, Ticket, TicketEvent
+from helpline.workflow.models import BusinessCalendar
 
 REPEAT_CONTACT_DAYS = 7
 CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
@@ -58,6 +60,15 @@ def _durations(qs: QuerySet[Any], end: str, start: str) -> Durations:
     return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
 
+def _business_durations(qs: QuerySet[Any], end: str, start: str) -> Durations | None:
+    """Like `_durations` in business time; None when the desk has no business calendar."""
+    if not BusinessCalendar.objects.exists():
+        return None
+    narrowed, expression = business_time.business_seconds(qs, end, start)
+    n, avg, ranks = distribution(narrowed, expression, (0.5, 0.9))
+    return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
+
+
 def created_count(f: ReportFilter) -> int:
     return tickets(f).filter(f.in_range("created_at")).count()
 
@@ -76,6 +87,17 @@ def resolution_time(f: ReportFilter) -> Durations:
     """Tickets solved in the period: time solved - time opened (calendar time)."""
     qs = tickets(f).filter(f.in_range("solved_at"))
     return _durations(qs, "solved_at", "created_at")
+
+
+def first_response_business_time(f: ReportFilter) -> Durations | None:
+    """First response time counted only inside the working hours of the ticket's team calendar."""
+    qs = tickets(f).filter(f.in_range("created_at"), first_response_at__isnull=False)
+    return _business_durations(qs, "first_response_at", "created_at")
+
+
+def resolution_business_time(f: ReportFilter) -> Durations | None:
+    """Resolution time counted only inside the working hours of the ticket's team calendar."""
+    return _business_durations(tickets(f).filter(f.in_range("solved_at")), "solved_at", "created_at")
 
 
 def response_time(f: ReportFilter) -> Durations:

@@ -1,0 +1,49 @@
+"""Report settings and the business-time index.
+
+`BusinessInterval` rows are a derived, rebuildable index of each business calendar's working
+intervals with a running total, so durations in business time are computed in SQL (see
+`business_time`). `ReportSettings` holds the workspace's report policy (one row).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessIntervalSpan(models.Model):
+    """Which stretch of time a calendar's intervals cover, and for which version of its hours."""
+
+    calendar = models.OneToOneField("workflow.BusinessCalendar", on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64)
+
+
+class BusinessInterval(models.Model):
+    """One working interval [start, end) in UTC; `cum_seconds` is the working time before it."""
+
+    calendar = models.ForeignKey("workflow.BusinessCalendar", on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    length_seconds = models.FloatField()
+    cum_seconds = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["calendar", "start"], name="business_interval_cal_start")]
+
+
+class ReportSettings(models.Model):
+    """The workspace's report policy: who sees the leaderboard, and the weekly report by email."""
+
+    leaderboard_for_agents = models.BooleanField(_("agents see the leaderboard"), default=False)
+    weekly_enabled = models.BooleanField(_("send the weekly report"), default=False)
+    weekly_recipients = models.TextField(_("recipients (one email address a line)"), blank=True)
+    weekly_weekday = models.PositiveSmallIntegerField(_("day"), default=0)  # 0 = Monday
+    weekly_hour = models.PositiveSmallIntegerField(_("hour (UTC)"), default=7)
+    weekly_language = models.CharField(_("language"), max_length=10, default="en")
+    weekly_last_sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def recipients(self) -> list[str]:
+        return [line.strip() for line in self.weekly_recipients.splitlines() if line.strip()]
