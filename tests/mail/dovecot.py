@@ -21,7 +21,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 first_valid_uid = 1
@@ -44,7 +44,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -63,11 +63,51 @@ namespace inbox {{
 """
 
 
+OPENSSL = shutil.which("openssl")
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, made fresh for each test server."""
+    assert OPENSSL is not None
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(  # noqa: S603
+        [
+            OPENSSL,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    )
+    return cert, key
+
+
 class Dovecot:
-    def __init__(self, root: Path, introspection_url: str = "") -> None:
+    """`tls=True`: `ssl = yes` with a self-signed certificate (`self.cert`), implicit TLS on
+    `self.tls_port` and STARTTLS on `self.port`."""
+
+    def __init__(self, root: Path, introspection_url: str = "", *, tls: bool = False) -> None:
         self.root = root
         self.introspection_url = introspection_url
         self.port = free_port()
+        self.tls = tls
+        self.tls_port = free_port() if tls else 0
+        self.cert: Path | None = None
         self.config = root / "dovecot.conf"
 
     def start(self) -> Dovecot:
@@ -84,7 +124,13 @@ class Dovecot:
                 "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
             )
             oauth2 = f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {self.root}/oauth2.conf\n}}"
-        self.config.write_text(CONFIG.format(root=self.root, port=self.port, oauth2=oauth2))
+        ssl = "ssl = no"
+        if self.tls:
+            self.cert, key = make_certificate(self.root)
+            ssl = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{key}"
+        self.config.write_text(
+            CONFIG.format(root=self.root, port=self.port, tls_port=self.tls_port, oauth2=oauth2, ssl=ssl)
+        )
         os.chmod(self.root, 0o755)  # noqa: S103  the mail user must reach its home below
         os.chown(home, uid, gid)
         subprocess.run(  # noqa: S603

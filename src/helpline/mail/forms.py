@@ -37,6 +37,7 @@ class MailboxForm(forms.ModelForm):
             "processed_folder",
             "use_idle",
             "poll_interval",
+            "tls_ca_file",
             "auth_method",
             "username",
             "password",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import ssl
 import threading
 import time
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from collections.abc import Iterable
 from django.db import close_old_connections
 from imapclient import IMAPClient
 
-from helpline.mail import actions
+from helpline.mail import actions, tls
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import AuthMethod, Mailbox, ProcessedAction, Security
 
@@ -25,7 +24,7 @@ IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before the 29-minute ser
 
 
 def connect(mailbox: Mailbox, timeout: float = 60) -> IMAPClient:
-    context = ssl.create_default_context()
+    context = tls.context_for(mailbox)
     client = IMAPClient(
         mailbox.imap_host,
         port=mailbox.imap_port,

@@ -47,6 +47,15 @@ class Mailbox(models.Model):
     processed_folder = models.CharField(max_length=200, blank=True, default="Processed")
     use_idle = models.BooleanField(_("use IDLE"), default=True)
     poll_interval = models.PositiveIntegerField(_("polling interval (s)"), default=60)
+    tls_ca_file = models.CharField(
+        _("CA certificate file"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A PEM file on the server to verify the IMAP and SMTP servers' certificates against "
+            "(e.g. a company CA or a self-signed certificate). Empty: the system's trusted CAs."
+        ),
+    )
     # credentials (shared by IMAP and SMTP unless SMTP has its own)
     auth_method = models.CharField(max_length=10, choices=AuthMethod.choices, default=AuthMethod.PASSWORD)
     username = models.CharField(_("user name"), max_length=200, blank=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import smtplib
-import ssl
 
+from helpline.mail import tls
 from helpline.mail.models import AuthMethod, Mailbox, Security
 
 
@@ -13,7 +13,7 @@ def xoauth2_string(user: str, token: str) -> str:
 
 
 def connect(mailbox: Mailbox, timeout: float = 30) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = tls.context_for(mailbox)
     conn: smtplib.SMTP
     if mailbox.smtp_security == Security.SSL:
         conn = smtplib.SMTP_SSL(mailbox.smtp_host, mailbox.smtp_port, timeout=timeout, context=context)
