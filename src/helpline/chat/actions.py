@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
@@ -63,6 +64,50 @@ def identify_visitor(
         if fields:
             conversation.save(update_fields=[*fields, "updated_at"])
     return conversation
+
+
+MAX_PAGES = 10
+
+
+def _web_url(url: str) -> str:
+    url = (url or "").strip()[:1000]
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+def note_visitor_page(
+    *, visitor_id: str, url: str, title: str = "", browser_language: str = "", language: str = ""
+) -> bool:
+    """The widget is on a (new) page of the host site: keep it for the agents' context panel (the
+        current page, the last few visited, the browser's languages; `language` is the one the widget
+    chose). Returns whether anything changed."""
+    url, title = _web_url(url), " ".join((title or "").split())[:300]
+    browser_language = (browser_language or "").strip()[:100]
+    if not url:
+        return False
+    with transaction.atomic():
+        conversation = _conversation(visitor_id, lock=True)
+        if (conversation.page_url, conversation.page_title) == (url, title) and (
+            not browser_language or conversation.browser_language == browser_language
+        ):
+            return False
+        now = timezone.now()
+        pages = [p for p in conversation.pages if isinstance(p, dict)][-(MAX_PAGES - 1) :]
+        if not pages or pages[-1].get("url") != url:
+            pages.append({"url": url, "title": title, "at": now.isoformat()})
+        else:
+            pages[-1] = {**pages[-1], "title": title}
+        conversation.page_url, conversation.page_title, conversation.pages = url, title, pages
+        conversation.page_seen_at = now
+        fields = ["page_url", "page_title", "pages", "page_seen_at", "updated_at"]
+        if browser_language:
+            conversation.browser_language = browser_language
+            fields.append("browser_language")
+        chosen = _language(language) or _language(browser_language.split(",")[0])
+        if chosen and not conversation.language:
+            conversation.language = chosen
+            fields.append("language")
+        conversation.save(update_fields=fields)
+    return True
 
 
 def _customer_for(conversation: Conversation) -> Customer:
@@ -221,7 +266,11 @@ def leave_offline_message(
         if visitor_id:
             conversation = _conversation(visitor_id, lock=True)
             conversation.customer, conversation.ticket = customer, ticket
-            conversation.save(update_fields=["customer", "ticket", "updated_at"])
+            fields = ["customer", "ticket", "updated_at"]
+            if email and not conversation.email:
+                conversation.email = customer_actions.normalize_identity(IdentityKind.EMAIL, email)
+                fields.append("email")  # kept even when it is another customer's: a merge is suggested
+            conversation.save(update_fields=fields)
     return ticket
 
 
@@ -238,6 +287,10 @@ def set_chat_status(*, actor: Actor, status: str, capacity: int | None = None) -
         if capacity is not None:
             record.capacity = capacity
         record.save(update_fields=["status", "capacity", "updated_at"])
+        if status == Availability.ONLINE:
+            from helpline.chat.tasks import route_chats
+
+            transaction.on_commit(route_chats.enqueue)
     return record
 
 

@@ -8,6 +8,10 @@ Protocol (JSON frames):
 - server → `message` {message} for replies (and the visitor's own messages from another tab).
 - client → `typing` {active}; server → `typing` {active} when an agent types on the ticket page.
 - client → `read` {up_to}; server → `seen` when an agent has the chat open (visitor's messages read).
+- client → `page` {url, title, languages, language} on every page load and in-page navigation: the
+  agents' context panel shows where the visitor is.
+- server → `queue` {position} while the chat waits for an agent, each time the queue moves (0: taken);
+  server → `notice` {text} for things the visitor should know (e.g. a transfer to another agent).
 
 The consumer joins `ticket.<public_id>` (the agent workspace's group): `ticket.changed` brings new
 messages (only public ones are forwarded) and `presence.changed` brings agents' viewing/typing;
@@ -27,6 +31,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from helpline.chat import actions, presence, selectors
+from helpline.chat.groups import QUEUE_GROUP, visitor_group
 from helpline.chat.tokens import visitor_from_token
 from helpline.core.errors import HelplineError
 from helpline.core.realtime import ticket_group
@@ -44,8 +49,9 @@ CLOSE_UNAUTHORIZED = 4401
 VISITOR_VIEWER_ID = "visitor"
 
 
-def visitor_group(visitor_id: str) -> str:
-    return f"chat.visitor.{visitor_id}"
+def _queue_state(ticket: Any) -> dict[str, Any]:
+    position = selectors.queue_position(ticket) if ticket else 0
+    return {"queue": position, "queued_at": (ticket.created_at.timestamp(), ticket.pk) if position else None}
 
 
 def _welcome(visitor_id: str) -> dict[str, Any]:
@@ -56,7 +62,7 @@ def _welcome(visitor_id: str) -> dict[str, Any]:
         "type": "welcome",
         "ticket": ticket.public_id if ticket else None,
         "staffed": selectors.chat_is_staffed(),
-        "queue": selectors.queue_position(ticket) if ticket else 0,
+        **_queue_state(ticket),
         "agent_viewing": bool(ticket and desk_presence.viewers(ticket.public_id)),
         "messages": [selectors.serialize_message(m, conversation) for m in messages] if conversation else [],
     }
@@ -67,9 +73,13 @@ def _post(visitor_id: str, cid: str, body: str) -> dict[str, Any]:
     ticket = selectors.current_ticket(conversation)
     return {
         "ticket": ticket.public_id if ticket else None,
-        "queue": selectors.queue_position(ticket) if ticket else 0,
+        **_queue_state(ticket),
         "message": selectors.serialize_message(message, conversation),
     }
+
+
+def _current_queue(visitor_id: str) -> dict[str, Any]:
+    return _queue_state(selectors.current_ticket(selectors.conversation_for(visitor_id)))
 
 
 def _public_message(visitor_id: str, ticket_public_id: str, message_public_id: str) -> dict[str, Any] | None:
@@ -92,6 +102,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     ticket: str | None = None
     name = ""
     typing = False
+    queue = 0
+    queued_at: tuple[float, int] | None = None
+    in_queue_group = False
 
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -104,6 +117,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
         welcome = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
         await self.follow(welcome["ticket"])
+        await self.set_queue(welcome.pop("queue"), welcome.pop("queued_at"), notify=False)
+        welcome["queue"] = self.queue
         await self.send_json(welcome)
 
     async def disconnect(self, code: int) -> None:
@@ -111,6 +126,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_discard(visitor_group(self.visitor_id), self.channel_name)
         await sync_to_async(presence.visitor_disconnected)(self.visitor_id, self.channel_name)
+        if self.in_queue_group:
+            await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
         if self.ticket:
             if self.typing:
                 await self.send_typing(False)
@@ -137,6 +154,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             except (TypeError, ValueError):
                 return
             await database_sync_to_async(actions.mark_read)(visitor_id=self.visitor_id, up_to=up_to)
+        elif kind == "page":
+            await database_sync_to_async(actions.note_visitor_page, thread_sensitive=_ONE_DB_THREAD)(
+                visitor_id=self.visitor_id,
+                url=str(content.get("url") or ""),
+                title=str(content.get("title") or ""),
+                browser_language=str(content.get("languages") or ""),
+                language=str(content.get("language") or ""),
+            )
         elif kind == "ping":
             await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
             await self.send_json({"type": "pong"})
@@ -157,6 +182,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
             )
         self.typing = False
+        await self.set_queue(result["queue"], result["queued_at"], notify=False)
         await self.send_json(
             {
                 "type": "ack",
@@ -166,6 +192,19 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 "message": result["message"],
             }
         )
+
+    async def set_queue(self, position: int, queued_at: Any, *, notify: bool = True) -> None:
+        """Remember the chat's place in the queue; only waiting widgets listen to queue moves."""
+        changed = position != self.queue
+        self.queue, self.queued_at = position, tuple(queued_at) if queued_at else None
+        if position and not self.in_queue_group:
+            await self.channel_layer.group_add(QUEUE_GROUP, self.channel_name)
+            self.in_queue_group = True
+        elif not position and self.in_queue_group:
+            await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
+            self.in_queue_group = False
+        if notify and changed:
+            await self.send_json({"type": "queue", "position": position})
 
     async def send_typing(self, active: bool) -> None:
         self.typing = active
@@ -181,6 +220,20 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_follow(self, event: dict[str, Any]) -> None:
         await self.follow(event.get("ticket"))
+
+    async def chat_notice(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "notice", "text": str(event.get("text") or "")})
+
+    async def chat_queue(self, event: dict[str, Any]) -> None:
+        """A chat left or re-entered the queue: ours is recounted; those behind it move by one."""
+        if self.visitor_id is None:
+            return
+        if event.get("ticket") == self.ticket or self.queued_at is None:
+            state = await database_sync_to_async(_current_queue, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
+            await self.set_queue(state["queue"], state["queued_at"])
+            return
+        if (float(event.get("at") or 0), int(event.get("pk") or 0)) < self.queued_at:
+            await self.set_queue(max(1, self.queue + int(event.get("delta") or 0)), self.queued_at)
 
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         if event.get("event") != "message_added" or not event.get("message") or self.visitor_id is None:

@@ -53,6 +53,10 @@ class Conversation(models.Model):
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=10, blank=True)
     page_url = models.URLField(max_length=1000, blank=True)
+    page_title = models.CharField(max_length=300, blank=True)
+    browser_language = models.CharField(max_length=100, blank=True)  # as the browser sent it, e.g. "ka-GE,en"
+    pages = models.JSONField(default=list, blank=True)  # the last pages visited: [{url, title, at}], newest last
+    page_seen_at = models.DateTimeField(null=True, blank=True)
     visitor_read_up_to = models.BigIntegerField(default=0)  # highest agent message id the visitor has seen
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from helpline.accounts.models import User
+from helpline.accounts.models import Team, User
 from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
 from helpline.customers.models import Channel
 from helpline.tickets.models import ACTIVE_STATUSES, Message, MessageKind, Ticket
@@ -49,19 +50,29 @@ def chat_is_staffed(now: dt.datetime | None = None) -> bool:
     )
 
 
-def least_busy_agent(language: str = "") -> User | None:
-    """An online agent under capacity with the fewest open chats; speakers of the language first."""
-    candidates = (
-        User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE)
-        .select_related("chat_status")
-        .annotate(
+def agents_with_load(team: Team | None = None) -> list[User]:
+    """Online agents (of `team`, when given) with `open_chats`: their chat tickets still active."""
+    qs = User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE)
+    if team is not None:
+        qs = qs.filter(teams=team)
+    return list(
+        qs.select_related("chat_status").annotate(
             open_chats=Count(
                 "assigned_tickets",
                 filter=Q(assigned_tickets__channel=Channel.CHAT, assigned_tickets__status__in=ACTIVE_STATUSES),
             )
         )
     )
-    free = [a for a in candidates if a.open_chats < a.chat_status.capacity]
+
+
+def has_room(agent: User) -> bool:
+    return int(getattr(agent, "open_chats", 0)) < agent.chat_status.capacity
+
+
+def least_busy_agent(language: str = "", *, team: Team | None = None, exclude: Iterable[int] = ()) -> User | None:
+    """An online agent under capacity with the fewest open chats; speakers of the language first."""
+    excluded = set(exclude)
+    free = [a for a in agents_with_load(team) if has_room(a) and a.pk not in excluded]
     if not free:
         return None
     speakers = [a for a in free if language and language in _agent_languages(a)]
@@ -69,20 +80,31 @@ def least_busy_agent(language: str = "") -> User | None:
     return min(pool, key=lambda a: (a.open_chats, a.pk))
 
 
+def agent_load(agent: User) -> tuple[str, int, int]:
+    """(availability, open chats, capacity) of one agent."""
+    record = AgentChatStatus.objects.filter(agent=agent).first()
+    open_chats = Ticket.objects.filter(assignee=agent, channel=Channel.CHAT, status__in=ACTIVE_STATUSES).count()
+    if record is None:
+        return Availability.OFFLINE, open_chats, AgentChatStatus._meta.get_field("capacity").default
+    return record.status, open_chats, record.capacity
+
+
+def waiting_chats() -> QuerySet[Ticket]:
+    """Chat tickets nobody has taken yet, oldest first (the queue)."""
+    return Ticket.objects.filter(channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES).order_by(
+        "created_at", "id"
+    )
+
+
 def _agent_languages(agent: User) -> set[str]:
     return {agent.language} if agent.language else set()
 
 
 def queue_position(ticket: Ticket) -> int:
-    """1 for the oldest chat nobody has taken yet; 0 once an agent has it."""
-    if ticket.assignee_id:
+    """1 for the oldest chat nobody has taken yet; 0 once an agent has it (or it is over)."""
+    if ticket.assignee_id or ticket.status not in ACTIVE_STATUSES:
         return 0
-    return (
-        Ticket.objects.filter(
-            channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES, created_at__lte=ticket.created_at
-        ).count()
-        or 1
-    )
+    return waiting_chats().filter(created_at__lte=ticket.created_at).count() or 1
 
 
 def conversation_for(visitor_id: str) -> Conversation | None:

@@ -30,6 +30,7 @@ def widget_strings(language: str) -> dict[str, str]:
             "seen": _("Seen"),
             "typing": _("An agent is typing…"),
             "queue": _("You are number %s in the queue. An agent will be with you shortly."),
+            "leave_message": _("Leave a message or ask for a callback instead"),
             "reconnecting": _("Connection lost. Reconnecting…"),
             "prechat": _("Tell us who you are to start the chat."),
             "start": _("Start chat"),

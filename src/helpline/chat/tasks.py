@@ -31,3 +31,11 @@ def send_transcript(conversation_id: int, email: str) -> int:
         headers={"Auto-Submitted": "auto-generated"},
     ).send()
     return len(messages)
+
+
+@task(queue_name="default")
+def route_chats() -> int:
+    """Hand waiting chats to agents who have room (after someone came online or finished a chat)."""
+    from helpline.chat.assignment import route_waiting_chats
+
+    return route_waiting_chats()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.chat import views
+from helpline.chat import agent_views, views
 
 app_name = "chat"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("files/<str:public_id>/", views.attachment, name="file"),
     path("demo/", views.demo, name="demo"),
     path("status/", views.agent_status, name="status"),
+    path("agent/<int:number>/context/", agent_views.context_panel, name="agent_context"),
+    path("agent/<int:number>/transfer/", agent_views.transfer, name="agent_transfer"),
 ]

@@ -29,7 +29,7 @@
   var messages = {};            // server id -> message
   var pending = load("pending", []);  // [{cid, body}] not yet acknowledged, resent after reconnect
   var config = null, socket = null, retry = 0, open = load("open", false), readSent = 0;
-  var seen = false, typingTimer = null, typingSent = false, queue = 0;
+  var seen = false, typingTimer = null, typingSent = false, queue = 0, notices = [], sentPage = "";
 
   // -- DOM (shadow root keeps the host page's styles out) ------------------------------------------
   var host = el("div");
@@ -94,7 +94,14 @@
       b.setAttribute("data-cid", p.cid);
       log.appendChild(b);
     });
-    if (queue > 0) log.appendChild(el("div", "note", t("queue", queue)));
+    notices.forEach(function (n) { log.appendChild(el("div", "note notice", n)); });
+    if (queue > 0) {
+      var q = el("div", "note queue", t("queue", queue));
+      var leave = el("a", "", t("leave_message"));
+      leave.href = "#"; leave.onclick = function (e) { e.preventDefault(); showOffline(); };
+      q.appendChild(el("br")); q.appendChild(leave);
+      log.appendChild(q);
+    }
     log.scrollTop = log.scrollHeight;
     markRead();
   }
@@ -136,7 +143,7 @@
     socket = new WebSocket(wsUrl + "?token=" + encodeURIComponent(token));
     var ping = null;
     socket.onopen = function () {
-      retry = 0; banner.hidden = true;
+      retry = 0; banner.hidden = true; sentPage = ""; sendPage();
       ping = setInterval(function () { if (socket.readyState === 1) socket.send('{"type":"ping"}'); }, 25000);
     };
     socket.onmessage = function (e) {
@@ -155,6 +162,10 @@
         render();
       } else if (data.type === "typing") {
         typingLine.textContent = t("typing"); typingLine.hidden = !data.active;
+      } else if (data.type === "queue") {
+        queue = data.position || 0; render();
+      } else if (data.type === "notice") {
+        notices.push(data.text); render();
       } else if (data.type === "seen") {
         if (!seen) { seen = true; render(); }
       } else if (data.type === "error") {
@@ -170,6 +181,22 @@
       setTimeout(connect, Math.min(500 * Math.pow(2, retry - 1), 10000));
     };
   }
+
+  // Where the visitor is (for the agents' context panel): on connect and on in-page navigation.
+  function sendPage() {
+    var here = location.href + "\n" + document.title;
+    if (here === sentPage || !socket || socket.readyState !== 1) return;
+    sentPage = here;
+    socket.send(JSON.stringify({ type: "page", url: location.href, title: document.title, language: config.language,
+      languages: (navigator.languages || [navigator.language || ""]).join(",") }));
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    if (typeof original !== "function") return;
+    history[name] = function () { var r = original.apply(this, arguments); setTimeout(sendPage, 0); return r; };
+  });
+  window.addEventListener("popstate", sendPage);
+  window.addEventListener("hashchange", sendPage);
 
   function typing(active) {
     if (active === typingSent || !socket || socket.readyState !== 1) return;
@@ -237,7 +264,7 @@
   function showOffline() {
     composer.hidden = true;
     log.hidden = true;
-    if (panel.querySelector(".offline")) return;
+    if (panel.querySelector(".offline")) { panel.querySelector(".offline").hidden = false; return; }
     var box = el("div", "offline");
     box.style.overflowY = "auto"; box.style.flex = "1";
     box.appendChild(el("p", "note", t("offline_title") + " \u2014 " + t("offline_intro")));
