@@ -96,12 +96,14 @@ def attempt_delivery(message: Message, attempt: int) -> float | None:
         )
         return None
     attachments = tuple(message.attachments.all())
+    since = timezone.now() - inbound.created_at if inbound is not None else None
     outbound = OutboundMessage(
         to=to,
         text=message.body_text,
         attachments=attachments,
         language=message.ticket.language,
-        inside_service_window=inbound is not None and timezone.now() - inbound.created_at < SERVICE_WINDOW,
+        inside_service_window=since is not None and since < SERVICE_WINDOW,
+        since_customer_wrote=since,
         media_url=media_url(attachments[0].public_id) if attachments else "",
         choices=tuple((str(c["id"]), str(c["title"])) for c in (message.meta.get("choices") or [])),
         choices_label=str(message.meta.get("choices_label") or ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ class OutboundMessage:
     text: str
     attachments: tuple[Attachment, ...] = ()
     language: str = ""
-    inside_service_window: bool = True
+    inside_service_window: bool = True  # the customer wrote within the last 24 hours
+    since_customer_wrote: dt.timedelta | None = None  # None: they never wrote on this channel
     media_url: str = ""  # public signed URL of the first attachment (for providers fetching media)
     choices: tuple[tuple[str, str], ...] = ()  # (id, title) buttons offered with the text, e.g. a rating
     choices_label: str = ""  # the button that opens a list of choices (WhatsApp)

@@ -1,51 +1,44 @@
 """Facebook Messenger: webhook verification (hub challenge, X-Hub-Signature-256) and the Send API;
-delivery and read events become delivery statuses."""
+delivery and read events become delivery statuses.
+
+Messaging window: within 24 hours of the customer's last message a reply is a standard `RESPONSE`;
+from 24 hours to 7 days a person may still answer with `messaging_type: MESSAGE_TAG` and
+`tag: HUMAN_AGENT`; beyond 7 days Messenger accepts nothing until the customer writes again, so the
+reply is refused here (not sent) with that reason on the message."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
-
-import httpx
 
 from helpline.customers.models import Channel, IdentityKind
 from helpline.messaging.adapters.base import (
     InboundMessage,
-    MalformedPayload,
     MediaRef,
     OutboundMessage,
     ParsedWebhook,
     SendError,
     StatusUpdate,
     client,
-    hub_signature_ok,
-    json_of,
 )
-from helpline.messaging.adapters.whatsapp import DEFAULT_VERSION, graph_error
+from helpline.messaging.adapters.graph import GraphWebhook, graph_base, graph_post
 from helpline.messaging.models import ChannelAccount
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus
 
+STANDARD_WINDOW = dt.timedelta(hours=24)
+HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 
-class MessengerAdapter:
+
+class MessengerAdapter(GraphWebhook):
     identity_kind = IdentityKind.MESSENGER
     channel = Channel.MESSENGER
+    webhook_object = "page"
 
-    def verify(self, account: ChannelAccount, headers: dict[str, str], body: bytes, url: str) -> bool:
-        return hub_signature_ok(account.secret("app_secret"), headers.get("x-hub-signature-256", ""), body)
-
-    def parse(self, body: bytes, content_type: str) -> ParsedWebhook:
-        try:
-            payload = json.loads(body)
-            if payload.get("object") != "page":
-                raise MalformedPayload("not a page notification")
-            parsed = ParsedWebhook()
-            for entry in payload["entry"]:
-                for event in entry.get("messaging", []):
-                    self._event(event, parsed)
-            return parsed
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise MalformedPayload(str(exc) or type(exc).__name__) from exc
+    def read_entry(self, entry: dict[str, Any], parsed: ParsedWebhook) -> None:
+        for event in entry.get("messaging", []):
+            self._event(event, parsed)
 
     def _event(self, event: dict[str, Any], parsed: ParsedWebhook) -> None:
         sender = str(event["sender"]["id"])
@@ -81,33 +74,36 @@ class MessengerAdapter:
         )
 
     def send(self, account: ChannelAccount, message: OutboundMessage) -> str:
-        url = f"{account.api_base_url.rstrip('/')}/{account.secret('api_version', DEFAULT_VERSION)}/me/messages"
+        url = f"{graph_base(account)}/me/messages"
         params = {"access_token": account.secret("page_access_token")}
-        envelope: dict[str, Any] = {"recipient": {"id": message.to}}
-        if message.inside_service_window:
-            envelope["messaging_type"] = "RESPONSE"
-        else:  # after 24 hours a human agent may still answer for 7 days with this tag
-            envelope.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
+        envelope: dict[str, Any] = {"recipient": {"id": message.to}, **messaging_type(message)}
         last = ""
         with client() as http:
-            try:
-                if message.text.strip():
-                    response = http.post(url, params=params, json={**envelope, "message": {"text": message.text}})
-                    last = self._result(response)
-                for attachment in message.attachments:
-                    kind = "image" if attachment.content_type.startswith("image/") else "file"
-                    with attachment.file.open("rb") as handle:
-                        files = {"filedata": (attachment.filename, handle.read(), attachment.content_type)}
-                    form = {
-                        key: json.dumps(value) if isinstance(value, dict) else value for key, value in envelope.items()
-                    }
-                    form["message"] = json.dumps({"attachment": {"type": kind, "payload": {"is_reusable": False}}})
-                    last = self._result(http.post(url, params=params, data=form, files=files)) or last
-            except httpx.HTTPError as exc:
-                raise SendError(f"Send API: {exc}", transient=True) from exc
+            if message.text.strip():
+                answer = graph_post(
+                    http, url, "Send API", params=params, json={**envelope, "message": {"text": message.text}}
+                )
+                last = str(answer.get("message_id", ""))
+            for attachment in message.attachments:
+                kind = "image" if attachment.content_type.startswith("image/") else "file"
+                with attachment.file.open("rb") as handle:
+                    files = {"filedata": (attachment.filename, handle.read(), attachment.content_type)}
+                form = {key: json.dumps(value) if isinstance(value, dict) else value for key, value in envelope.items()}
+                form["message"] = json.dumps({"attachment": {"type": kind, "payload": {"is_reusable": False}}})
+                answer = graph_post(http, url, "Send API", params=params, data=form, files=files)
+                last = str(answer.get("message_id", "")) or last
         return last
 
-    def _result(self, response: httpx.Response) -> str:
-        if response.status_code >= 400:
-            raise graph_error(response, "Send API")
-        return str(json_of(response).get("message_id", ""))
+
+def messaging_type(message: OutboundMessage) -> dict[str, str]:
+    """How a reply may go out, from the time since the customer last wrote (see the module doc)."""
+    since = message.since_customer_wrote
+    if since is not None and since <= STANDARD_WINDOW:
+        return {"messaging_type": "RESPONSE"}
+    if since is None or since <= HUMAN_AGENT_WINDOW:  # unknown: the tag is the one that may still pass
+        return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+    raise SendError(
+        f"not sent: the customer last wrote {since.days} days ago and Messenger allows replies only within "
+        f"7 days of their last message (human agent tag); it can go out once they write again",
+        transient=False,
+    )
