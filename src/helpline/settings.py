@@ -212,6 +212,16 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@helpline.localhost")
 
+# An email service provider through django-anymail (`pip install "helpline[anymail]"`), e.g.
+# HELPLINE_EMAIL_BACKEND=anymail.backends.postmark.EmailBackend, ANYMAIL_POSTMARK_SERVER_TOKEN=…
+# (every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]) and ANYMAIL_WEBHOOK_SECRET=user:password
+# for the delivery-status webhook at /anymail/<esp>/tracking/. Agents' replies from mailboxes
+# without SMTP settings then go out through it too, threaded as by SMTP.
+MAIL_REPLIES_VIA_EMAIL_BACKEND = bool(os.environ.get("HELPLINE_EMAIL_BACKEND"))
+if MAIL_REPLIES_VIA_EMAIL_BACKEND:
+    EMAIL_BACKEND = os.environ["HELPLINE_EMAIL_BACKEND"]
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +20,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("helpline.web.urls")),
 ]
+
+if importlib.util.find_spec("anymail") is not None:  # delivery-status webhooks of email providers
+    urlpatterns.insert(0, path("anymail/", include("anymail.urls")))

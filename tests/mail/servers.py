@@ -114,3 +114,47 @@ class TokenEndpoint:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakePostmark:
+    """Speaks Postmark's send API (POST /email with the X-Postmark-Server-Token header), as
+    django-anymail's Postmark backend calls it; records what was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.tokens: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length))
+                outer.tokens.append(self.headers.get("X-Postmark-Server-Token", ""))
+                outer.sent.append(payload)
+                body = {
+                    "To": payload.get("To", ""),
+                    "SubmittedAt": "2026-12-02T01:00:00.0000000Z",
+                    "MessageID": f"pm-{len(outer.sent)}-0a1b2c3d",
+                    "ErrorCode": 0,
+                    "Message": "OK",
+                }
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+
+    def __enter__(self) -> FakePostmark:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -160,6 +160,8 @@ class OutboundMail(Delivery):
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="outbound")
     ticket_message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="+")
     message_id = models.CharField(max_length=255, unique=True)
+    # the id an email service provider gave the message (django-anymail), for its status webhooks
+    provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
 
 
 class AgentNotification(Delivery):

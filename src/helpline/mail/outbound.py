@@ -13,6 +13,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context, Template
 from django.utils import timezone
@@ -54,7 +56,7 @@ def claim(message: Message) -> bool:
     if message.kind != MessageKind.REPLY or ticket.channel != Channel.EMAIL:
         return False
     box = mailbox_for(ticket)
-    if box is None or not box.smtp_host:
+    if box is None or not (box.smtp_host or getattr(settings, "MAIL_REPLIES_VIA_EMAIL_BACKEND", False)):
         return False
     domain = box.email_address.rsplit("@", 1)[-1]
     outbound, _created = OutboundMail.objects.get_or_create(
@@ -152,11 +154,7 @@ def deliver(outbound_id: int) -> str:
         return "failed"
     try:
         email = build(outbound)
-        with smtp.connect(outbound.mailbox) as conn:
-            recipients = [
-                a.addr_spec for header in ("To", "Cc") for a in (email[header].addresses if email[header] else ())
-            ]
-            conn.send_message(email, from_addr=outbound.mailbox.email_address, to_addrs=recipients)
+        provider_id = send(outbound.mailbox, email)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:1000]
         attempts = outbound.attempts + 1
@@ -173,12 +171,71 @@ def deliver(outbound_id: int) -> str:
         schedule_retry(send_reply, outbound.pk, RETRY_DELAYS[attempts - 1])
         return "retry"
     OutboundMail.objects.filter(pk=outbound.pk).update(
-        status=OutboundStatus.SENT, attempts=outbound.attempts + 1, sent_at=timezone.now(), last_error=""
+        status=OutboundStatus.SENT,
+        attempts=outbound.attempts + 1,
+        sent_at=timezone.now(),
+        last_error="",
+        provider_message_id=provider_id,
     )
     delivery_actions.set_delivery_status(
         actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.SENT, external_id=outbound.message_id
     )
     return "sent"
+
+
+def send(box: Mailbox, email: EmailMessage) -> str:
+    """Hand a built message to the mailbox's SMTP server, or (without SMTP settings) to the desk's
+    email backend, e.g. an email service provider through django-anymail. Returns the provider's
+    message id when there is one."""
+    if box.smtp_host:
+        recipients = [
+            a.addr_spec for header in ("To", "Cc") for a in (email[header].addresses if email[header] else ())
+        ]
+        with smtp.connect(box) as conn:
+            conn.send_message(email, from_addr=box.email_address, to_addrs=recipients)
+        return ""
+    message = as_django_message(email)
+    get_connection(fail_silently=False).send_messages([message])
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        return ""
+    ids = [status.message_id] if status.message_id else [r.message_id for r in status.recipients.values()]
+    return next((str(i) for i in ids if i), "")
+
+
+PASSED_HEADERS = (
+    "Message-ID",
+    "Date",
+    "In-Reply-To",
+    "References",
+    "Auto-Submitted",
+    "X-Helpline-Ticket",
+    "X-Helpline-Loop",
+)
+
+
+def as_django_message(email: EmailMessage) -> EmailMultiAlternatives:
+    """The same message as Django's email classes carry it (what other email backends take)."""
+
+    def addresses(header: str) -> list[str]:
+        return [str(a) for a in email[header].addresses] if email[header] else []
+
+    plain = email.get_body(("plain",))
+    html = email.get_body(("html",))
+    message = EmailMultiAlternatives(
+        subject=str(email["Subject"]),
+        body=plain.get_content() if plain is not None else "",
+        from_email=str(email["From"]),
+        to=addresses("To"),
+        cc=addresses("Cc"),
+        reply_to=addresses("Reply-To"),
+        headers={name: str(email[name]) for name in PASSED_HEADERS if email[name]},
+    )
+    if html is not None:
+        message.attach_alternative(html.get_content(), "text/html")
+    for part in email.iter_attachments():
+        message.attach(part.get_filename(), part.get_content(), part.get_content_type())
+    return message
 
 
 def _finish(outbound: OutboundMail, status: str, error: str) -> None:
