@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.tickets import actions, selectors, workspace_actions
+from helpline.tickets.models import Status, Ticket
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,24 @@ def test_customer_sees_only_own_tickets_and_saved_view_sharing_rules():
     assert shared in selectors.saved_views_for(agent)
     with pytest.raises(InvalidInputError):
         workspace_actions.save_view(actor=Actor.of_agent(agent), name="Bad", filters={"nope": 1})
+
+
+def test_capped_counts_count_up_to_the_cap_in_one_query():
+    customer = make_customer()
+    for i in range(5):
+        make_ticket(customer, subject=f"t{i}")
+    solved = make_ticket(customer, subject="done")
+    actions.update_ticket(actor=Actor.system(), ticket=solved, status=Status.SOLVED)
+    views = {
+        "all": Ticket.objects.all(),
+        "open": Ticket.objects.filter(status__in=["new", "open"]),
+        "solved": Ticket.objects.filter(status=Status.SOLVED),
+        "none": Ticket.objects.none(),
+        "empty_list": Ticket.objects.filter(pk__in=[]),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        counts = selectors.capped_counts(views, cap=4)
+    assert counts == {"all": 4, "open": 4, "solved": 1, "none": 0, "empty_list": 0}
+    assert len(queries) == 1
+    assert selectors.capped_counts(views, cap=100) == {"all": 6, "open": 5, "solved": 1, "none": 0, "empty_list": 0}
+    assert selectors.capped_counts({}, cap=10) == {}

@@ -13,6 +13,7 @@ from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.tickets import actions, merge_actions
 from helpline.tickets.models import SavedView, Status
+from helpline.web import inbox
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,18 @@ def test_builtin_views_and_counts(agent, agent_client):
     # The page leaves the counts to the counts endpoint (fetched once shown), with a slot per view.
     page = agent_client.get("/tickets/?view=open").content.decode()
     assert 'data-count-for="open"></span>' in page and 'data-counts-url="/tickets/counts/"' in page
+
+
+def test_counts_past_the_cap_show_a_floor(agent, agent_client, monkeypatch):
+    team = make_team(members=[agent])
+    for i in range(3):
+        ticket = make_ticket(subject=f"Team ticket {i}")
+        actions.update_ticket(actor=Actor.of_agent(agent), ticket=ticket, team=team)
+    monkeypatch.setattr(inbox, "VIEW_COUNT_CAP", 3)
+    counts = agent_client.get("/tickets/counts/").json()
+    assert counts == {"mine": 0, "unassigned": "2+", "my_teams": "2+", "open": "2+", "all": "2+", "solved": 0}
+    monkeypatch.setattr(inbox, "VIEW_COUNT_CAP", 4)
+    assert agent_client.get("/tickets/counts/").json()["my_teams"] == 3
 
 
 def test_filters_combine_with_the_view_and_bad_values_show_an_error(agent, agent_client):

@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -222,6 +225,33 @@ def with_list_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related("requester", "assignee", "team").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
+
+
+# -- counts --------------------------------------------------------------------------------------
+
+
+def capped_counts(querysets: Mapping[str, QuerySet[Ticket]], *, cap: int) -> dict[str, int]:
+    """How many tickets each queryset holds, counted up to `cap` (a result of `cap` means "`cap` or
+    more"). One query: each count is a scalar subquery over `LIMIT cap`, so each can use its own
+    index and none reads more than `cap` rows, however large the desk."""
+    counts = dict.fromkeys(querysets, 0)
+    parts: list[str] = []
+    params: list[Any] = []
+    keys: list[str] = []
+    for key, qs in querysets.items():
+        try:
+            sql, sql_params = qs.order_by().values("pk")[:cap].query.sql_with_params()
+        except EmptyResultSet:
+            continue  # e.g. `.none()`: nothing to count
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608 - compiled by Django, values are params
+        params.extend(sql_params)
+        keys.append(key)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        counts.update(zip(keys, row, strict=True))
+    return counts
 
 
 # -- keyset pagination ---------------------------------------------------------------------------

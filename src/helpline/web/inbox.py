@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +14,10 @@ from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.customers.models import CustomerIdentity
 from helpline.tickets import selectors
-from helpline.tickets.models import ACTIVE_STATUSES, SavedView, Status, Ticket
+from helpline.tickets.models import SavedView, Status, Ticket
 
 DEFAULT_VIEW = "open"
+VIEW_COUNT_CAP = 1000  # a view holding more shows "999+"
 PAGE_SIZE = 25
 FILTER_PARAMS = ("status", "priority", "assignee", "team", "tag", "channel", "sla", "sla_due_within", "q")
 BUILTIN_VIEWS: list[tuple[str, Any]] = [
@@ -48,7 +49,6 @@ STATUS_FILTER_CHOICES: list[tuple[str, Any]] = [
     ("solved,closed", _("Solved or closed")),
     *Status.choices,
 ]
-SOLVED = [Status.SOLVED, Status.CLOSED]
 
 
 @dataclass
@@ -135,26 +135,23 @@ def list_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def view_counts(actor: Actor, saved_views: list[SavedView]) -> dict[str, int]:
-    """Counts for the built-in and saved views in one aggregate query."""
+def view_counts(actor: Actor, saved_views: list[SavedView]) -> dict[str, int | str]:
+    """How many tickets each built-in and saved view holds, with the same filters as the list, in
+    one query. Past VIEW_COUNT_CAP a view shows "999+": counting a million closed tickets exactly
+    would read them all on every refresh."""
     agent = actor.agent
     assert agent is not None
     base = selectors.visible_tickets(actor)
-    active = list(ACTIVE_STATUSES)
-    aggregates: dict[str, Any] = {
-        "mine": Count("pk", filter=Q(assignee=agent, status__in=active)),
-        "unassigned": Count("pk", filter=Q(assignee__isnull=True, status__in=active)),
-        "my_teams": Count("pk", filter=Q(team__in=agent.teams.values("pk"), status__in=active)),
-        "open": Count("pk", filter=Q(status__in=active)),
-        "all": Count("pk"),
-        "solved": Count("pk", filter=Q(status__in=SOLVED)),
+    views = {
+        key: selectors.filter_tickets(base, selectors.builtin_view_filters(key, agent), agent=agent)
+        for key, _label in BUILTIN_VIEWS
     }
     for view in saved_views:
         if view.filters.get("q"):
             continue  # full-text counts are too costly for a sidebar
         try:
-            matching = selectors.filter_tickets(base, dict(view.filters), agent=agent)
+            views[f"saved-{view.pk}"] = selectors.filter_tickets(base, dict(view.filters), agent=agent)
         except InvalidInputError:
             continue
-        aggregates[f"saved-{view.pk}"] = Count("pk", filter=Q(pk__in=matching.values("pk")))
-    return base.aggregate(**aggregates)
+    counts = selectors.capped_counts(views, cap=VIEW_COUNT_CAP)
+    return {key: n if n < VIEW_COUNT_CAP else f"{VIEW_COUNT_CAP - 1}+" for key, n in counts.items()}
