@@ -10,6 +10,7 @@ from django.utils import timezone
 from helpline.core.actors import Actor
 from helpline.workflow import sla_actions
 from helpline.workflow.models import BusinessCalendar
+from tests.messaging.conftest import providers  # noqa: F401 (the fake SMS provider, for call confirmations)
 
 UTC = dt.UTC
 
@@ -81,3 +82,27 @@ def fresh_rule_cache() -> Iterator[None]:
     rule_cache.invalidate()
     yield
     rule_cache.invalidate()
+
+
+def in_two_workers(work: Callable[[], Any]) -> list[Any]:
+    """Run `work` in two threads released together (two workers on their own connections); their results."""
+    import threading
+
+    from django.db import connections
+
+    results: list[Any] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from helpline.core.actors import Actor
 from helpline.tickets.models import Message, MessageKind
@@ -17,6 +17,7 @@ from helpline.webhooks.signing import verify_signature
 from helpline.workflow import rule_actions, sla_actions, sweep
 from helpline.workflow.models import RuleRun, SlaClock
 from tests.factories import make_ticket
+from tests.workflow.conftest import in_two_workers
 
 SYSTEM = Actor.system()
 
@@ -85,21 +86,7 @@ def test_two_workers_sweeping_at_once_do_each_breach_once(django_capture_on_comm
         with django_capture_on_commit_callbacks(execute=True):
             make_ticket(subject=f"T{n}")
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    totals: list[dict[str, int]] = []
-    barrier = threading.Barrier(2)
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            totals.append(sweep.run_sweep(later))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    totals = in_two_workers(lambda: sweep.run_sweep(later))
     assert sum(t["breaches"] for t in totals) == 40
     assert sum(t["warnings"] for t in totals) == 40
     assert SlaClock.objects.filter(kind="first_response", breached_at__isnull=False).count() == 40

@@ -7,7 +7,8 @@ import logging
 
 from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_HOOK
-from helpline.tickets.models import EventKind, MessageKind, Status, TicketEvent
+from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
+from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from helpline.workflow import engine, scheduling, sla_events
 from helpline.workflow.models import Trigger
 
@@ -69,3 +70,11 @@ def run_survey_automations(payload: dict) -> None:
     if payload.get("kind") != "csat" or ticket_id is None:
         return
     engine.run_rules(Trigger.SURVEY_ANSWERED, ticket_id, now=timezone.now())
+
+
+@hooks.register(OUTBOUND_CLAIM_HOOK)
+def claim_sms_confirmation(message: Message) -> bool:
+    """Call confirmations marked for SMS leave by the SMS adapter, not the email fallback."""
+    from helpline.workflow.sms_delivery import claim
+
+    return claim(message)

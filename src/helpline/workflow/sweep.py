@@ -15,6 +15,7 @@ log = logging.getLogger("helpline.workflow")
 
 def run_sweep(now: dt.datetime, *, reschedule: bool = False) -> dict[str, int]:
     from helpline.workflow.follow_ups import run_due_follow_ups
+    from helpline.workflow.greetings import run_greetings
     from helpline.workflow.time_rules import run_time_rules
 
     counts = {"warnings": 0, "breaches": 0}
@@ -27,6 +28,7 @@ def run_sweep(now: dt.datetime, *, reschedule: bool = False) -> dict[str, int]:
             log.exception("sla rules failed ticket=%s", due.ticket_id)
     counts["time_rules"] = run_time_rules(now)
     counts["follow_ups"] = run_due_follow_ups(now)
+    counts["greetings"] = run_greetings(now)
     if reschedule:
         upcoming = sla_events.next_due_moment(now)
         if upcoming is not None:

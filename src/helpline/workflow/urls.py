@@ -1,10 +1,14 @@
 from django.urls import path
 
 from helpline.workflow import views
+from helpline.workflow.admin_views import follow_up_settings
 
 app_name = "workflow"
 urlpatterns = [
     path("tickets/<int:number>/macros/<int:pk>/apply/", views.macro_apply, name="macro_apply"),
     path("tickets/<int:number>/follow-ups/", views.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("tickets/<int:number>/calls/", views.call_log_create, name="call_log_create"),
+    path("tickets/<int:number>/greeting/", views.greeting_opt_in, name="greeting_opt_in"),
+    path("settings/follow-ups/", follow_up_settings.settings_page, name="follow_up_settings"),
 ]

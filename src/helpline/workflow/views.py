@@ -1,4 +1,5 @@
-"""Workspace endpoints of the workflow app: macros in the composer, follow-up tasks on the ticket page."""
+"""Workspace endpoints of the workflow app: macros in the composer; follow-up tasks, logged calls and the
+requester's greeting opt-in on the ticket page."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from helpline.core.errors import HelplineError
 from helpline.tickets.selectors import get_ticket
 from helpline.web.views.common import AgentRequest, agent_required
-from helpline.workflow import follow_ups
+from helpline.workflow import call_log, follow_ups, greetings
 from helpline.workflow.macros import apply_macro, macros_for
 from helpline.workflow.models import FollowUp
 
@@ -71,3 +72,45 @@ def follow_up_done(request: AgentRequest, pk: int) -> HttpResponse:
     except HelplineError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("web:ticket", args=[follow_up.ticket.number]))
+
+
+@agent_required
+@require_POST
+def call_log_create(request: AgentRequest, number: int) -> HttpResponse:
+    """Log a phone call on the ticket (direction, length, notes); the customer may get a confirmation."""
+    ticket = get_ticket(actor=request.actor, number=number)
+    back = reverse("web:ticket", args=[ticket.number])
+    try:
+        minutes = float(request.POST.get("minutes") or 0)
+        seconds = int(round(minutes * 60))
+    except (ValueError, OverflowError):
+        messages.error(request, _("Give the call length in minutes."))
+        return redirect(back)
+    try:
+        logged = call_log.log_call(
+            actor=request.actor,
+            ticket=ticket,
+            direction=request.POST.get("direction", ""),
+            duration_seconds=seconds,
+            notes=request.POST.get("notes", ""),
+        )
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Call logged; the customer gets a confirmation.") if logged.confirmation else _("Call logged."),
+        )
+    return redirect(back)
+
+
+@agent_required
+@require_POST
+def greeting_opt_in(request: AgentRequest, number: int) -> HttpResponse:
+    """The requester agreed (or no longer agrees) to a greeting on their special date."""
+    ticket = get_ticket(actor=request.actor, number=number)
+    opted = greetings.set_greeting_opt_in(
+        actor=request.actor, customer=ticket.requester, opted_in=request.POST.get("opt_in") == "1"
+    )
+    messages.success(request, _("Greetings switched on for this customer.") if opted else _("Greetings switched off."))
+    return redirect(reverse("web:ticket", args=[ticket.number]))

@@ -1,6 +1,6 @@
 """Workflow data: calendars, SLA policies and clocks, automation rules, macros, routing, follow-ups."""
 
-from helpline.workflow.models.follow_ups import FollowUp
+from helpline.workflow.models.follow_ups import FollowUp, FollowUpSettings, GreetingSent
 from helpline.workflow.models.macros import Macro
 from helpline.workflow.models.routing import AgentRouting, Strategy, TeamRouting
 from helpline.workflow.models.rules import Rule, RuleRun, TimeAnchor, Trigger
@@ -9,6 +9,8 @@ from helpline.workflow.models.sla import BusinessCalendar, ClockKind, SlaClock, 
 __all__ = [
     "AgentRouting",
     "FollowUp",
+    "FollowUpSettings",
+    "GreetingSent",
     "Strategy",
     "TeamRouting",
     "BusinessCalendar",

@@ -23,3 +23,33 @@ class FollowUp(models.Model):
             models.Index(fields=["remind_at"], name="follow_up_remind", condition=models.Q(reminded_at__isnull=True)),
             models.Index(fields=["agent", "done_at", "due_at"], name="follow_up_agent_open"),
         ]
+
+
+class FollowUpSettings(models.Model):
+    """Desk-wide follow-up messages (one row, pk=1): the confirmation after a logged phone call and the
+    greeting on a customer's special date. Templates are per language: {"en": "...", "ka": "..."}."""
+
+    call_confirmation_enabled = models.BooleanField(_("confirm logged calls to the customer"), default=False)
+    call_confirmation_templates = models.JSONField(default=dict, blank=True)
+    call_confirmation_prefer_sms = models.BooleanField(_("prefer SMS for call confirmations"), default=False)
+    greeting_enabled = models.BooleanField(_("send special-date greetings"), default=False)
+    greeting_attribute = models.CharField(_("customer attribute holding the date"), max_length=60, blank=True)
+    greeting_templates = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class GreetingSent(models.Model):
+    """One greeting per customer, attribute and year; the unique row is the claim that makes a
+    greeting go out once even with two workers sweeping at the same moment."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    attribute = models.CharField(max_length=60)
+    year = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+    channel = models.CharField(max_length=20, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "attribute", "year"], name="unique_greeting_per_year")
+        ]
