@@ -84,3 +84,17 @@ def apply_macro(*, actor: Actor, ticket: Ticket, macro: Macro, send_reply: bool 
         if send_reply and text.strip():
             ticket_actions.add_message(actor=actor, ticket=ticket, kind=MessageKind.REPLY, body_text=text)
     return text
+
+
+def set_macro_active(*, actor: Actor, macro: Macro, active: bool) -> Macro:
+    """Switch a macro on or off (its owner, or an admin for shared ones)."""
+    if actor.agent is None:
+        raise NotPermittedError(_("Only agents have macros."))
+    if macro.owner_id is None and not actor.agent.is_admin:
+        raise NotPermittedError(_("Only admins may manage shared macros."))
+    if macro.owner_id not in (None, actor.agent.pk):
+        raise NotPermittedError(_("This macro belongs to someone else."))
+    if macro.active != active:
+        macro.active = active
+        macro.save(update_fields=["active", "updated_at"])
+    return macro

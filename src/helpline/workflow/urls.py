@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.workflow import views
+from helpline.workflow import personal_macros, views
 from helpline.workflow.admin_views import follow_up_settings
 
 app_name = "workflow"
@@ -10,5 +10,9 @@ urlpatterns = [
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("tickets/<int:number>/calls/", views.call_log_create, name="call_log_create"),
     path("tickets/<int:number>/greeting/", views.greeting_opt_in, name="greeting_opt_in"),
+    path("macros/", personal_macros.my_macros, name="my_macros"),
+    path("macros/new/", personal_macros.my_macro_edit, name="my_macro_create"),
+    path("macros/<int:pk>/", personal_macros.my_macro_edit, name="my_macro_edit"),
+    path("macros/<int:pk>/toggle/", personal_macros.my_macro_toggle, name="my_macro_toggle"),
     path("settings/follow-ups/", follow_up_settings.settings_page, name="follow_up_settings"),
 ]

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from helpline.accounts.admin_pages.access import admin_required
-from helpline.accounts.models import Team
+from helpline.accounts.models import Team, User
 from helpline.accounts.page_helpers import current_agent
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError, InvalidInputError
-from helpline.workflow import macros, routing_actions, sla_actions
-from helpline.workflow.models import BusinessCalendar, Macro, SlaPolicy, Strategy, TeamRouting
+from helpline.workflow import macro_forms, routing_actions, sla_actions
+from helpline.workflow.models import AgentRouting, BusinessCalendar, Macro, SlaPolicy, Strategy, TeamRouting
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -191,31 +190,12 @@ def macro_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     macro = get_object_or_404(Macro, pk=pk, owner__isnull=True) if pk else None
-    languages = [code for code, _name in settings.LANGUAGES]
     error, status = "", 200
     if request.method == "POST":
-        post = request.POST
-        values: dict[str, Any] = {
-            "name": post.get("name", ""),
-            "body": post.get("body", ""),
-            "variants": {lang: post.get(f"variant_{lang}", "") for lang in languages},
-            "tags": post.get("tags", ""),
-            "status": post.get("status", ""),
-        }
-        actions: list[dict[str, Any]] = []
-        if values["tags"].strip():
-            actions.append({"type": "add_tags", "tags": values["tags"]})
-        if values["status"]:
-            actions.append({"type": "set", "field": "status", "value": values["status"]})
+        values = macro_forms.posted_values(request.POST)
         try:
-            macros.save_macro(
-                actor=Actor.of_agent(current_agent(request)),
-                macro=macro,
-                name=values["name"],
-                body=values["body"],
-                variants=values["variants"],
-                actions=actions,
-                shared=True,
+            macro_forms.save_posted(
+                actor=Actor.of_agent(current_agent(request)), macro=macro, values=values, shared=True
             )
         except HelplineError as exc:
             error, status = exc.message, exc.status
@@ -223,14 +203,7 @@ def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Macro saved."))
             return redirect("admin_ui:macros")
     else:
-        acts = macro.actions if macro else []
-        values = {
-            "name": macro.name if macro else "",
-            "body": macro.body if macro else "",
-            "variants": {lang: (macro.variants or {}).get(lang, "") if macro else "" for lang in languages},
-            "tags": ", ".join(t for a in acts if a["type"] == "add_tags" for t in a["tags"]),
-            "status": next((a["value"] for a in acts if a["type"] == "set" and a["field"] == "status"), ""),
-        }
+        values = macro_forms.initial_values(macro)
     context = {"macro": macro, "values": values, "error": error, "section": "automations"}
     return render(request, "workflow/admin/macro_form.html", context, status=status)
 
@@ -238,6 +211,8 @@ def macro_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @admin_required
 def routing_page(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
+    if request.method == "POST" and request.POST.get("agent"):
+        return _save_agent_routing(request)
     if request.method == "POST":
         team = get_object_or_404(Team, pk=request.POST.get("team"))
         try:
@@ -255,7 +230,41 @@ def routing_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Routing for %(team)s saved.") % {"team": team.name})
             return redirect("admin_ui:routing")
+    return _routing_page(request, error=error, status=status)
+
+
+def _routing_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     configs = {c.team_id: c for c in TeamRouting.objects.all()}
     rows = [(team, configs.get(team.pk)) for team in Team.objects.order_by("name")]
-    context = {"rows": rows, "strategies": Strategy.choices, "error": error, "section": "automations"}
+    profiles = {p.agent_id: p for p in AgentRouting.objects.all()}
+    agents = [(a, profiles.get(a.pk)) for a in User.objects.filter(is_active=True).order_by("display_name", "username")]
+    context = {
+        "rows": rows,
+        "agents": agents,
+        "calendars": BusinessCalendar.objects.all(),
+        "strategies": Strategy.choices,
+        "error": error,
+        "section": "automations",
+    }
     return render(request, "workflow/admin/routing.html", context, status=status)
+
+
+def _save_agent_routing(request: HttpRequest) -> HttpResponse:
+    """An agent's routing profile: skills (lang:, channel:, product:), capacity, availability, hours."""
+    agent = get_object_or_404(User, pk=request.POST.get("agent"), is_active=True)
+    calendar_id = request.POST.get("calendar") or ""
+    try:
+        capacity_text = request.POST.get("capacity", "").strip()
+        routing_actions.save_agent_routing(
+            actor=Actor.of_agent(current_agent(request)),
+            agent=agent,
+            available=request.POST.get("available") == "on",
+            capacity=int(capacity_text) if capacity_text else None,
+            skills=request.POST.get("skills", ""),
+            calendar=get_object_or_404(BusinessCalendar, pk=calendar_id) if calendar_id else None,
+        )
+    except (HelplineError, ValueError) as exc:
+        message = getattr(exc, "message", None) or _("Capacity must be a whole number.")
+        return _routing_page(request, error=f"{agent}: {message}", status=getattr(exc, "status", 422))
+    messages.success(request, _("Routing profile of %(agent)s saved.") % {"agent": agent})
+    return redirect("admin_ui:routing")
