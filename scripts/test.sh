@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages included) and runs the whole suite:
-# lint, migrations check, OpenAPI diff, the core suite on SQLite and on PostgreSQL,
+# lint, type check, migrations check, OpenAPI diff, the core suite on SQLite and on PostgreSQL,
 # browser tests in headless Chromium and schemathesis against the API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,9 @@ export PYTHONPATH=.
 
 echo "== ruff"
 "$BIN/ruff" check src tests bench
+
+echo "== mypy"
+"$BIN/mypy" src/helpline
 
 echo "== migrations are complete"
 "$BIN/python" -m django makemigrations --check --dry-run >/dev/null
