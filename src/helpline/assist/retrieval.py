@@ -46,10 +46,29 @@ class HybridIndex:
             if doc.vector is not None and doc.vector.shape == (embeddings.DIM,):
                 matrix[i] = doc.vector
                 self.has_vector[i] = True
-        self.matrix = matrix
+        self.matrix = np.ascontiguousarray(matrix)  # vectors are stored normalised: a product is the cosine
+        self.any_vector = bool(self.has_vector.any())
+        self.all_vectors = bool(self.has_vector.all())
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def scores(self, query: str, query_vector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fused, semantic and lexical scores of every document; -inf for a document that can't
+        match (no vector yet and no query word)."""
+        lexical = self.bm25.scores(query)
+        ceiling = self.bm25.ceiling(query)
+        coverage = np.minimum(lexical / ceiling, 1.0) if ceiling > 0 else lexical
+        lexical_norm = coverage * coverage  # a stray common word adds little, the whole question a lot
+        if self.any_vector:
+            vector = query_vector if query_vector is not None else embeddings.embed_query(query)
+            semantic = self.matrix @ np.asarray(vector, dtype=np.float32)
+        else:
+            semantic = np.zeros(len(self.keys), dtype=np.float32)
+        fused = semantic + np.float32(LEXICAL_WEIGHT) * lexical_norm
+        if not self.all_vectors:
+            fused[~self.has_vector & (lexical <= 0)] = -np.inf
+        return fused, semantic, lexical_norm
 
     def search(
         self,
@@ -61,25 +80,29 @@ class HybridIndex:
     ) -> list[Hit]:
         if not self.keys:
             return []
-        lexical = self.bm25.scores(query)
-        ceiling = self.bm25.ceiling(query)
-        coverage = np.minimum(lexical / ceiling, 1.0) if ceiling > 0 else lexical
-        lexical_norm = coverage * coverage  # a stray common word adds little, the whole question a lot
-        if self.has_vector.any():
-            vector = query_vector if query_vector is not None else embeddings.embed_query(query)
-            semantic = self.matrix @ vector
-        else:
-            semantic = np.zeros(len(self.keys), dtype=np.float32)
-        fused = semantic + LEXICAL_WEIGHT * lexical_norm
-        order = np.argsort(-fused)
-        hits: list[Hit] = []
-        for i in order:
-            if not self.has_vector[i] and lexical[i] <= 0:
-                continue
-            key = self.keys[i]
-            if allow is not None and not allow(key):
-                continue
-            hits.append(Hit(key, float(fused[i]), float(semantic[i]), float(lexical_norm[i])))
-            if len(hits) >= limit:
-                break
-        return hits
+        fused, semantic, lexical_norm = self.scores(query, query_vector)
+        size = len(self.keys)
+        wanted = limit if allow is None else limit * 4
+        while True:
+            order = _top(fused, min(size, wanted))
+            hits: list[Hit] = []
+            for i in order:
+                if fused[i] == -np.inf:
+                    break
+                key = self.keys[i]
+                if allow is not None and not allow(key):
+                    continue
+                hits.append(Hit(key, float(fused[i]), float(semantic[i]), float(lexical_norm[i])))
+                if len(hits) >= limit:
+                    return hits
+            if wanted >= size:
+                return hits
+            wanted *= 4  # the filter turned too many away: look further down
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Indexes of the `count` best scores, best first (a partial sort: the rest stays unordered)."""
+    if count < len(scores):
+        candidates = np.argpartition(-scores, count - 1)[:count]
+        return candidates[np.argsort(-scores[candidates], kind="stable")]
+    return np.argsort(-scores, kind="stable")
