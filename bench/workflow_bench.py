@@ -2,8 +2,9 @@
 
 1. SLA re-evaluation after a policy change: every open ticket re-matched against the policies and its
    running clocks' due times recomputed, set-based (one UPDATE per policy, one per policy and target).
-   Target: >= 20,000 tickets/s. Calendar-time targets run in SQL; business-time targets need the
-   calendar maths and are measured separately (Python path, smaller scale).
+   Target: >= 20,000 tickets/s. Measured twice: calendar-time targets (SQL only), then business-time
+   targets for every open ticket (working intervals of the calendar laid out once, deadlines by numpy
+   binary search, one UPDATE from arrays); the per-clock Python maths is timed on a subset for reference.
 2. Trigger evaluation overhead per ticket event with 200 active rules (facts read once, every rule's
    conditions evaluated, none matching): p50/p99 in ms. Target: p99 <= 2 ms.
 
@@ -84,7 +85,7 @@ def bench_sla(n_open: int, business: int) -> None:
     from helpline.core.actors import Actor
     from helpline.workflow import sla_actions
     from helpline.workflow.models import SlaClock, SlaPolicy
-    from helpline.workflow.sla_reapply import reapply_policies, recompute_due_times
+    from helpline.workflow.sla_reapply import reapply_policies
 
     system = Actor.system()
     sla_actions.save_policy(
@@ -119,38 +120,64 @@ def bench_sla(n_open: int, business: int) -> None:
     med = statistics.median(timings)
     print(f"SLA re-evaluation (calendar time, set-based SQL): {n_open:,} open tickets, {running:,} running clocks")
     print(
-        f"  runs: {', '.join(f'{t:.2f}s' for t in timings)}; median {med:.2f}s = {n_open / med:,.0f} tickets/s (target >= 20,000)"
+        f"  runs: {', '.join(f'{t:.2f}s' for t in timings)}; median {med:.2f}s = {n_open / med:,.0f} tickets/s "
+        f"(target >= 20,000; ratio {n_open / med / 20_000:.2f})"
+    )
+
+    # Business-time targets: both policies measured in an office calendar (Berlin, Mon-Fri 09-17,
+    # a holiday), every open ticket's running clocks recomputed through the calendar maths.
+    calendar = sla_actions.save_calendar(
+        actor=system,
+        name="Office",
+        time_zone="Europe/Berlin",
+        shifts=[{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
+        holidays=["2025-12-25"],
+    )
+    SlaPolicy.objects.update(business_hours=True, calendar=calendar)
+    timings = []
+    for target in (45, 30, 60):
+        SlaPolicy.objects.filter(name="Urgent").update(first_response_minutes=target)
+        started = time.perf_counter()
+        reapply_policies()
+        timings.append(time.perf_counter() - started)
+    running = SlaClock.objects.filter(started_at__isnull=False, due_at__isnull=False).count()
+    med = statistics.median(timings)
+    rate = n_open / med
+    print(f"SLA re-evaluation (business time, numpy over working intervals): {running:,} running clocks")
+    print(
+        f"  runs: {', '.join(f'{t:.2f}s' for t in timings)}; median {med:.2f}s = {rate:,.0f} tickets/s "
+        f"(target >= 20,000; ratio {rate / 20_000:.2f})"
     )
 
     if business:
-        calendar = sla_actions.save_calendar(
-            actor=system,
-            name="Office",
-            time_zone="Europe/Berlin",
-            shifts=[{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
-            holidays=["2025-12-25"],
-        )
-        biz = sla_actions.save_policy(
-            actor=system,
-            name="Business",
-            conditions={"priority": ["low"]},
-            first_response_minutes=240,
-            business_hours=True,
-            calendar=calendar,
-            position=2,
-        )
+        # The reference: the per-clock Python calendar maths (the path SQLite uses), on a subset.
         subset = list(
-            SlaClock.objects.filter(policy__name="Everyone else", ticket__priority="low").values_list("pk", flat=True)[
+            SlaClock.objects.filter(started_at__isnull=False, met_at__isnull=True).values_list("pk", flat=True)[
                 :business
             ]
         )
-        SlaClock.objects.filter(pk__in=subset).update(policy=biz)
         started = time.perf_counter()
-        updated = recompute_due_times([biz])
+        updated = _python_recompute(subset)
         took = time.perf_counter() - started
         print(
-            f"SLA re-evaluation (business hours, Python calendar maths): {updated:,} clocks in {took:.2f}s = {updated / took:,.0f} clocks/s"
+            f"  reference, per-clock Python calendar maths: {updated:,} clocks in {took:.2f}s = {updated / took:,.0f} clocks/s"
         )
+
+
+def _python_recompute(clock_ids: list[int]) -> int:
+    from helpline.workflow.models import SlaClock
+    from helpline.workflow.sla_reapply import _recompute_in_python
+
+    count = 0
+    for policy in {c.policy for c in SlaClock.objects.filter(pk__in=clock_ids).select_related("policy")}:
+        if policy is None:
+            continue
+        for kind in ("first_response", "next_response", "resolution"):
+            minutes = policy.target_minutes(kind)
+            if minutes is not None:
+                clocks = SlaClock.objects.filter(pk__in=clock_ids, policy=policy, kind=kind)
+                count += _recompute_in_python(policy, kind, minutes, clocks)
+    return count
 
 
 def bench_triggers(events: int) -> None:

@@ -2,7 +2,8 @@
 
 Matching runs as one UPDATE per policy (last to first, so the first match wins); due times of
 calendar-time targets are one UPDATE per (policy, target). Business-time targets need the calendar
-maths, so they are recomputed in Python in batches.
+maths: on PostgreSQL they are computed for all clocks at once (`sla_business_sql`, numpy), elsewhere
+in Python in batches.
 """
 
 from __future__ import annotations
@@ -99,11 +100,10 @@ def reapply_policies() -> int:
     """Re-match open tickets and recompute due times; returns how many clocks changed."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
+            from helpline.workflow.sla_business_sql import recompute_business_due_times
             from helpline.workflow.sla_reapply_sql import rematch_and_recompute
 
             policies = list(SlaPolicy.objects.order_by("position", "id"))
-            changed = rematch_and_recompute(policies)
-            business = [p for p in policies if p.business_hours]
-            return changed + (recompute_due_times(business) if business else 0)
+            return rematch_and_recompute(policies) + recompute_business_due_times(policies)
         rematch_open_tickets()
         return recompute_due_times()
