@@ -7,6 +7,13 @@ visitor-to-agent delivery: from the visitor's send to the agent's socket receivi
 (stored, event recorded, pushed). Prints p50/p95/p99, lost messages and server memory per
 connection (RSS growth over the open sockets). Target: p99 <= 150 ms.
 
+Production profile by default: PostgreSQL (a fresh database `helpline_chat_bench` on
+BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432) and Redis (channel layer and cache,
+BENCH_REDIS, default redis://127.0.0.1:6379/13), the database task queue with one `helpline worker`
+process beside the server (BENCH_TASKS=immediate runs tasks inside the server instead);
+BENCH_DB=sqlite for the embedded profile. After the run it prints what one visitor message costs in
+the server: queries inside the write, queries after commit (subscribers), and milliseconds.
+
     .venv/bin/python -m bench.chat_bench            # BENCH_CHATS=200 for a quick run
 """
 
@@ -41,6 +48,11 @@ _fixtures = _load_fixtures()
 LiveServer, _free_port = _fixtures.LiveServer, _fixtures._free_port
 
 CHATS = int(os.environ.get("BENCH_CHATS", "2000"))
+DB = os.environ.get("BENCH_DB", "postgres")
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+TASKS = os.environ.get("BENCH_TASKS", "database")
+BENCH_DATABASE = "helpline_chat_bench"
 RATE = float(os.environ.get("BENCH_CHAT_RATE", "200"))
 SECONDS = float(os.environ.get("BENCH_CHAT_SECONDS", "20"))
 
@@ -51,6 +63,92 @@ from helpline.chat.tokens import new_visitor_token
 actions.create_agent(actor=None, username="benchagent", password="bench-Password-1", role="agent")
 print(json.dumps([new_visitor_token() for _ in range(%d)]))
 """
+
+
+PROFILE = """
+import json, time
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from helpline.chat.consumers import _post
+from helpline.chat.tokens import new_visitor_token, visitor_from_token
+
+from helpline.core import hooks
+from helpline.core.events import TICKET_EVENT_HOOK
+
+# time each subscriber of ticket events (they run after commit, in the thread that wrote)
+spent = {}
+
+
+def timed(fn):
+    def wrapper(event):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            result = fn(event)
+        name = fn.__module__ + "." + fn.__name__
+        total = spent.setdefault(name, [0.0, 0])
+        total[0] += time.perf_counter() - started
+        total[1] += len(ctx.captured_queries)
+        return result
+
+    return wrapper
+
+
+hooks._registry[TICKET_EVENT_HOOK] = [timed(fn) for fn in hooks.get(TICKET_EVENT_HOOK)]
+visitor = visitor_from_token(new_visitor_token())
+_post(visitor, "p0", "first message opens the chat")
+spent.clear()
+known = None
+rows = []
+for n in range(1, 41):
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        result = _post(visitor, "p" + str(n), "message " + str(n), known)
+        elapsed = time.perf_counter() - started
+    known = result["ticket"]
+    sql = [q["sql"] for q in ctx.captured_queries]
+    commit = next((i for i, q in enumerate(sql) if q.upper().startswith("COMMIT")), len(sql))
+    rows.append((len(sql), commit, elapsed))
+    last = sql
+rows.sort(key=lambda r: r[2])
+middle = rows[len(rows) // 2]
+print(json.dumps({
+    "queries_per_message": middle[0],
+    "queries_in_the_write": middle[1] + 1,
+    "queries_after_commit": middle[0] - middle[1] - 1,
+    "server_ms_per_message_median": round(middle[2] * 1000, 1),
+    "after_commit_subscribers_per_message": {
+        name: {"ms": round(total[0] * 1000 / 40, 2), "queries": round(total[1] / 40, 1)}
+        for name, total in sorted(spent.items(), key=lambda item: -item[1][0])
+    },
+    "queries": [q[:90] for q in last],
+}))
+"""
+
+
+def prepare_database(server: LiveServer) -> str | None:
+    """Point the server at a fresh PostgreSQL database and Redis (the production profile)."""
+    if DB != "postgres":
+        return None
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    server.env["DATABASE_URL"] = f"{POSTGRES}/{BENCH_DATABASE}"
+    server.env["REDIS_URL"] = REDIS
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    return f"{POSTGRES}/{BENCH_DATABASE}"
+
+
+def drop_database() -> None:
+    if DB != "postgres":
+        return
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
 
 
 def rss_kib(pid: int) -> int:
@@ -176,19 +274,49 @@ def ack_ticket(ws: Any, ticket_of: dict[int, str | None]) -> str:
 
 
 def main() -> None:
+    import subprocess
+    import sys
+
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, CHATS * 2 + 512)), hard))
     with tempfile.TemporaryDirectory(prefix="helpline-chat-bench-") as tmp:
         server = LiveServer(Path(tmp), _free_port())
-        server.start()
+        database = prepare_database(server)
+        server.env["HELPLINE_TASKS"] = TASKS
+        worker = None
         try:
+            server.start()
+            if TASKS == "database":
+                worker = subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "helpline.cli", "worker"],
+                    env=server.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             tokens = server.run_python(SEED % CHATS)
             cookie = login_cookie(server)
             assert server.process is not None
             result = asyncio.run(run(server, tokens, cookie, server.process.pid))
+            result["profile"] = server.run_python(PROFILE)
+        except Exception:
+            log = Path(tmp) / "server.log"
+            print(log.read_text()[-4000:] if log.exists() else "no server log")
+            raise
         finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
             server.stop()
+            drop_database()
+    result["database"] = "postgresql" if database else "sqlite"
+    result["channel_layer"] = "redis" if database else "in-memory"
+    result["tasks"] = TASKS
     result["target_p99_ms"] = 150
+    result["p99_ratio_to_target"] = (
+        round(result["p99_ms"] / 150, 2) if result.get("p99_ms") == result.get("p99_ms") else None
+    )
+    result["target_rate_msg_s"] = RATE
+    result["cpu_count"] = os.cpu_count()
     result["load_average"] = os.getloadavg()
     print(json.dumps(result, indent=2))
     out = Path(__file__).parent / "results"

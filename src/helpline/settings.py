@@ -130,7 +130,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 reads with a 5 s socket timeout by default, which kills the channel layer's blocking
+    # receive (BZPOPMIN) of every idle WebSocket (redis/redis-py#4091, django/channels_redis#422): no
+    # read timeout there. Its pool refuses (MaxConnectionsError) beyond max_connections instead of
+    # waiting, so a burst of WebSocket connects (each joining groups) needs more than the default 100.
+    _redis_host = {
+        "address": REDIS_URL,
+        "socket_timeout": None,
+        "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "2000")),
+    }
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

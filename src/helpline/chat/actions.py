@@ -32,9 +32,15 @@ def _language(code: str) -> str:
 
 
 def _conversation(visitor_id: str, *, lock: bool = False) -> Conversation:
-    conversation, _created = Conversation.objects.get_or_create(visitor_id=visitor_id)
+    """The visitor's conversation with its customer and ticket, in one query (locked: only the
+    conversation row, so concurrent tabs of one visitor take turns)."""
+    rows = Conversation.objects.select_related("customer", "ticket")
     if lock:
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        rows = rows.select_for_update(of=("self",))
+    conversation = rows.filter(visitor_id=visitor_id).first()
+    if conversation is None:
+        created, _new = Conversation.objects.get_or_create(visitor_id=visitor_id)
+        conversation = rows.get(pk=created.pk)
     return conversation
 
 
@@ -158,14 +164,15 @@ def post_visitor_message(
     with transaction.atomic():
         conversation = _conversation(visitor_id, lock=True)
         external_id = f"{conversation.public_id}:{client_id}"
-        existing = Message.objects.filter(channel=Channel.CHAT, external_id=external_id).first()
-        if existing is not None:
-            return existing, conversation
         customer = _customer_for(conversation)
         actor = Actor.of_customer(customer)
         ticket = current_ticket(conversation)
         meta: dict[str, Any] = {"page_url": conversation.page_url} if conversation.page_url else {}
         if ticket is None or ticket.status == Status.CLOSED or ticket.requester_id != customer.pk:
+            # add_message is idempotent on the external id; opening a ticket is not, so look first
+            existing = Message.objects.filter(channel=Channel.CHAT, external_id=external_id).first()
+            if existing is not None:
+                return existing, conversation
             ticket = ticket_actions.open_ticket(
                 actor=actor,
                 requester=customer,

@@ -68,13 +68,17 @@ def _welcome(visitor_id: str) -> dict[str, Any]:
     }
 
 
-def _post(visitor_id: str, cid: str, body: str) -> dict[str, Any]:
+def _post(visitor_id: str, cid: str, body: str, known_ticket: str | None = None) -> dict[str, Any]:
+    """Store a visitor message; its place in the queue is counted only when the message opened a new
+    chat (otherwise the socket already knows it and follows queue moves)."""
     message, conversation = actions.post_visitor_message(visitor_id=visitor_id, client_id=cid, body=body)
     ticket = selectors.current_ticket(conversation)
+    public_id = ticket.public_id if ticket else None
     return {
-        "ticket": ticket.public_id if ticket else None,
-        **_queue_state(ticket),
-        "message": selectors.serialize_message(message, conversation),
+        "ticket": public_id,
+        **(_queue_state(ticket) if public_id != known_ticket else {"queue": None, "queued_at": None}),
+        "message": selectors.serialize_message(message, conversation, has_files=False),
+        "message_public_id": message.public_id,
     }
 
 
@@ -107,6 +111,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     in_queue_group = False
 
     async def connect(self) -> None:
+        self.acknowledged: set[str] = set()
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.visitor_id = visitor_from_token((query.get("token") or [""])[0])
         if self.visitor_id is None:
@@ -171,7 +176,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         cid = str(content.get("cid") or "")[:64]
         try:
             result = await database_sync_to_async(_post, thread_sensitive=_ONE_DB_THREAD)(
-                self.visitor_id, cid, str(content.get("body") or "")
+                self.visitor_id, cid, str(content.get("body") or ""), self.ticket
             )
         except HelplineError as exc:
             await self.send_json({"type": "error", "cid": cid, "code": exc.code, "message": exc.message})
@@ -182,7 +187,11 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
             )
         self.typing = False
-        await self.set_queue(result["queue"], result["queued_at"], notify=False)
+        self.acknowledged.add(result["message_public_id"])  # its `ticket.changed` echo needs no lookup
+        if result["queue"] is None:
+            result["queue"] = self.queue
+        else:
+            await self.set_queue(result["queue"], result["queued_at"], notify=False)
         await self.send_json(
             {
                 "type": "ack",
@@ -237,6 +246,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         if event.get("event") != "message_added" or not event.get("message") or self.visitor_id is None:
+            return
+        if event["message"] in self.acknowledged:
+            self.acknowledged.discard(event["message"])  # this tab sent it and has it from the ack
             return
         message = await database_sync_to_async(_public_message, thread_sensitive=_ONE_DB_THREAD)(
             self.visitor_id, str(event.get("ticket")), str(event["message"])

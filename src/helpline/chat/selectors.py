@@ -137,7 +137,8 @@ def client_id_of(message: Message, conversation: Conversation) -> str:
     return message.external_id[len(prefix) :] if message.external_id.startswith(prefix) else ""
 
 
-def serialize_message(message: Message, conversation: Conversation) -> dict[str, Any]:
+def serialize_message(message: Message, conversation: Conversation, *, has_files: bool = True) -> dict[str, Any]:
+    """The widget's view of a message (`has_files=False`: known to have no attachments, no query)."""
     return {
         "id": message.pk,
         "cid": client_id_of(message, conversation),
@@ -147,7 +148,7 @@ def serialize_message(message: Message, conversation: Conversation) -> dict[str,
         "at": message.created_at.isoformat(),
         "files": [
             {"name": a.filename, "url": reverse("chat:file", args=[a.public_id]), "type": a.content_type}
-            for a in message.attachments.all()
+            for a in (message.attachments.all() if has_files else ())
         ],
         # buttons offered with the message (a satisfaction rating), answered at `answer_url`
         "choices": message.meta.get("choices") or [],
