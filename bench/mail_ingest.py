@@ -64,7 +64,7 @@ def make_mails(count: int, run: str, seed: int = 7) -> list[list[bytes]]:
             body = (text * (rng.randint(5_000, 50_000) // len(text.encode()) + 1))[: rng.randint(4_000, 40_000)]
             msg = EmailMessage()
             msg["From"] = f"Customer {n} <{sender}>"
-            msg["To"] = "support@bench.example"
+            msg["To"] = f"support-{run}@bench.example"
             msg["Subject"] = ("Re: " if i else "") + f"Order {n} problem"
             mid = f"<{run}-{n}-{i}@client.example>"
             msg["Message-ID"] = mid
@@ -84,6 +84,12 @@ def make_mails(count: int, run: str, seed: int = 7) -> list[list[bytes]]:
     return conversations
 
 
+def _chunks(mails: list[bytes]) -> list[list[bytes]]:
+    from helpline.mail.imap import BATCH
+
+    return [mails[i : i + BATCH] for i in range(0, len(mails), BATCH)]
+
+
 def _setup() -> None:
     import logging
 
@@ -97,15 +103,17 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], done: multiprocessi
     _setup()
     from django.db import connection
 
+    from helpline.core import batching
     from helpline.mail.actions import receive_message
     from helpline.mail.models import Mailbox
 
     box = Mailbox.objects.get(pk=mailbox_id)
     outcomes: dict[str, int] = {}
-    for thread in conversations:
-        for raw in thread:
-            outcome = receive_message(mailbox=box, raw=raw, source="bench").outcome
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    for chunk in _chunks([raw for thread in conversations for raw in thread]):
+        with batching.batch():  # as the IMAP fetcher does: one batch per fetched chunk
+            for raw in chunk:
+                outcome = receive_message(mailbox=box, raw=raw, source="bench").outcome
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
     connection.close()
     done.put(outcomes)
 
@@ -132,6 +140,36 @@ def run_once(mailbox_id: int, conversations: list[list[bytes]], workers: int) ->
     return elapsed, merged
 
 
+def profile(count: int) -> None:
+    """cProfile of one worker's ingest, the top functions by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    from helpline.mail.actions import receive_message
+    from helpline.mail.models import Mailbox
+
+    box = Mailbox.objects.create(
+        name="profile", email_address="support-profile@bench.example", send_acknowledgement=False
+    )
+    mails = [raw for thread in make_mails(count, "profile") for raw in thread]
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    from helpline.core import batching
+
+    profiler.enable()
+    for chunk in _chunks(mails):
+        with batching.batch():
+            for raw in chunk:
+                receive_message(mailbox=box, raw=raw, source="bench")
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(f"{len(mails)} messages in {elapsed:.1f} s = {len(mails) / elapsed:.1f} msg/s (under the profiler)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    drop_database()
+
+
 def create_database() -> None:
     import psycopg
 
@@ -152,6 +190,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--profile", type=int, default=0, help="profile N messages in this process and stop")
     args = parser.parse_args()
     create_database()
     _setup()
@@ -160,6 +199,9 @@ def main() -> None:
     from helpline.mail.models import Mailbox
 
     call_command("migrate", verbosity=0)
+    if args.profile:
+        profile(args.profile)
+        return
     rates: dict[int, list[float]] = {1: [], 2: []}
     sizes: list[int] = []
     try:

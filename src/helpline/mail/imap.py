@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import close_old_connections
 from imapclient import IMAPClient
 
+from helpline.core import batching
 from helpline.mail import actions, tls
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import AuthMethod, Mailbox, ProcessedAction, Security
@@ -85,12 +86,13 @@ def fetch_once(mailbox: Mailbox, client: IMAPClient | None = None) -> list[Outco
             chunk = uids[start : start + BATCH]
             data = conn.fetch(chunk, ["BODY.PEEK[]"])
             done: list[int] = []
-            for uid in chunk:
-                raw = data.get(uid, {}).get(b"BODY[]")
-                if raw is None:
-                    continue
-                outcomes.append(actions.receive_message(mailbox=mailbox, raw=raw, source="imap"))
-                done.append(uid)  # stored and recorded (processed or quarantined): safe to mark
+            with batching.batch():  # search indexing once per chunk, not once per message
+                for uid in chunk:
+                    raw = data.get(uid, {}).get(b"BODY[]")
+                    if raw is None:
+                        continue
+                    outcomes.append(actions.receive_message(mailbox=mailbox, raw=raw, source="imap"))
+                    done.append(uid)  # stored and recorded (processed or quarantined): safe to mark
             _mark(conn, mailbox, done)
         actions.record_check(mailbox=mailbox)
     except Exception as exc:

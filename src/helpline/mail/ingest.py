@@ -11,6 +11,7 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,7 +51,11 @@ class Outcome:
 
 
 def _outcome_of(row: RawMessage, outcome: str | None = None) -> Outcome:
-    number = Ticket.objects.filter(pk=row.ticket_id).values_list("number", flat=True).first() if row.ticket_id else None
+    number = None
+    if row.ticket_id and RawMessage._meta.get_field("ticket").is_cached(row) and row.ticket is not None:
+        number = row.ticket.number
+    elif row.ticket_id:
+        number = Ticket.objects.filter(pk=row.ticket_id).values_list("number", flat=True).first()
     reason = row.error.splitlines()[0][:300] if row.error else ""
     if outcome is None and row.status == RawStatus.IGNORED:
         outcome, reason = "ignored", row.outcome
@@ -68,9 +73,9 @@ def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
     digest, rel = store_raw(raw)
     message_id = quick_message_id(raw)
     defaults = {"sha256": digest, "size": len(raw), "path": rel, "source": source, "received_at": timezone.now()}
-    try:
+    try:  # the usual case, a message not seen before, costs one INSERT
         with transaction.atomic():
-            row, created = RawMessage.objects.get_or_create(mailbox=mailbox, message_id=message_id, defaults=defaults)
+            row, created = RawMessage.objects.create(mailbox=mailbox, message_id=message_id, **defaults), True
     except IntegrityError:
         row, created = RawMessage.objects.get(mailbox=mailbox, message_id=message_id), False
     if not created and row.status != RawStatus.RECEIVED:
@@ -107,7 +112,12 @@ def process(row: RawMessage, *, raw: bytes | None = None, retry: bool = False) -
     return _outcome_of(row, "quarantined")
 
 
-def _own_message_id(message_id: str) -> bool:
+def _own_message_id(message_id: str, own_addresses: set[str]) -> bool:
+    """A Message-ID we generated: ours carry one of our mailboxes' domains (or the desk's sender's),
+    so other mail needs no lookup."""
+    domains = {a.rsplit("@", 1)[-1] for a in own_addresses} | {settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].lower()}
+    if message_id.rstrip(">").rsplit("@", 1)[-1].lower() not in domains:
+        return False
     if OutboundMail.objects.filter(message_id=message_id).exists():
         return True
     return Message.objects.filter(channel=Channel.EMAIL, external_id=message_id, kind=MessageKind.REPLY).exists()
@@ -156,7 +166,7 @@ def _route(row: RawMessage, raw: bytes) -> None:
     row.sender = mail.from_address[:255]
     row.subject = mail.subject[:255]
     addresses = {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
-    if loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id)):
+    if loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses)):
         row.status, row.outcome = RawStatus.IGNORED, "loop"
         return
     if mail.bounce is not None:

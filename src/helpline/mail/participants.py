@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from email.utils import formataddr
 
-from helpline.customers.models import Customer
+from helpline.customers.models import Customer, CustomerIdentity
 from helpline.mail.models import Participant
 from helpline.mail.parsing import ParsedMail
 from helpline.mail.tokens import base_address
@@ -16,22 +16,25 @@ MAX_PARTICIPANTS = 20
 
 
 def keep(*, ticket: Ticket, mail: ParsedMail, sender: Customer, own_addresses: set[str]) -> list[str]:
-    """Record the conversation's other people (called inside the message's transaction)."""
-    requester = (ticket.requester.email or "").lower()
+    """Record the conversation's other people (called inside the message's transaction); no
+    query at all for the usual mail that names nobody but the requester and us."""
     own = {base_address(a) for a in own_addresses}
-    candidates = [mail.from_address, *mail.to, *mail.cc]
-    seen: set[str] = set()
-    added = []
-    for address in candidates:
+    sender_address = (mail.from_address or "").strip().lower()
+    wanted: dict[str, Customer | None] = {}
+    for address in [sender_address, *mail.to, *mail.cc]:
         email = (address or "").strip().lower()
-        if "@" not in email or email in seen or email == requester or base_address(email) in own:
+        if "@" not in email or email in wanted or base_address(email) in own:
             continue
-        seen.add(email)
-        customer = sender if email == mail.from_address.lower() else None
-        _row, created = Participant.objects.get_or_create(ticket=ticket, email=email, defaults={"customer": customer})
-        if created:
-            added.append(email)
-    return added
+        if email == sender_address and sender.pk == ticket.requester_id:
+            continue
+        wanted[email] = sender if email == sender_address else None
+    if not wanted:
+        return []
+    known = set(CustomerIdentity.objects.filter(customer_id=ticket.requester_id).values_list("value", flat=True))
+    known |= set(Participant.objects.filter(ticket=ticket, email__in=wanted).values_list("email", flat=True))
+    rows = [Participant(ticket=ticket, email=e, customer=c) for e, c in wanted.items() if e not in known]
+    Participant.objects.bulk_create(rows[:MAX_PARTICIPANTS], ignore_conflicts=True)
+    return [row.email for row in rows[:MAX_PARTICIPANTS]]
 
 
 def cc_addresses(ticket: Ticket) -> list[str]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import mailbox as mailboxes
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _is_maildir(path: Path) -> bool:
@@ -49,3 +52,15 @@ def iter_messages(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
             yield str(path), path.read_bytes()
         else:
             raise FileNotFoundError(str(path))
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most `size` items."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -11,7 +11,7 @@ import logging
 
 from django.db import transaction
 
-from helpline.core import hooks
+from helpline.core import batching, hooks
 from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK
 from helpline.search import indexing, tasks
 from helpline.tickets.models import EventKind, Ticket, TicketEvent
@@ -29,9 +29,39 @@ TEXT_EVENTS = {
 }
 
 
+def index_collected_tickets(ticket_ids: list[int]) -> None:
+    """A batch's tickets, indexed together (a few queries for all of them)."""
+    try:
+        with transaction.atomic():
+            indexing.index_tickets(ticket_ids)
+    except Exception:
+        log.exception("search indexing failed for %s tickets; queued for retry", len(ticket_ids))
+        for ticket_id in ticket_ids:
+            tasks.index_ticket_task.enqueue(ticket_id)
+
+
+def index_collected_customers(customer_ids: list[int]) -> None:
+    """A batch's new or changed customers; their tickets are re-indexed with the batch's tickets."""
+    try:
+        with transaction.atomic():
+            changed = indexing.index_customers(customer_ids)
+    except Exception:
+        log.exception("search indexing failed for %s customers; queued for retry", len(customer_ids))
+        for customer_id in customer_ids:
+            tasks.index_customer_task.enqueue(customer_id)
+        return
+    for ticket_id in Ticket.objects.filter(requester_id__in=changed).values_list("pk", flat=True):
+        batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id)
+
+
+TICKETS_KEY = "search.tickets"
+
+
 @hooks.register(TICKET_EVENT_HOOK)
 def index_ticket_event(event: TicketEvent) -> None:
     ticket_id = event.ticket_id
+    if batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id):
+        return
     try:
         with transaction.atomic():
             if event.kind in TEXT_EVENTS:
@@ -45,6 +75,8 @@ def index_ticket_event(event: TicketEvent) -> None:
 
 @hooks.register(CUSTOMER_CHANGED_HOOK)
 def index_changed_customer(customer_id: int) -> None:
+    if batching.defer("search.customers", index_collected_customers, customer_id, order=-1):
+        return
     try:
         with transaction.atomic():
             changed = indexing.index_customer(customer_id)

@@ -11,8 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from helpline.core import batching
 from helpline.mail import actions
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
+
+IMPORT_BATCH = 50
 
 
 def _mailbox(value: str | None) -> Mailbox:
@@ -63,7 +66,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
 
     def _import(self, options: dict[str, Any]) -> None:
-        from helpline.mail.sources import count_messages, iter_messages
+        from helpline.mail.sources import chunks, count_messages, iter_messages
 
         box = _mailbox(options["mailbox"])
         paths: list[Path] = options["paths"]
@@ -73,10 +76,12 @@ class Command(BaseCommand):
         total = count_messages(paths)
         counts: dict[str, int] = {}
         with tqdm(total=total, unit="msg", file=sys.stderr, disable=options["no_progress"]) as bar:
-            for source, raw in iter_messages(paths):
-                outcome = actions.receive_message(mailbox=box, raw=raw, source="import")
-                counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
-                self.stdout.write(json.dumps({**outcome.as_json(), "source": source}, ensure_ascii=False))
-                bar.update(1)
+            for chunk in chunks(iter_messages(paths), IMPORT_BATCH):
+                with batching.batch():  # search indexing once per chunk
+                    for source, raw in chunk:
+                        outcome = actions.receive_message(mailbox=box, raw=raw, source="import")
+                        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+                        self.stdout.write(json.dumps({**outcome.as_json(), "source": source}, ensure_ascii=False))
+                        bar.update(1)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
         self.stderr.write(f"{sum(counts.values())} messages ({summary})")
