@@ -43,6 +43,7 @@ def _prepare(survey_share: float) -> None:
     from django.db import connection
 
     call_command("migrate", "surveys", verbosity=0)
+    call_command("migrate", "reports", verbosity=0)
     from helpline.surveys.models import CsatSurvey
 
     if CsatSurvey.objects.exists() or survey_share <= 0:
@@ -80,6 +81,8 @@ def _kpis(f: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("first response time", lambda: kpis.first_response_time(f)),
         ("response time", lambda: kpis.response_time(f)),
         ("resolution time", lambda: kpis.resolution_time(f)),
+        ("first response time, business hours", lambda: kpis.first_response_business_time(f)),
+        ("resolution time, business hours", lambda: kpis.resolution_business_time(f)),
         ("CSAT", lambda: kpis.csat(f)),
         ("NPS", lambda: kpis.nps(f)),
         ("first-contact resolution", lambda: kpis.first_contact_resolution(f)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.reports import nps_views, views
+from helpline.reports import nps_views, settings_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("wall/", views.wall, name="wall"),
     path("wall/figures/", views.wall_figures, name="wall_figures"),
     path("nps/", nps_views.campaigns, name="nps"),
+    path("settings/", settings_views.report_settings, name="settings"),
 ]

@@ -5,6 +5,7 @@ Supervisors and admins see team-wide figures and may filter by agent; agents see
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpline.core.errors import HelplineError
+from helpline.reports import breakdowns, exports, kpis, wallboard, weekly
 from helpline.reports import dashboard as dashboard_data
-from helpline.reports import exports, kpis, wallboard
 from helpline.reports.definitions import DEFINITIONS
 from helpline.reports.forms import ReportFilterForm
+from helpline.reports.sql import report_queries
 from helpline.surveys import actions as survey_actions
 from helpline.surveys import selectors as survey_selectors
 from helpline.surveys.models import CsatSurvey
@@ -56,15 +58,21 @@ def dashboard(request: AgentRequest) -> HttpResponse:
     form = _form(request)
     f = form.report_filter()
     board = dashboard_data.build(f)
+    team_wide = request.user.is_supervisor_or_admin
+    show_leaderboard = team_wide or weekly.report_settings().leaderboard_for_agents
+    if show_leaderboard and not team_wide and f.agent_id:
+        with report_queries():  # agents allowed to see it see the whole team's, not just their row
+            board.leaderboard = breakdowns.leaderboard(replace(f, agent_id=None))
     context = {
         "form": form,
+        "show_leaderboard": show_leaderboard,
         "filter": f,
         "board": board,
         "headlines": [(h, *DEFINITIONS[h.key]) for h in board.headlines],
         "definitions": DEFINITIONS,
         "chart_data": _chart_data(board),
         "kudos": list(survey_selectors.kudos(start=f.start, end=f.end, team_id=f.team_id)[:12]),
-        "team_wide": request.user.is_supervisor_or_admin,
+        "team_wide": team_wide,
         "last_day": (f.end - dt.timedelta(days=1)).date(),
         "query": request.GET.urlencode(),
     }
