@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
-from helpline.reports.models import ReportSettings
+from helpline.reports.models import CustomerSegment, ReportSettings
 
 MAX_RECIPIENTS = 50
 
@@ -63,3 +63,26 @@ def update_report_settings(
 
         transaction.on_commit(tasks.schedule_weekly_report)
     return record
+
+
+def save_segment(*, actor: Actor, name: str, filters: dict[str, object]) -> CustomerSegment:
+    """Supervisors and admins save a customer filter for everyone."""
+    from helpline.reports.segments import clean_filters
+
+    if actor.agent is None or not actor.agent.is_supervisor_or_admin:
+        raise NotPermittedError(_("Only supervisors and admins may do this."))
+    name = (name or "").strip()[:100]
+    if not name:
+        raise InvalidInputError(_("Give the segment a name."), code="name_required")
+    cleaned = clean_filters(dict(filters))
+    with transaction.atomic():
+        if CustomerSegment.objects.filter(name=name).exists():
+            raise InvalidInputError(_("A segment with this name exists."), code="name_taken")
+        return CustomerSegment.objects.create(name=name, filters=cleaned, created_by=actor.agent)
+
+
+def delete_segment(*, actor: Actor, segment: CustomerSegment) -> None:
+    if actor.agent is None or not actor.agent.is_supervisor_or_admin:
+        raise NotPermittedError(_("Only supervisors and admins may do this."))
+    with transaction.atomic():
+        CustomerSegment.objects.filter(pk=segment.pk).delete()

@@ -12,6 +12,47 @@ from helpline.surveys import selectors as survey_selectors
 from helpline.surveys.models import CSAT_SATISFIED_MIN, CsatSurvey, NpsSurvey
 from helpline.tickets.models import ACTIVE_STATUSES, Message, MessageKind, Ticket
 
+TIMELINE_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One interaction: a message on any channel (customer's or ours), or a survey answer."""
+
+    at: Any
+    kind: str  # "inbound", "reply", "csat", "nps"
+    channel: str
+    ticket_number: int | None
+    text: str
+    rating: int | None = None
+
+
+def timeline(customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """The newest `limit` interactions on every channel with survey answers, newest first (3 queries)."""
+    messages = (
+        Message.objects.filter(ticket__requester=customer)
+        .exclude(kind=MessageKind.NOTE)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "kind", "channel", "ticket__number", "body_text")[:limit]
+    )
+    entries = [
+        TimelineEntry(at, kind, channel, number, (body or "")[:200]) for at, kind, channel, number, body in messages
+    ]
+    answers = (
+        CsatSurvey.objects.filter(customer=customer, rating__isnull=False)
+        .order_by("-answered_at")
+        .values_list("answered_at", "channel", "ticket__number", "comment", "rating")[:limit]
+    )
+    entries += [TimelineEntry(at, "csat", ch, n, comment[:200], rating) for at, ch, n, comment, rating in answers]
+    nps = (
+        NpsSurvey.objects.filter(customer=customer, score__isnull=False)
+        .order_by("-answered_at")
+        .values_list("answered_at", "comment", "score")[:limit]
+    )
+    entries += [TimelineEntry(at, "nps", "email", None, comment[:200], score) for at, comment, score in nps]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
 
 @dataclass
 class Customer360:
@@ -25,6 +66,7 @@ class Customer360:
     csat_satisfied: int
     csat_history: list[CsatSurvey]
     nps: NpsSurvey | None
+    timeline: list[TimelineEntry]
 
     @property
     def csat_percent(self) -> float | None:
@@ -58,4 +100,5 @@ def customer_360(customer: Customer) -> Customer360:
         csat_satisfied=csat["good"],
         csat_history=survey_selectors.csat_history(customer),
         nps=survey_selectors.latest_nps(customer),
+        timeline=timeline(customer),
     )

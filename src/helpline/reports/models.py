@@ -2,13 +2,16 @@
 
 `BusinessInterval` rows are a derived, rebuildable index of each business calendar's working
 intervals with a running total, so durations in business time are computed in SQL (see
-`business_time`). `ReportSettings` holds the workspace's report policy (one row).
+`business_time`). `ReportSettings` holds the workspace's report policy (one row); `CustomerSegment` saved customer filters.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from helpline.core.ids import new_public_id
 
 
 class BusinessIntervalSpan(models.Model):
@@ -47,3 +50,24 @@ class ReportSettings(models.Model):
 
     def recipients(self) -> list[str]:
         return [line.strip() for line in self.weekly_recipients.splitlines() if line.strip()]
+
+
+class CustomerSegment(models.Model):
+    """A saved customer filter, shared by the workspace and shown on the customers list.
+
+    `filters` keys (each optional): tag, language, organization (public id), channel, csat
+    ("satisfied", "dissatisfied", "unrated"), active_days, inactive_days (see `segments`)."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    filters = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.reports import nps_views, settings_views, views
+from helpline.reports import nps_views, segment_views, settings_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("wall/figures/", views.wall_figures, name="wall_figures"),
     path("nps/", nps_views.campaigns, name="nps"),
     path("settings/", settings_views.report_settings, name="settings"),
+    path("segments/", segment_views.segment_list, name="segments"),
+    path("segments/<str:public_id>/delete/", segment_views.segment_delete, name="segment_delete"),
 ]

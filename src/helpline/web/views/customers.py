@@ -19,6 +19,7 @@ from helpline.accounts.page_helpers import submit_form
 from helpline.core.errors import HelplineError, InvalidInputError, NotFoundError, NotPermittedError
 from helpline.customers import actions
 from helpline.customers.models import Customer, CustomerIdentity, Organization
+from helpline.reports import segments
 from helpline.tickets import permissions
 from helpline.tickets.models import Ticket
 from helpline.web import customer_page
@@ -39,8 +40,11 @@ TEMPLATE = "web/customers/detail.html"
 @agent_required
 def customer_list(request: AgentRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    context: dict[str, Any] = {"query": query, "error": ""}
-    if query:
+    context: dict[str, Any] = {"query": query, "error": "", "segments": segments.segments()}
+    segment = segments.segment_by_public_id(request.GET.get("segment", "")) if request.GET.get("segment") else None
+    if segment is not None:  # a saved customer filter (reports.segments)
+        context.update(segment=segment, customers=segments.segment_page(segment), next_cursor=None)
+    elif query:
         context["customers"] = customer_page.search(query)
         context["next_cursor"] = None
     else:
