@@ -21,6 +21,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class SinkHandler:
     def __init__(self) -> None:
         self.messages: list[Any] = []
@@ -81,24 +90,14 @@ class TokenEndpoint:
                 if self.path.startswith("/introspect"):  # RFC 7662, asked by the IMAP server
                     active = form.get("token") == ["fresh-token"]
                     body = {"active": active, "username": "support"} if active else {"active": False}
-                    data = json.dumps(body).encode()
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                    send_json(self, 200, body)
                     return
                 outer.requests.append(form)
                 if form.get("refresh_token") == ["good-refresh"]:
                     status, body = 200, {"access_token": "fresh-token", "expires_in": 3600, "refresh_token": "rotated"}
                 else:
                     status, body = 400, {"error": "invalid_grant", "error_description": "bad refresh token"}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -138,12 +137,7 @@ class FakePostmark:
                     "ErrorCode": 0,
                     "Message": "OK",
                 }
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 200, body)
 
             def log_message(self, *args: Any) -> None:
                 pass

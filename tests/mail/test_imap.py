@@ -45,16 +45,16 @@ def dovecot() -> Iterator[Dovecot]:
 
 
 def imap_mailbox(server: Dovecot, **extra: Any) -> Mailbox:
-    return Mailbox.objects.create(
-        name="Support",
-        email_address="support@desk.example",
-        imap_host="127.0.0.1",
-        imap_port=server.port,
-        imap_security=Security.PLAIN,
-        username=USER,
-        password=PASSWORD,
-        **extra,
-    )
+    fields = {
+        "name": "Support",
+        "email_address": "support@desk.example",
+        "imap_host": "127.0.0.1",
+        "imap_port": server.port,
+        "imap_security": Security.PLAIN,
+        "username": USER,
+        "password": PASSWORD,
+    }
+    return Mailbox.objects.create(**{**fields, **extra})
 
 
 def deliver(server: Dovecot, *messages: bytes) -> None:
@@ -185,13 +185,21 @@ def test_polling_fallback_without_idle(dovecot: Dovecot) -> None:
         watcher.join(timeout=10)
 
 
-def test_xoauth2_sign_in_with_a_refreshed_token() -> None:
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_xoauth2_sign_in_with_a_refreshed_token(tls: bool) -> None:
+    """Dovecot's oauth2 passdb checks the token by RFC 7662 introspection at our fake endpoint."""
     with TokenEndpoint() as endpoint:
         root = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
-        server = Dovecot(root, introspection_url=endpoint.introspection_url).start()
+        server = Dovecot(root, introspection_url=endpoint.introspection_url, tls=tls).start()
         try:
+            if tls:  # implicit TLS, the certificate verified against the mailbox's CA file
+                extra: dict[str, Any] = {"imap_port": server.tls_port, "imap_security": Security.SSL}
+                extra["tls_ca_file"] = str(server.cert)
+            else:
+                extra = {}
             box = imap_mailbox(
                 server,
+                **extra,
                 auth_method=AuthMethod.XOAUTH2,
                 oauth_token_url=endpoint.url,
                 oauth_client_id="client-1",
