@@ -10,6 +10,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.mail.servers import send_json
+
 Answerer = Callable[[dict[str, Any]], str]
 
 
@@ -41,10 +43,11 @@ class FakeChatCompletions:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 fake.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 if self.path != "/v1/chat/completions" or fake.status != 200:
-                    self._send(fake.status if fake.status != 200 else 404, {"error": {"message": "nope"}})
+                    send_json(self, fake.status if fake.status != 200 else 404, {"error": {"message": "nope"}})
                     return
                 content = fake.answer(body)
-                self._send(
+                send_json(
+                    self,
                     200,
                     {
                         "id": "chatcmpl-1",
@@ -57,13 +60,5 @@ class FakeChatCompletions:
                         "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                     },
                 )
-
-            def _send(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
         return Handler

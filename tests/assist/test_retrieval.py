@@ -13,6 +13,7 @@ def test_first_call_may_be_a_query() -> None:
     """Loading the model from embed_query must not deadlock on the embedding lock."""
     saved = embeddings._model
     embeddings._model = None
+    embeddings._embed_query.cache_clear()
     result: list[np.ndarray] = []
     thread = threading.Thread(target=lambda: result.append(embeddings.embed_query("where is my card")), daemon=True)
     thread.start()
@@ -43,3 +44,14 @@ def test_hybrid_index_filters_and_keeps_lexical_only_documents() -> None:
     assert keys[0] == "password" and "fresh" in keys
     assert [h.key for h in index.search("password", allow=lambda k: k != "password")] == ["cards", "fresh"]
     assert HybridIndex([]).search("anything") == []
+
+
+def test_long_questions_are_embedded_from_their_first_tokens() -> None:
+    model = embeddings._get_model()
+    long_question = "my card payment was declined at the shop yesterday " * 8
+    clipped = embeddings.clip_query(model, long_question, 28)
+    assert long_question.startswith(clipped) and model.token_count(clipped, True) <= 28
+    assert model.token_count(" ".join(long_question.split()[: len(clipped.split()) + 1]), True) > 28
+    assert embeddings.clip_query(model, "where is my card", 24) == "where is my card"
+    first, again = embeddings.embed_query(long_question), embeddings.embed_query(long_question)
+    assert first is again and not first.flags.writeable  # asked again: from the cache

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 DIM = 384
+QUERY_TOKENS = 28
 _lock = threading.RLock()  # embed_* hold it while the model may still be loading
 _model: Any = None
 
@@ -58,9 +59,41 @@ def _get_model() -> Any:
     return _model
 
 
-def embed_query(text: str) -> np.ndarray:
+def query_tokens() -> int:
+    """How many model tokens of a question are embedded. The cost grows with each token (about
+    1.5 ms on one core); what a question is about is nearly always said in its first words, and
+    the lexical half of the search still reads all of it."""
+    return max(8, int(os.environ.get("HELPLINE_QUERY_TOKENS", str(QUERY_TOKENS))))
+
+
+def clip_query(model: Any, text: str, limit: int) -> str:
+    """The longest prefix of whole words of `text` that is at most `limit` tokens as a query."""
+    if model.token_count(text, True) <= limit:
+        return text
+    words = text.split()
+    low, high = 1, len(words)
+    while low < high:  # the model's tokenizer is fast C: a handful of calls
+        middle = (low + high + 1) // 2
+        if model.token_count(" ".join(words[:middle]), True) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low])
+
+
+@functools.lru_cache(maxsize=1024)
+def _embed_query(text: str, limit: int) -> np.ndarray:
     with _lock:
-        return np.asarray(_get_model().query(text[:2000]), dtype=np.float32)
+        model = _get_model()
+        vector = np.asarray(model.query(clip_query(model, text, limit)), dtype=np.float32)
+    vector.flags.writeable = False  # shared by every caller asking the same question
+    return vector
+
+
+def embed_query(text: str) -> np.ndarray:
+    """The vector of a question (its first `query_tokens()` tokens); repeated questions, e.g. the
+    suggestions while a customer types, come from a small cache."""
+    return _embed_query(text[:2000], query_tokens())
 
 
 def embed_passages(texts: Sequence[str]) -> np.ndarray:
