@@ -111,3 +111,22 @@ def test_capped_counts_count_up_to_the_cap_in_one_query():
     assert len(queries) == 1
     assert selectors.capped_counts(views, cap=100) == {"all": 6, "open": 5, "solved": 1, "none": 0, "empty_list": 0}
     assert selectors.capped_counts({}, cap=10) == {}
+
+
+def test_capped_counts_within_a_budget():
+    customer = make_customer()
+    for i in range(3):
+        make_ticket(customer, subject=f"t{i}")
+    views = {"all": Ticket.objects.all(), "new": Ticket.objects.filter(status=Status.NEW)}
+    assert selectors.capped_counts_within(views, cap=2, budget_ms=5000) == {"all": 2, "new": 2}
+    spent = selectors.capped_counts_within(views, cap=2, budget_ms=0)
+    if connection.vendor == "postgresql":
+        assert spent == {"all": None, "new": None}  # no time left: not counted
+        # A query cut off at the time limit leaves no timeout behind for the next ones.
+        slow = Ticket.objects.extra(where=["pg_sleep(0.2) IS NOT NULL"])  # noqa: S610 - fixed SQL
+        assert selectors.capped_counts_within({"slow": slow}, cap=2, budget_ms=50) == {"slow": None}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.1), current_setting('statement_timeout')")
+            assert cursor.fetchone()[1] == "0"
+    else:
+        assert spent == {"all": 2, "new": 2}  # SQLite: no statement timeout, always counted

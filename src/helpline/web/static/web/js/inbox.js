@@ -101,7 +101,7 @@
         if (!counts) return;
         document.querySelectorAll("[data-count-for]").forEach(function (el) {
           var key = el.getAttribute("data-count-for");
-          if (key in counts) el.textContent = String(counts[key]);
+          if (key in counts) el.textContent = counts[key] === null ? "" : String(counts[key]);
         });
       })
       .catch(function () {});
