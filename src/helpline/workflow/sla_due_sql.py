@@ -1,94 +1,120 @@
-"""PostgreSQL path for business-time SLA targets: every running clock of a business-hours policy
-read in one query (times as microsecond integers), deadlines computed per calendar with numpy
-(`business_vector`), written back in one UPDATE from arrays, only where they changed."""
+"""PostgreSQL path for SLA due times after a policy or calendar change, for all open tickets at once.
+
+Every clock of an open ticket that runs (or still carries a due time) is read with a binary COPY
+(times as microsecond integers, parsed by numpy without building Python objects). Due and warning
+times are computed with numpy: calendar-time targets by addition, business-time targets per calendar
+by binary search over its working intervals (`business_vector`). Only the clocks whose times differ
+are copied (binary) into a temporary table and written with one UPDATE.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
-from django.db import connection
+import numpy.typing as npt
 
 from helpline.tickets.models import ACTIVE_STATUSES
 from helpline.workflow.business_vector import US, deadlines
 from helpline.workflow.models import BusinessCalendar, ClockKind, SlaPolicy
 
 KINDS = list(ClockKind.values)
+NONE = np.iinfo(np.int64).min  # stands for NULL in the integer columns
+TEMP_TABLE = "wf_sla_due"
+HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+TRAILER = b"\xff\xff"
+SELECT_CLOCKS = """
+COPY (
+    SELECT c.id, COALESCE(s.policy_id, 0),
+           CASE c.kind WHEN 'first_response' THEN 0 WHEN 'next_response' THEN 1 ELSE 2 END::bigint,
+           COALESCE(t.team_id, 0),
+           CASE WHEN c.met_at IS NULL THEN COALESCE((extract(epoch FROM c.started_at) * 1000000)::bigint, {none})
+                ELSE {none} END,
+           (extract(epoch FROM c.spent) * 1000000)::bigint,
+           COALESCE((extract(epoch FROM c.due_at) * 1000000)::bigint, {none}),
+           COALESCE((extract(epoch FROM c.warn_at) * 1000000)::bigint, {none})
+    FROM workflow_slaclock c
+    JOIN workflow_ticketstate s ON s.ticket_id = c.ticket_id
+    JOIN tickets_ticket t ON t.id = c.ticket_id
+    WHERE ((c.started_at IS NOT NULL AND c.met_at IS NULL) OR c.due_at IS NOT NULL)
+      AND t.status IN ({statuses})
+) TO STDOUT (FORMAT BINARY)
+"""
+IN_FIELDS = ("id", "policy", "kind", "team", "start", "spent", "due", "warn")
+IN_DTYPE = np.dtype([("n", ">i2")] + [item for name in IN_FIELDS for item in ((f"len_{name}", ">i4"), (name, ">i8"))])
+OUT_DTYPE = np.dtype(
+    [("n", ">i2"), ("l0", ">i4"), ("id", ">i8"), ("l1", ">i4"), ("due", ">i8"), ("l2", ">i4"), ("warn", ">i8")]
+)
+WRITE = f"""
+UPDATE workflow_slaclock c
+SET due_at = CASE WHEN u.due = {NONE} THEN NULL ELSE to_timestamp(0) + u.due * interval '1 microsecond' END,
+    warn_at = CASE WHEN u.warn = {NONE} THEN NULL ELSE to_timestamp(0) + u.warn * interval '1 microsecond' END
+FROM {TEMP_TABLE} u WHERE c.id = u.id
+"""  # noqa: S608 (constants only)
 
 
-def _calendar_ids() -> tuple[dict[int, int], int | None]:
-    """Each team's calendar, and the desk's default one."""
-    teams = dict(BusinessCalendar.objects.filter(team__isnull=False).values_list("team_id", "pk"))
+def recompute_due_times(cur: Any, policies: list[SlaPolicy]) -> int:
+    """Due and warning times of the clocks of open tickets under their ticket's current policy;
+    returns how many clocks changed."""
+    rows = _read_clocks(cur)
+    if rows.size == 0:
+        return 0
+    due, warn = _compute(rows, {p.pk: p for p in policies})
+    changed = (due != rows["due"]) | (warn != rows["warn"])
+    if not changed.any():
+        return 0
+    out = np.zeros(int(changed.sum()), dtype=OUT_DTYPE)
+    out["n"], out["l0"], out["l1"], out["l2"] = 3, 8, 8, 8
+    out["id"], out["due"], out["warn"] = rows["id"][changed], due[changed], warn[changed]
+    cur.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+    cur.execute(f"CREATE TEMP TABLE {TEMP_TABLE} (id bigint PRIMARY KEY, due bigint, warn bigint) ON COMMIT DROP")
+    with cur.copy(f"COPY {TEMP_TABLE} (id, due, warn) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(HEADER + out.tobytes() + TRAILER)
+    cur.execute(f"ANALYZE {TEMP_TABLE}")
+    cur.execute(WRITE)
+    return int(cur.rowcount)
+
+
+def _read_clocks(cur: Any) -> npt.NDArray[Any]:
+    # Status names are fixed identifiers, written into the statement (COPY takes no parameters
+    # through every cursor wrapper).
+    assert all(re.fullmatch(r"[a-z_]+", status) for status in ACTIVE_STATUSES)
+    statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
+    chunks: list[bytes] = []
+    with cur.copy(SELECT_CLOCKS.format(statuses=statuses, none=NONE)) as copy:
+        for chunk in copy:
+            chunks.append(bytes(chunk))
+    data = b"".join(chunks)
+    return np.frombuffer(data[len(HEADER) : -len(TRAILER)], dtype=IN_DTYPE)
+
+
+def _compute(rows: npt.NDArray[Any], policies: dict[int, SlaPolicy]) -> tuple[Any, Any]:
+    pids, kinds, teams = rows["policy"], rows["kind"], rows["team"]
+    starts, spent = rows["start"].astype(np.int64), rows["spent"].astype(np.int64)
+    running = starts != NONE
+    due = np.full(len(rows), NONE, dtype=np.int64)
+    warn = np.full(len(rows), NONE, dtype=np.int64)
+    team_calendars = dict(BusinessCalendar.objects.filter(team__isnull=False).values_list("team_id", "pk"))
     default = BusinessCalendar.objects.filter(is_default=True).values_list("pk", flat=True).first()
-    return teams, default
-
-
-def recompute_business_due_times(policies: list[SlaPolicy]) -> int:
-    """Due and warning times of every running clock under a business-hours policy; returns how many
-    clocks changed."""
-    business = {p.pk: p for p in policies if p.business_hours}
-    if not business:
-        return 0
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            SELECT c.id, c.policy_id, c.kind, COALESCE(t.team_id, 0),
-                   (extract(epoch FROM c.started_at) * 1000000)::bigint,
-                   (extract(epoch FROM c.spent) * 1000000)::bigint
-            FROM workflow_slaclock c JOIN tickets_ticket t ON t.id = c.ticket_id
-            WHERE c.policy_id = ANY(%s) AND c.started_at IS NOT NULL AND c.met_at IS NULL
-              AND t.status = ANY(%s)
-            """,
-            [list(business), list(ACTIVE_STATUSES)],
-        )
-        rows = cur.fetchall()
-    if not rows:
-        return 0
-    ids, pids, kinds, teams, starts, spent = (np.array(col) for col in zip(*rows, strict=True))
-    ids, pids, teams = ids.astype(np.int64), pids.astype(np.int64), teams.astype(np.int64)
-    starts, spent = starts.astype(np.int64), spent.astype(np.int64)
-    due = np.zeros(len(rows), dtype=np.int64)
-    has_due = np.zeros(len(rows), dtype=bool)
-    warn_before = np.zeros(len(rows), dtype=np.int64)
-    team_calendars, default = _calendar_ids()
     records = {c.pk: c.to_calendar() for c in BusinessCalendar.objects.all()}
-    for pid, policy in business.items():
-        in_policy = pids == pid
-        for kind in KINDS:
+    for pid, policy in policies.items():
+        in_policy = running & (pids == pid)
+        for index, kind in enumerate(KINDS):
             minutes = policy.target_minutes(kind)
-            selected = in_policy & (kinds == kind)
+            selected = in_policy & (kinds == index)
             if minutes is None or not selected.any():
                 continue
             spans = minutes * 60 * US - spent
-            warn_before[selected] = policy.warn_before_minutes * 60 * US
-            for team in np.unique(teams[selected]):
-                rows_here = selected & (teams == team)
+            if not policy.business_hours:
+                due[selected] = starts[selected] + np.maximum(spans[selected], 0)
+            for team in np.unique(teams[selected]) if policy.business_hours else ():
+                here = selected & (teams == team)
                 calendar_id = policy.calendar_id or team_calendars.get(int(team)) or default
                 calendar = records.get(calendar_id) if calendar_id else None
-                if calendar is None:  # no calendar at all: calendar time
-                    due[rows_here] = starts[rows_here] + np.maximum(spans[rows_here], 0)
+                if calendar is None:  # no calendar anywhere: calendar time
+                    due[here] = starts[here] + np.maximum(spans[here], 0)
                 else:
-                    due[rows_here] = deadlines(calendar, starts[rows_here], spans[rows_here])
-                has_due[rows_here] = True
-    return _write(ids, due, due - warn_before, has_due)
-
-
-def _write(ids: Any, due: Any, warn: Any, has_due: Any) -> int:
-    due_list = [int(v) if ok else None for v, ok in zip(due.tolist(), has_due.tolist(), strict=True)]
-    warn_list = [int(v) if ok else None for v, ok in zip(warn.tolist(), has_due.tolist(), strict=True)]
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            WITH u AS (
-                SELECT id,
-                       to_timestamp(0) + due * interval '1 microsecond' AS due_at,
-                       to_timestamp(0) + warn * interval '1 microsecond' AS warn_at
-                FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS x(id, due, warn)
-            )
-            UPDATE workflow_slaclock c SET due_at = u.due_at, warn_at = u.warn_at
-            FROM u WHERE c.id = u.id
-              AND (c.due_at IS DISTINCT FROM u.due_at OR c.warn_at IS DISTINCT FROM u.warn_at)
-            """,
-            [ids.tolist(), due_list, warn_list],
-        )
-        return cur.rowcount
+                    due[here] = deadlines(calendar, starts[here], spans[here])
+            warn[selected] = due[selected] - policy.warn_before_minutes * 60 * US
+    return due, warn

@@ -100,10 +100,8 @@ def reapply_policies() -> int:
     """Re-match open tickets and recompute due times; returns how many clocks changed."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            from helpline.workflow.sla_business_sql import recompute_business_due_times
             from helpline.workflow.sla_reapply_sql import rematch_and_recompute
 
-            policies = list(SlaPolicy.objects.order_by("position", "id"))
-            return rematch_and_recompute(policies) + recompute_business_due_times(policies)
+            return rematch_and_recompute(list(SlaPolicy.objects.order_by("position", "id")))
         rematch_open_tickets()
         return recompute_due_times()
