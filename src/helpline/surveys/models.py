@@ -44,6 +44,11 @@ class CsatSurvey(models.Model):
             models.Index(fields=["answered_at", "rating"], name="csat_answered_rating"),
             models.Index(fields=["agent", "answered_at"], name="csat_agent_answered"),
             models.Index(fields=["customer", "-sent_at"], name="csat_customer_sent"),
+            models.Index(
+                fields=["customer", "rating", "answered_at"],
+                name="csat_customer_rating",
+                condition=Q(rating__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
