@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -60,6 +60,9 @@ def _rebuild(record: BusinessCalendar, start: dt.datetime, end: dt.datetime, pri
         BusinessIntervalSpan.objects.update_or_create(
             calendar=record, defaults={"start": start, "end": end, "fingerprint": print_}
         )
+        if connection.vendor == "postgresql":  # fresh statistics, so lookups use the (calendar, start) index
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {BusinessInterval._meta.db_table}")
 
 
 def ensure_intervals(start: dt.datetime, end: dt.datetime) -> bool:
