@@ -2,7 +2,7 @@
 
 Matching runs as one UPDATE per policy (last to first, so the first match wins); due times of
 calendar-time targets are one UPDATE per (policy, target). Business-time targets need the calendar
-maths: on PostgreSQL they are computed for all clocks at once (`sla_business_sql`, numpy), elsewhere
+maths: on PostgreSQL they are computed for all clocks at once (`sla_due_sql`, numpy), elsewhere
 in Python in batches.
 """
 
