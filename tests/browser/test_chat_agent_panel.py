@@ -4,11 +4,11 @@ following them as they navigate, and puts a canned response into the reply in th
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
+from tests.browser.test_chat_widget import sign_in_agent
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -50,12 +50,7 @@ def test_queue_position_then_the_agent_sees_the_visitors_page_live_and_uses_a_ca
     assert "1" in visitor.evaluate(f"() => {SHADOW}.querySelector('.queue').innerText")
     number = server.run_python(TICKET_NUMBER)
 
-    agent = browser.new_context().new_page()
-    agent.goto(f"{server.url}/accounts/login/")
-    agent.fill("input[name=username]", "paneladmin")
-    agent.fill("input[name=password]", "e2e-Password-1")
-    agent.click("form:has(input[name=password]) button[type=submit]")
-    agent.wait_for_url(re.compile(r".*/tickets/.*"))
+    agent = sign_in_agent(browser, server, "paneladmin")
     # the agent comes online: the waiting chat is theirs and the visitor's queue note goes away
     agent.goto(f"{server.url}/chat/status/")
     agent.check("#chat-status input[name=status][value=online]")

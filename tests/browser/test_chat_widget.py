@@ -32,6 +32,20 @@ print(json.dumps(Ticket.objects.filter(channel="chat").order_by("-id").values_li
 """
 
 
+AGENT_PASSWORD = "e2e-Password-1"  # noqa: S105 (a throwaway test account)
+
+
+def sign_in_agent(browser: Any, server: LiveServer, username: str) -> Any:
+    """A new browser context with the agent signed in (on the inbox)."""
+    page = browser.new_context().new_page()
+    page.goto(f"{server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", AGENT_PASSWORD)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(re.compile(r".*/tickets/.*"))
+    return page
+
+
 def _bubbles(page: Any, text: str) -> int:
     return int(
         page.evaluate(
@@ -62,12 +76,7 @@ def test_visitor_chats_agent_answers_and_nothing_is_lost_over_a_network_drop(
     number = server.run_python(TICKET_NUMBER)
     assert number
 
-    agent = browser.new_context().new_page()
-    agent.goto(f"{server.url}/accounts/login/")
-    agent.fill("input[name=username]", "chatagent")
-    agent.fill("input[name=password]", "e2e-Password-1")
-    agent.click("form:has(input[name=password]) button[type=submit]")
-    agent.wait_for_url(re.compile(r".*/tickets/.*"))
+    agent = sign_in_agent(browser, server, "chatagent")
     agent.goto(f"{server.url}/tickets/{number}/")
     agent.wait_for_selector("#thread")
     assert "my parcel has not arrived" in agent.inner_text("#thread")
