@@ -15,6 +15,9 @@ from helpline.core import hooks
 log = logging.getLogger("helpline.events")
 
 TICKET_EVENT_HOOK = "ticket_event"
+"""Right after commit, in the writing process: cheap, latency-critical work (realtime pushes)."""
+TICKET_EVENT_WORKER_HOOK = "ticket_event_worker"
+"""On the task worker, batched per transaction (see `helpline.tickets.event_bus`)."""
 CUSTOMER_CHANGED_HOOK = "customer_changed"
 
 

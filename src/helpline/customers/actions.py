@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError
-from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK, publish_on_commit
+from helpline.core.events import CUSTOMER_CHANGED_HOOK, publish_on_commit
 from helpline.core.timezones import known_time_zones
 from helpline.customers.models import Channel, Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
+from helpline.tickets.event_bus import publish_ticket_events
 from helpline.tickets.models import EventKind, Ticket, TicketEvent
 
 _UNSET: Any = object()
@@ -273,8 +274,7 @@ def merge_customers(*, actor: Actor, source: Customer, target: Customer) -> Cust
         source.merged_into = target
         source.save(update_fields=["merged_into", "updated_at"])
         Customer.objects.filter(merged_into=source).update(merged_into=target)
-        for event in events:
-            publish_on_commit(TICKET_EVENT_HOOK, event)
+        publish_ticket_events(events)
         _changed(target)
         _changed(source)
     return target

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from helpline.core import hooks
-from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.core.events import TICKET_EVENT_WORKER_HOOK
 from helpline.mail.outbound import claim
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import Message, TicketEvent
@@ -19,7 +19,7 @@ def claim_email_reply(message: Message) -> bool:
     return claim(message)
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def notify_agents(event: TicketEvent) -> None:
     from helpline.mail.agent_notifications import queue_for_event
 

@@ -12,7 +12,7 @@ import logging
 from django.db import transaction
 
 from helpline.core import batching, hooks
-from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_HOOK
+from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_WORKER_HOOK
 from helpline.search import indexing, tasks
 from helpline.tickets.models import EventKind, Ticket, TicketEvent
 
@@ -57,7 +57,7 @@ def index_collected_customers(customer_ids: list[int]) -> None:
 TICKETS_KEY = "search.tickets"
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def index_ticket_event(event: TicketEvent) -> None:
     ticket_id = event.ticket_id
     if batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id):

@@ -7,7 +7,7 @@ For use inside `helpline.tickets` only; other apps call the actions themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError
-from helpline.core.events import TICKET_EVENT_HOOK, publish_on_commit
+from helpline.tickets.event_bus import publish_ticket_events
 from helpline.tickets.models import Message, Tag, Ticket, TicketEvent
 
 UNSET: Any = object()
@@ -51,9 +51,7 @@ def record_event(
     )
 
 
-def publish_events(events: Sequence[TicketEvent]) -> None:
-    for event in events:
-        publish_on_commit(TICKET_EVENT_HOOK, event)
+publish_events = publish_ticket_events
 
 
 def validate_choice(value: str, choices: Iterable[str], label: str) -> str:

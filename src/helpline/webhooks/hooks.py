@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from helpline.core import hooks
-from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.core.events import TICKET_EVENT_WORKER_HOOK
 from helpline.tickets.models import TicketEvent
 from helpline.webhooks import actions
 from helpline.webhooks.models import WebhookEndpoint
 from helpline.webhooks.payloads import event_payload
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def queue_webhook_deliveries(event: TicketEvent) -> None:
     endpoints = [e for e in WebhookEndpoint.objects.filter(active=True).defer("secret") if e.wants(event.kind)]
     if not endpoints:
