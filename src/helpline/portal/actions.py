@@ -32,13 +32,17 @@ def submit_request(
     attachments: Sequence[IncomingFile] = (),
     language: str = "",
     ip_address: str | None = None,
+    ticket_type: str = "",
+    tags: Sequence[str] = (),
+    scope: str = REQUEST_SCOPE,
 ) -> Ticket:
     """Open a ticket from the public web form and email the customer its number and a link.
+    `scope` names the rate-limit bucket (the feedback form has its own).
 
     Refuses over-eager senders (per address and per email) and bad attachments before anything is
     written; the customer and the ticket are written in one transaction."""
     email_value = customer_actions.normalize_identity(IdentityKind.EMAIL, email)
-    rate_limits.check_and_count(REQUEST_SCOPE, ip_address=ip_address, email=email_value)
+    rate_limits.check_and_count(scope, ip_address=ip_address, email=email_value)
     for incoming in attachments:
         check_file(incoming)  # nothing reaches the database or the disk if one file is refused
     language = supported_language(language) or ""
@@ -53,6 +57,8 @@ def submit_request(
             body_text=message,
             channel=Channel.WEB,
             attachments=attachments,
+            ticket_type=ticket_type,
+            tags=tags,
         )
         ticket_id = ticket.pk
         transaction.on_commit(lambda: tasks.send_request_confirmation.enqueue(ticket_id, email_value, language))
