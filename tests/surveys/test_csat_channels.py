@@ -207,3 +207,35 @@ def test_the_invitation_is_in_the_customers_language(language: str, commits: Any
     with translation.override("en"):
         english = channels.invitation_text(survey)
     assert invitation.body_text != english and f"#{ticket.number}" in invitation.body_text
+
+
+def test_the_invitation_is_not_an_agent_reply_in_the_reports(commits: Any) -> None:
+    from helpline.reports import kpis
+    from helpline.reports.filters import ReportFilter
+
+    with commits():
+        message, _conversation = chat_actions.post_visitor_message(visitor_id="v-fcr", client_id="c", body="Hi")
+    ticket = message.ticket
+    _solve(ticket, commits)
+    assert ticket.messages.filter(kind=MessageKind.REPLY).count() == 2  # the agent's and the invitation
+    now = timezone.now()
+    week = ReportFilter(start=now - dt.timedelta(days=1), end=now + dt.timedelta(minutes=1))
+    fcr = kpis.first_contact_resolution(week)
+    assert (fcr.part, fcr.whole) == (1, 1)
+    assert kpis.response_time(week).count == 1
+
+
+def test_a_ticket_solved_without_a_reply_gets_its_survey_by_email(commits: Any) -> None:
+    from django.core import mail
+
+    with commits():
+        chat_actions.identify_visitor(visitor_id="v-mail", email="v@example.ge")
+        first, _c = chat_actions.post_visitor_message(visitor_id="v-mail", client_id="c", body="Hi")
+    ticket = first.ticket
+    mail.outbox.clear()
+    with commits():
+        ticket_actions.update_ticket(actor=Actor.of_agent(make_agent()), ticket=ticket, status=Status.SOLVED)
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    assert ticket.messages.filter(kind=MessageKind.REPLY).count() == 0
+    assert [m for m in mail.outbox if "/survey/" in m.body]

@@ -104,7 +104,12 @@ def resolution_business_time(f: ReportFilter) -> Durations | None:
 def response_time(f: ReportFilter) -> Durations:
     """Every customer message in the period that got an answer: time to the next agent reply."""
     next_reply = (
-        Message.objects.filter(ticket=OuterRef("ticket"), kind=MessageKind.REPLY, created_at__gt=OuterRef("created_at"))
+        Message.objects.filter(
+            ticket=OuterRef("ticket"),
+            kind=MessageKind.REPLY,
+            author_agent__isnull=False,  # an agent's reply, not an automatic one (survey invitation)
+            created_at__gt=OuterRef("created_at"),
+        )
         .order_by("created_at")
         .values("created_at")[:1]
     )
@@ -177,7 +182,10 @@ def first_contact_resolution(f: ReportFilter) -> Rate:
     "Exactly one reply": a first reply exists and no reply came after it, an anti-join on the
     message index (ticket, created_at) instead of counting every ticket's replies."""
     later_reply = Message.objects.filter(
-        ticket=OuterRef("pk"), kind=MessageKind.REPLY, created_at__gt=OuterRef("first_response_at")
+        ticket=OuterRef("pk"),
+        kind=MessageKind.REPLY,
+        author_agent__isnull=False,  # automatic messages (the survey invitation) are not a second reply
+        created_at__gt=OuterRef("first_response_at"),
     )
     agg = (
         tickets(f)

@@ -27,7 +27,13 @@ def send_csat_survey(ticket_id: int) -> str:
     ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
     if ticket is None or ticket.status not in (Status.SOLVED, Status.CLOSED) or ticket.merged_into_id:
         return "skipped"
-    by_message = channels.delivered_as_message(ticket.channel) and ticket.status == Status.SOLVED
+    # On the ticket's channel only once an agent has answered: the invitation must not become the
+    # ticket's first response.
+    by_message = (
+        channels.delivered_as_message(ticket.channel)
+        and ticket.status == Status.SOLVED
+        and ticket.first_response_at is not None
+    )
     if not by_message and not ticket.requester.email:
         log.info("csat skipped: requester of ticket %s has no email", ticket.number)
         return "no_address"
