@@ -46,6 +46,17 @@ def test_reply_opens_ticket_sets_first_response_and_note_stays_private(capture, 
     assert len(portal_msgs) == 1  # the reply, not the note
 
 
+def test_automatic_reply_is_not_the_first_response():
+    agent = make_agent()
+    ticket = make_ticket()
+    actions.add_reply(actor=Actor.system("answer bot"), ticket=ticket, body_text="This article may help")
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    reply = actions.add_reply(actor=Actor.of_agent(agent), ticket=ticket, body_text="Let me check")
+    ticket.refresh_from_db()
+    assert ticket.first_response_at == reply.created_at
+
+
 def test_update_records_one_event_per_change_and_nothing_when_unchanged(capture, commits):
     agent = make_agent()
     CustomFieldDefinition.objects.create(key="order", label="Order", field_type="number")

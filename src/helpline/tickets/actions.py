@@ -308,7 +308,8 @@ def add_message(
             and ticket.status == Status.NEW
         ):
             target_status = Status.OPEN
-        if kind == MessageKind.REPLY and ticket.first_response_at is None:
+        # Only a person answers first: automatic replies (acknowledgements, the answer bot, rules) don't.
+        if kind == MessageKind.REPLY and actor.agent is not None and ticket.first_response_at is None:
             ticket.first_response_at = now
             update_fields.append("first_response_at")
         if target_status and target_status != ticket.status:

@@ -45,7 +45,7 @@ def apply_event(event: TicketEvent) -> None:
                 clocks.pause_all()
         elif event.kind == EventKind.MESSAGE_ADDED:
             first, following = clocks[ClockKind.FIRST_RESPONSE], clocks[ClockKind.NEXT_RESPONSE]
-            if event.data.get("kind") == MessageKind.REPLY:
+            if event.data.get("kind") == MessageKind.REPLY and event.actor_agent_id is not None:
                 clocks.meet(ClockKind.FIRST_RESPONSE)
                 clocks.meet(ClockKind.NEXT_RESPONSE)
             elif (
