@@ -18,7 +18,7 @@ from django.conf import settings
 from helpline.assist.language import detect_language, dominant_script
 from helpline.core import hooks
 from helpline.core.actors import Actor
-from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.core.events import TICKET_EVENT_WORKER_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, TicketEvent
 
 log = logging.getLogger("helpline.assist")
@@ -40,7 +40,7 @@ def _incoming_message(event: TicketEvent) -> Message | None:
     return message
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def detect_message_language(event: TicketEvent) -> None:
     try:
         message = _incoming_message(event)
@@ -73,7 +73,7 @@ def detect_message_language(event: TicketEvent) -> None:
         log.exception("language detection failed for event %s", event.pk)
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def answer_in_threads(event: TicketEvent) -> None:
     """A customer's message in chat or a messaging channel goes to the answer bot, when it is on there."""
     from helpline.assist.thread_bot import THREAD_CHANNELS
@@ -92,7 +92,7 @@ def answer_in_threads(event: TicketEvent) -> None:
         log.exception("the answer bot failed for event %s", event.pk)
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def answer_new_email(event: TicketEvent) -> None:
     """A ticket opened by email gets an automatic first reply when the bot is on for email and a
     published article answers it confidently."""

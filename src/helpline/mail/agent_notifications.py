@@ -9,6 +9,7 @@ All notifications about one ticket share a thread root in References, so mail cl
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from email.utils import formataddr, make_msgid
@@ -26,6 +27,9 @@ from helpline.mail import smtp
 from helpline.mail.models import AgentNotification, OutboundStatus
 from helpline.mail.outbound import RETRY_DELAYS, mailbox_for, permanent_failure, schedule_retry
 from helpline.tickets.models import EventKind, Message, MessageKind, Ticket, TicketEvent
+
+STALE_AFTER = dt.timedelta(minutes=30)
+"""An event older than this when the worker gets to it is not announced to agents."""
 
 log = logging.getLogger("helpline.mail.notifications")
 
@@ -71,7 +75,11 @@ def recipients(event: TicketEvent) -> tuple[str, list[User]]:
 
 
 def queue_for_event(event: TicketEvent) -> list[int]:
-    """Record and enqueue the notifications of one event (runs after the event's commit)."""
+    """Record and enqueue the notifications of one event (runs after the event's commit).
+    Events stamped long before now are replays or imports (demo data, a move from another desk):
+    nobody is alerted about them."""
+    if event.created_at < timezone.now() - STALE_AFTER:
+        return []
     kind, agents = recipients(event)
     if not agents:
         return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from helpline.core import hooks
-from helpline.core.events import TICKET_EVENT_HOOK
+from helpline.core.events import TICKET_EVENT_WORKER_HOOK
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from helpline.workflow import engine, scheduling, sla_events
@@ -32,14 +32,14 @@ def trigger_for(event: TicketEvent) -> str | None:
     return Trigger.TICKET_UPDATED
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def keep_sla_clocks(event: TicketEvent) -> None:
     sla_events.apply_event(event)
     scheduling.schedule_sweep_for_ticket(event.ticket_id)
     scheduling.schedule_time_rules_for_event(event.kind, event.ticket_id)
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def route_tickets(event: TicketEvent) -> None:
     from helpline.workflow.routing import fill_capacity, route_new_ticket
 
@@ -49,7 +49,7 @@ def route_tickets(event: TicketEvent) -> None:
         fill_capacity(event.ticket.assignee, now=event.created_at)
 
 
-@hooks.register(TICKET_EVENT_HOOK)
+@hooks.register(TICKET_EVENT_WORKER_HOOK)
 def run_automations(event: TicketEvent) -> None:
     trigger = trigger_for(event)
     if trigger is None:
