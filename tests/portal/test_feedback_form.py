@@ -54,7 +54,7 @@ def test_feedback_is_tagged_feedback(client: Any, commits: Any) -> None:
     with commits():
         client.post("/portal/feedback/", form_data(kind="feedback", subject="Great service"))
     ticket = Ticket.objects.get()
-    assert ticket.ticket_type == "" and list(ticket.tags.values_list("name", flat=True)) == ["feedback"]
+    assert ticket.ticket_type == TicketType.FEEDBACK and list(ticket.tags.values_list("name", flat=True)) == ["feedback"]
     assert ticket.subject == "Great service"
 
 

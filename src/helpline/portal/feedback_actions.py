@@ -1,7 +1,7 @@
 """The public "contact us" form: feedback and complaints become tickets like any web request.
 
-A complaint opens a ticket of type complaint; feedback (praise, suggestions) has no ticket type of
-its own and is told apart by its tag. Both go through `portal.actions.submit_request` (customer
+A complaint opens a ticket of type complaint, feedback (praise, suggestions) one of type feedback,
+each tagged with its kind too. Both go through `portal.actions.submit_request` (customer
 resolution, attachment checks, confirmation email) with their own rate-limit bucket.
 """
 
@@ -26,7 +26,7 @@ class FeedbackKind(models.TextChoices):
     COMPLAINT = "complaint", _("A complaint")
 
 
-TICKET_TYPE = {FeedbackKind.FEEDBACK: "", FeedbackKind.COMPLAINT: TicketType.COMPLAINT}
+TICKET_TYPE = {FeedbackKind.FEEDBACK: TicketType.FEEDBACK, FeedbackKind.COMPLAINT: TicketType.COMPLAINT}
 
 
 def submit_feedback(

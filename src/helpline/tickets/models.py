@@ -39,6 +39,7 @@ class TicketType(models.TextChoices):
     PROBLEM = "problem", _("Problem")
     TASK = "task", _("Task")
     COMPLAINT = "complaint", _("Complaint")
+    FEEDBACK = "feedback", _("Feedback")
 
 
 class Counter(models.Model):
