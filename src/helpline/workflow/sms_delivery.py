@@ -3,10 +3,7 @@ claimed from the portal's email fallback, sent through the SMS adapter with retr
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
-from django.utils import timezone
 
 from helpline.core.actors import Actor
 from helpline.customers.models import IdentityKind
@@ -56,7 +53,3 @@ def attempt(message: Message, attempt_number: int) -> float | None:
         actor=ACTOR, message=message, status=DeliveryStatus.SENT, external_id=external_id
     )
     return None
-
-
-def retry_at(delay: float) -> dt.datetime:
-    return timezone.now() + dt.timedelta(seconds=delay)

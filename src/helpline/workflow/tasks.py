@@ -17,21 +17,7 @@ def sweep_due_work() -> dict[str, int]:
 @task(queue_name="outbound")
 def deliver_sms(message_id: int, attempt: int = 1) -> str:
     """Send one workflow SMS (call confirmation); a transient failure tries again later."""
-    import time
-
-    from django_tasks import default_task_backend
-
-    from helpline.tickets.models import DeliveryStatus, Message
+    from helpline.messaging.tasks import attempt_message
     from helpline.workflow import sms_delivery
 
-    message = Message.objects.select_related("ticket__requester").filter(pk=message_id).first()
-    if message is None or message.delivery_status != DeliveryStatus.QUEUED:
-        return ""
-    delay = sms_delivery.attempt(message, attempt)
-    if delay is None:
-        return Message.objects.values_list("delivery_status", flat=True).get(pk=message_id)
-    if default_task_backend.supports_defer:
-        deliver_sms.using(run_after=sms_delivery.retry_at(delay)).enqueue(message_id, attempt + 1)
-        return DeliveryStatus.QUEUED
-    time.sleep(delay)
-    return deliver_sms.call(message_id, attempt + 1)
+    return attempt_message(deliver_sms, message_id, attempt, sms_delivery.attempt)
