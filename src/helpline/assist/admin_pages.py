@@ -73,7 +73,7 @@ class BotSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, name in settings.LANGUAGES:
             self.fields[f"greeting_{code}"] = forms.CharField(
-                label=_("Greeting (%(language)s)") % {"language": _(name)}, required=False, max_length=300
+                label=_("Greeting (%(language)s)") % {"language": _(str(name))}, required=False, max_length=300
             )
 
 

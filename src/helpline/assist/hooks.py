@@ -86,7 +86,7 @@ def answer_in_threads(event: TicketEvent) -> None:
         from helpline.assist.config import answers_on, bot_settings
         from helpline.assist.tasks import answer_message_task
 
-        if answers_on(bot_settings(), str(event.data["channel"])):
+        if event.message_id is not None and answers_on(bot_settings(), str(event.data["channel"])):
             answer_message_task.enqueue(event.message_id)
     except Exception:
         log.exception("the answer bot failed for event %s", event.pk)

@@ -52,11 +52,11 @@ class BM25:
         self.idf: dict[str, float] = {}
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for term, items in postings.items():
-            index = np.fromiter((i for i, _tf in items), dtype=np.int32, count=len(items))
+            rows = np.fromiter((i for i, _tf in items), dtype=np.int32, count=len(items))
             tf = np.fromiter((tf for _i, tf in items), dtype=np.float32, count=len(items))
             idf = self._idf(len(items))
             self.idf[term] = idf
-            self.postings[term] = (index, (idf * tf * (K1 + 1) / (tf + norms[index])).astype(np.float32))
+            self.postings[term] = (rows, (idf * tf * (K1 + 1) / (tf + norms[rows])).astype(np.float32))
 
     def _idf(self, matches: int) -> float:
         return math.log(1 + (self.size - matches + 0.5) / (matches + 0.5))

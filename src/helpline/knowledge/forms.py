@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +44,7 @@ class CategoryForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=None, label=_("Category"))  # type: ignore[arg-type]
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Category"))
     name = forms.CharField(max_length=200, label=_("Section name"))
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

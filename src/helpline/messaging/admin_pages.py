@@ -166,7 +166,9 @@ class ChatSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(z, z) for z in sorted(known_time_zones())]
 
 
 @admin_required

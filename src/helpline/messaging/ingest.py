@@ -28,7 +28,7 @@ PHONE_KINDS = (IdentityKind.PHONE, IdentityKind.WHATSAPP)
 # `fn(*, account, adapter, message) -> bool`: True when the subscriber consumed the message (a survey
 # answer, a pressed button), so it does not become a ticket message.
 INBOUND_CLAIM_HOOK = "messaging_inbound_claim"
-STATUS_RANK = {DeliveryStatus.QUEUED: 0, DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.FAILED: 3}
+STATUS_RANK: dict[str, int] = {DeliveryStatus.QUEUED: 0, DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.FAILED: 3}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from helpline.tickets.models import DeliveryStatus, Message, MessageKind
 
 log = logging.getLogger("helpline.messaging.outbound")
 
-CHANNEL_PROVIDERS = {
+CHANNEL_PROVIDERS: dict[str, str] = {
     Channel.TELEGRAM: "telegram",
     Channel.WHATSAPP: "whatsapp",
     Channel.SMS: "sms",

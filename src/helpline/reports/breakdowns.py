@@ -172,10 +172,10 @@ def leaderboard(f: ReportFilter) -> list[LeaderRow]:
     rows: dict[int, dict[str, Any]] = {}
     for row in solved:
         rows.setdefault(row["assignee_id"], {})["solved"] = row["n"]
-    for row in answers:
-        rows.setdefault(row["agent_id"], {}).update(csat_answers=row["n"], csat_good=row["good"])
-    for row in frt:
-        rows.setdefault(row["assignee_id"], {})["first_response_avg"] = row["avg"]
+    for answer in answers:
+        rows.setdefault(answer["agent_id"], {}).update(csat_answers=answer["n"], csat_good=answer["good"])
+    for response in frt:
+        rows.setdefault(response["assignee_id"], {})["first_response_avg"] = response["avg"]
     agents = User.objects.in_bulk(list(rows))
     board = [LeaderRow(agent=agents[pk], **values) for pk, values in rows.items() if pk in agents]
     board.sort(key=lambda r: (-r.solved, -(r.csat_percent or 0), r.agent.username))

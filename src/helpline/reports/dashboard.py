@@ -54,18 +54,18 @@ def headlines(f: ReportFilter, known: dict[str, kpis.Durations] | None = None) -
         ("repeat", kpis.repeat_contact_rate, "down"),
         ("sla", kpis.sla_compliance, "up"),
     ):
-        now_rate, prev_rate = fn(f), fn(prev)  # type: ignore[operator]
+        now_rate, prev_rate = fn(f), fn(prev)
         rows.append(
             Headline(key, now_rate.percent, prev_rate.percent, "%", better, f"{now_rate.part} / {now_rate.whole}")
         )
     now_nps, prev_nps = kpis.nps(f), kpis.nps(prev)
     rows.append(Headline("nps", now_nps.score, prev_nps.score, "nps", "up", str(now_nps.answers)))
-    for key, fn in (
+    for key, duration in (
         ("frt", kpis.first_response_time),
         ("response", kpis.response_time),
         ("resolution", kpis.resolution_time),
     ):
-        now_d, prev_d = known.get(key) or fn(f), fn(prev)
+        now_d, prev_d = known.get(key) or duration(f), duration(prev)
         rows.append(Headline(key, now_d.median, prev_d.median, "s", "down", p90=now_d.p90))
         business = BUSINESS_TWIN.get(key)
         now_b = business(f) if business else None

@@ -41,8 +41,10 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args: Any, agent: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = agent
-        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
-        self.fields["language"].choices = [("", _("All languages")), *settings.LANGUAGES]
+        channel, language = self.fields["channel"], self.fields["language"]
+        assert isinstance(channel, forms.ChoiceField) and isinstance(language, forms.ChoiceField)
+        channel.choices = [("", _("All channels")), *Channel.choices]
+        language.choices = [("", _("All languages")), *settings.LANGUAGES]
         if not agent.is_supervisor_or_admin:
             del self.fields["agent"]
 

@@ -72,7 +72,7 @@ def distribution(
 
 
 def nearest_rank(
-    qs: QuerySet[Any], expression: Expression, fractions: tuple[float, ...], count: int | None = None
+    qs: QuerySet[Any], expression: Expression | F, fractions: tuple[float, ...], count: int | None = None
 ) -> dict[float, float | None]:
     """Nearest-rank percentiles of `expression` over `qs`: the value at rank ceil(p·n) in ascending
     order (so the median of 1, 2, 3, 4 is 2). One COUNT (unless given) plus one ordered, offset

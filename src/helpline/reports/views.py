@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,7 +108,7 @@ def _leader_rows(board: dashboard_data.Dashboard) -> list[list[Any]]:
 
 @require_GET
 @agent_required
-def export_summary(request: AgentRequest, fmt: str) -> HttpResponse:
+def export_summary(request: AgentRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404(fmt)
     f = _form(request).report_filter()
@@ -120,11 +121,11 @@ def export_summary(request: AgentRequest, fmt: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    response = StreamingHttpResponse(
+    stream = StreamingHttpResponse(
         exports.stream_csv(_summary_rows(board)[0], _summary_rows(board)[1:]), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return stream
 
 
 @require_POST

@@ -19,10 +19,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 SALT = "helpline.surveys.link"
 SHORT_SALT = "helpline.surveys.short"
-SHORT_PREFIX = {"csat": "c", "nps": "n"}
-DEFAULT_MAX_AGE = 30 * 24 * 3600
-
 Kind = Literal["csat", "nps"]
+SHORT_PREFIX: dict[Kind, str] = {"csat": "c", "nps": "n"}
+DEFAULT_MAX_AGE = 30 * 24 * 3600
 
 
 class SurveyLinkError(Exception):

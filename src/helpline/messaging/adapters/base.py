@@ -80,8 +80,11 @@ class OutboundMessage:
 
 
 class Adapter(Protocol):
-    identity_kind: str
-    channel: str
+    @property
+    def identity_kind(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
 
     def verify(self, account: ChannelAccount, headers: dict[str, str], body: bytes, url: str) -> bool: ...
 
