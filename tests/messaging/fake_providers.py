@@ -25,6 +25,21 @@ FILE_BYTES = b"%PDF-1.4\n%fake pdf for tests\n1 0 obj<<>>endobj\ntrailer<<>>\n%%
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def _valid_quick_replies(quick: Any) -> bool:
+    """Messenger's rules: a list of at most 13; text ones need a title (at most 20 characters) and a
+    payload (at most 1000)."""
+    if not isinstance(quick, list) or not 1 <= len(quick) <= 13:
+        return False
+    for reply in quick:
+        if reply.get("content_type") not in ("text", "user_phone_number", "user_email"):
+            return False
+        if reply["content_type"] == "text":
+            title, payload = reply.get("title"), reply.get("payload")
+            if not title or len(title) > 20 or not payload or len(str(payload)) > 1000:
+                return False
+    return True
+
+
 @dataclass
 class Recorded:
     method: str
@@ -200,6 +215,18 @@ class FakeProviders:
                             },
                         )
                     recipient = (record.json or {}).get("recipient") or json.loads(record.form.get("recipient", "{}"))
+                    quick = ((record.json or {}).get("message") or {}).get("quick_replies")
+                    if quick is not None and not _valid_quick_replies(quick):
+                        return self._answer(
+                            400,
+                            {
+                                "error": {
+                                    "message": "(#100) Invalid quick_replies",
+                                    "type": "OAuthException",
+                                    "code": 100,
+                                }
+                            },
+                        )
                     return self._answer(200, {"recipient_id": recipient["id"], "message_id": f"m_out{fake.next_id()}"})
                 bearer = record.headers.get("authorization", "")
                 if match := re.fullmatch(r"/v[\d.]+/(\w+)/(messages|media)", path):

@@ -21,6 +21,7 @@ from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 from tests.factories import make_agent
 from tests.messaging.fake_providers import (
+    MESSENGER_TOKEN,
     TELEGRAM_TOKEN,
     TWILIO_SID,
     TWILIO_TOKEN,
@@ -29,6 +30,9 @@ from tests.messaging.fake_providers import (
     FakeProviders,
 )
 from tests.messaging.helpers import APP_SECRET, make_account, post_meta, post_twilio
+from tests.messaging.test_messenger import PSID
+from tests.messaging.test_messenger import event as fb_event
+from tests.messaging.test_messenger import page as fb_page
 from tests.messaging.test_sms import inbound as sms_inbound
 from tests.messaging.test_telegram import SECRET as TG_SECRET
 from tests.messaging.test_telegram import post as post_telegram
@@ -151,6 +155,43 @@ def test_whatsapp_interactive_list_reply_and_reply_number(providers: FakeProvide
     assert post_meta(account, notification(messages=[wa_text("wamid.in4", "3 more things broke")])).status_code == 200
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
+
+
+def test_messenger_quick_replies_postback_and_reply_number(providers: FakeProviders, commits: Any) -> None:
+    account = make_account(
+        "messenger", providers.url, page_access_token=MESSENGER_TOKEN, app_secret=APP_SECRET, verify_token="v"
+    )
+    assert post_meta(account, fb_page(fb_event(message={"mid": "m_in1", "text": "Hello"}))).status_code == 200
+    ticket = Ticket.objects.get()
+    invitation = _solve(ticket, commits)
+    assert invitation.delivery_status == DeliveryStatus.SENT  # the fake Send API accepted the quick replies
+    survey = CsatSurvey.objects.get(ticket=ticket)
+    body = providers.sent("/me/messages")[-1].json
+    assert body["recipient"] == {"id": PSID} and f"#{ticket.number}" in body["message"]["text"]
+    quick = body["message"]["quick_replies"]
+    assert [q["payload"] for q in quick] == [f"csat:{survey.public_id}:{n}" for n in (5, 4, 3, 2, 1)]
+    assert all(q["content_type"] == "text" and 0 < len(q["title"]) <= 20 for q in quick)
+    # a tapped quick reply comes back as a message carrying its payload
+    tapped = {"mid": "m_in2", "text": quick[1]["title"], "quick_reply": {"payload": quick[1]["payload"]}}
+    assert post_meta(account, fb_page(fb_event(message=tapped))).status_code == 200
+    survey.refresh_from_db()
+    assert survey.rating == 4
+    # a postback button (e.g. from a saved template) answers through the same action
+    postback = {"title": "2 ★", "payload": f"csat:{survey.public_id}:2", "mid": "m_in3"}
+    assert post_meta(account, fb_page(fb_event(postback=postback))).status_code == 200
+    survey.refresh_from_db()
+    assert survey.rating == 2
+    assert post_meta(account, fb_page(fb_event(message={"mid": "m_in4", "text": "3"}))).status_code == 200
+    survey.refresh_from_db()
+    assert survey.rating == 3
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED and ticket.messages.filter(kind=MessageKind.INBOUND).count() == 1
+    # another person's tap of a forwarded button answers nothing and is not their survey
+    stranger = {"sender": {"id": "999"}, "recipient": {"id": "PAGE1"}, "timestamp": 1700000000000}
+    other = {**stranger, "message": {"mid": "m_x", "text": "5 ★", "quick_reply": {"payload": quick[0]["payload"]}}}
+    assert post_meta(account, fb_page(other)).status_code == 200
+    survey.refresh_from_db()
+    assert survey.rating == 3
 
 
 def test_sms_short_signed_link_and_reply_number(providers: FakeProviders, commits: Any) -> None:

@@ -128,7 +128,7 @@ def answer_csat(
     *, actor: Actor, survey: CsatSurvey, rating: object, comment: str | None = None, at: dt.datetime | None = None
 ) -> CsatSurvey:
     """Record or change the customer's rating (1–5) and optional comment, within the change window.
-    Every channel's answer (email link, chat button, Telegram/WhatsApp button, SMS reply) comes here."""
+    Every channel's answer (email link, chat button, Telegram/WhatsApp/Messenger button, SMS reply) comes here."""
     answered = _record_answer(
         actor=actor, survey=survey, field="rating", value=rating, scale=CSAT_SCALE, comment=comment, at=at
     )

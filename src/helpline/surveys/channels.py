@@ -4,7 +4,8 @@
 - live chat, Telegram, WhatsApp, Messenger, SMS: a message on the ticket, delivered by that channel's
   own outbound road (the chat socket, the messaging adapters, with their retries and delivery
   statuses). It offers 1–5 buttons (`meta.choices`: chat widget buttons, a Telegram inline keyboard,
-  a WhatsApp interactive list), says "reply with a number" and carries a short signed link (SMS).
+  a WhatsApp interactive list, Messenger quick replies), says "reply with a number" and carries a
+  short signed link (SMS).
 
 Answers come back through `actions.answer_csat`, the same action as the email link: the chat
 widget posts to `views.rate`; a pressed button or a bare "1"–"5" reply reaches `take_inbound_answer`
@@ -32,8 +33,8 @@ from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import MessageKind, Status
 
 SURVEY_ACTOR = Actor.system("surveys")
-BUTTON_CHANNELS = (Channel.CHAT, Channel.TELEGRAM, Channel.WHATSAPP)
-MESSAGE_CHANNELS = (*BUTTON_CHANNELS, Channel.SMS, Channel.MESSENGER)
+BUTTON_CHANNELS = (Channel.CHAT, Channel.TELEGRAM, Channel.WHATSAPP, Channel.MESSENGER)
+MESSAGE_CHANNELS = (*BUTTON_CHANNELS, Channel.SMS)
 PHONE_KINDS = (IdentityKind.PHONE, IdentityKind.WHATSAPP)
 CHOICE_RE = re.compile(r"^csat:([\w-]{6,40}):(\d{1,2})$")
 REPLY_RE = re.compile(r"^\s*([1-5])\s*(?:[★*⭐]+|/\s*5)?\s*[.!]?\s*$")

@@ -1,6 +1,9 @@
 """Facebook Messenger: webhook verification (hub challenge, X-Hub-Signature-256) and the Send API;
 delivery and read events become delivery statuses.
 
+Choices offered with a message (a CSAT rating) go out as quick replies (up to 13, titles up to 20
+characters); a tapped quick reply, or a postback button, comes back as `InboundMessage.choice`.
+
 Messaging window: within 24 hours of the customer's last message a reply is a standard `RESPONSE`;
 from 24 hours to 7 days a person may still answer with `messaging_type: MESSAGE_TAG` and
 `tag: HUMAN_AGENT`; beyond 7 days Messenger accepts nothing until the customer writes again, so the
@@ -28,6 +31,8 @@ from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus
 
 STANDARD_WINDOW = dt.timedelta(hours=24)
+QUICK_REPLIES_MAX = 13
+QUICK_REPLY_TITLE_MAX = 20
 HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 
 
@@ -51,8 +56,22 @@ class MessengerAdapter(GraphWebhook):
                 for a in message.get("attachments", [])
                 if (a.get("payload") or {}).get("url")
             )
+            choice = str((message.get("quick_reply") or {}).get("payload") or "")
             parsed.messages.append(
-                InboundMessage(sender=sender, external_id=message["mid"], text=message.get("text", ""), media=media)
+                InboundMessage(
+                    sender=sender, external_id=message["mid"], text=message.get("text", ""), media=media, choice=choice
+                )
+            )
+        elif "postback" in event:
+            postback = event["postback"]
+            external_id = str(postback.get("mid") or f"pb:{sender}:{event.get('timestamp', '')}")
+            parsed.messages.append(
+                InboundMessage(
+                    sender=sender,
+                    external_id=external_id,
+                    text=str(postback.get("title") or ""),
+                    choice=str(postback.get("payload") or ""),
+                )
             )
         elif "delivery" in event:
             for mid in event["delivery"].get("mids", []):
@@ -81,7 +100,7 @@ class MessengerAdapter(GraphWebhook):
         with client() as http:
             if message.text.strip():
                 answer = graph_post(
-                    http, url, "Send API", params=params, json={**envelope, "message": {"text": message.text}}
+                    http, url, "Send API", params=params, json={**envelope, "message": text_message(message)}
                 )
                 last = str(answer.get("message_id", ""))
             for attachment in message.attachments:
@@ -93,6 +112,17 @@ class MessengerAdapter(GraphWebhook):
                 answer = graph_post(http, url, "Send API", params=params, data=form, files=files)
                 last = str(answer.get("message_id", "")) or last
         return last
+
+
+def text_message(message: OutboundMessage) -> dict[str, Any]:
+    """The Send API `message`: the text, with its choices as quick replies."""
+    body: dict[str, Any] = {"text": message.text}
+    if message.choices:
+        body["quick_replies"] = [
+            {"content_type": "text", "title": title[:QUICK_REPLY_TITLE_MAX], "payload": ident}
+            for ident, title in message.choices[:QUICK_REPLIES_MAX]
+        ]
+    return body
 
 
 def messaging_type(message: OutboundMessage) -> dict[str, str]:
