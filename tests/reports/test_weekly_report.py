@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from helpline.accounts.models import Role
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
-from helpline.reports import actions, weekly
+from helpline.reports import actions, weekly, weekly_schedule
 from helpline.reports.models import ReportSettings
 from tests.factories import make_agent
 from tests.reports.dataset import T0, D, Desk, build
@@ -91,8 +91,8 @@ def test_the_report_is_mailed_once_per_slot_with_a_pdf_in_the_chosen_language(de
     _settings()
     mail.outbox.clear()
     monday = T0 + 7 * D + dt.timedelta(hours=7, minutes=5)  # Monday 2026-03-09 07:05
-    assert weekly.send_weekly_report(now=monday)
-    assert not weekly.send_weekly_report(now=monday + dt.timedelta(hours=1))  # already sent this slot
+    assert weekly_schedule.send_due(now=monday)
+    assert not weekly_schedule.send_due(now=monday + dt.timedelta(hours=1))  # already sent this slot
     [message] = mail.outbox
     assert message.to == ["boss@example.ge", "team@example.ge"]
     assert re.search(SCRIPT["ka"], message.subject)
@@ -145,6 +145,7 @@ def test_settings_page_is_for_admins(desk: Desk) -> None:
             "weekly_recipients": "a@example.ge",
             "weekly_weekday": "4",
             "weekly_hour": "16",
+            "weekly_time_zone": "Asia/Kolkata",
             "weekly_language": "te",
         },
     )
@@ -156,6 +157,9 @@ def test_settings_page_is_for_admins(desk: Desk) -> None:
         16,
         "te",
     )
+    assert record.weekly_time_zone == "Asia/Kolkata"
+    assert admin.post("/reports/settings/", {"weekly_time_zone": "Mars/Olympus", "weekly_weekday": "0"}).status_code == 200
+    assert weekly.report_settings().weekly_time_zone == "Asia/Kolkata"
 
 
 def test_agents_see_the_leaderboard_only_when_enabled(desk: Desk) -> None:

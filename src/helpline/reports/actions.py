@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
+from helpline.core.timezones import is_time_zone
 from helpline.reports.models import CustomerSegment, ReportSettings
 
 MAX_RECIPIENTS = 50
@@ -40,12 +41,16 @@ def update_report_settings(
     weekly_weekday: int,
     weekly_hour: int,
     weekly_language: str,
+    weekly_time_zone: str = "UTC",
 ) -> ReportSettings:
-    """Admins only. Saving (re)schedules the weekly report for its next slot."""
+    """Admins only. Saving (re)schedules the weekly report for its next slot (day and hour in
+    `weekly_time_zone`)."""
     if actor.agent is None or not actor.agent.is_admin:
         raise NotPermittedError(_("Only admins may manage agents, teams and settings."))
     if not 0 <= int(weekly_weekday) <= 6 or not 0 <= int(weekly_hour) <= 23:
         raise InvalidInputError(_("Choose a day and an hour."), code="invalid_schedule")
+    if not is_time_zone(weekly_time_zone):
+        raise InvalidInputError(_("Unknown time zone."), code="invalid_time_zone")
     if weekly_language not in dict(settings.LANGUAGES):
         raise InvalidInputError(_("Unknown language."), code="invalid_language")
     recipients = _clean_recipients(weekly_recipients)
@@ -58,6 +63,7 @@ def update_report_settings(
         record.weekly_recipients = recipients
         record.weekly_weekday, record.weekly_hour = int(weekly_weekday), int(weekly_hour)
         record.weekly_language = weekly_language
+        record.weekly_time_zone = weekly_time_zone
         record.save()
         from helpline.reports import tasks
 

@@ -2,7 +2,8 @@
 
 `BusinessInterval` rows are a derived, rebuildable index of each business calendar's working
 intervals with a running total, so durations in business time are computed in SQL (see
-`business_time`). `ReportSettings` holds the workspace's report policy (one row); `CustomerSegment` saved customer filters.
+`business_time`). `ReportSettings` holds the workspace's report policy (one row), `WeeklyReportRun`
+one row per weekly report slot (claimed once), `CustomerSegment` saved customer filters.
 """
 
 from __future__ import annotations
@@ -43,13 +44,39 @@ class ReportSettings(models.Model):
     weekly_enabled = models.BooleanField(_("send the weekly report"), default=False)
     weekly_recipients = models.TextField(_("recipients (one email address a line)"), blank=True)
     weekly_weekday = models.PositiveSmallIntegerField(_("day"), default=0)  # 0 = Monday
-    weekly_hour = models.PositiveSmallIntegerField(_("hour (UTC)"), default=7)
+    weekly_hour = models.PositiveSmallIntegerField(_("hour"), default=7)
+    weekly_time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     weekly_language = models.CharField(_("language"), max_length=10, default="en")
     weekly_last_sent_at = models.DateTimeField(null=True, blank=True)
+    # The slot the stored task chain is waiting for; a queued run for any other slot is stale.
+    weekly_next_run_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def recipients(self) -> list[str]:
         return [line.strip() for line in self.weekly_recipients.splitlines() if line.strip()]
+
+
+class WeeklyRunStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class WeeklyReportRun(models.Model):
+    """One weekly report slot, claimed before its mail goes: the unique slot and a conditional
+    status change make the report go out once per slot however many tasks or workers run it."""
+
+    slot = models.DateTimeField(unique=True)
+    status = models.CharField(max_length=10, choices=WeeklyRunStatus.choices, default=WeeklyRunStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-slot"]
 
 
 class CustomerSegment(models.Model):

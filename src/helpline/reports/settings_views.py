@@ -1,9 +1,10 @@
 """Report settings page (/reports/settings/), admins only: leaderboard visibility for agents and
-the weekly report by email (recipients, day, hour, language)."""
+the weekly report by email (recipients, day, hour and time zone, language)."""
 
 from __future__ import annotations
 
 import calendar
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from helpline.core.errors import HelplineError
+from helpline.core.timezones import known_time_zones
 from helpline.reports import actions, weekly
 from helpline.web.views.common import AgentRequest, agent_required
 
@@ -46,9 +48,14 @@ class ReportSettingsForm(forms.Form):
     )
     weekly_weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=WEEKDAYS, coerce=int)
     weekly_hour = forms.TypedChoiceField(
-        label=gettext_lazy("Hour (UTC)"), choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int
+        label=gettext_lazy("Hour"), choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int
     )
+    weekly_time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), initial="UTC")
     weekly_language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["weekly_time_zone"].choices = [(z, z) for z in sorted(known_time_zones())]  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
