@@ -46,3 +46,15 @@ def capture(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks:
 def commits(django_capture_on_commit_callbacks: Any) -> Any:
     """Run on-commit callbacks inside the test transaction."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_greeting_offer() -> Iterator[None]:
+    """The desk's greeting set-up is cached for a minute; each test starts from its own database."""
+    from django.core.cache import cache
+
+    from helpline.workflow.greetings import OFFER_CACHE_KEY
+
+    cache.delete(OFFER_CACHE_KEY)
+    yield
+    cache.delete(OFFER_CACHE_KEY)

@@ -253,13 +253,60 @@ def test_opting_out_stops_greetings(clock: Any, birthday_desk: Any, agent: Any) 
     assert sweep.run_sweep(clock())["greetings"] == 0
 
 
-def test_greeting_opt_in_from_the_ticket_page(run: Any, agent: Any) -> None:
+def test_greeting_opt_in_from_the_ticket_page(run: Any, agent: Any, admin: Any) -> None:
     ticket = run(make_ticket)
     client = Client()
     client.force_login(agent)
+    assert "Customer opts in to greetings" not in client.get(f"/tickets/{ticket.number}/").content.decode()
+    _settings(admin, greeting_enabled=True, greeting_attribute="birthday", greeting_templates={"en": "Hello"})
     assert "Customer opts in to greetings" in client.get(f"/tickets/{ticket.number}/").content.decode()
-    client.post(f"/workflow/tickets/{ticket.number}/greeting/", {"opt_in": "1"})
+    client.post(f"/workflow/tickets/{ticket.number}/greeting/", {"opt_in": "1"})  # no date known: refused
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "Give the date you would like to be greeted on." in page and "Stop greetings" not in page
+    client.post(f"/workflow/tickets/{ticket.number}/greeting/", {"opt_in": "1", "date": "1991-05-02"})
     assert "Stop greetings" in client.get(f"/tickets/{ticket.number}/").content.decode()
+    ticket.requester.refresh_from_db()
+    assert ticket.requester.custom_attributes == {"greetings_opt_in": True, "birthday": "1991-05-02"}
+
+
+def test_greeting_opt_in_on_the_customer_page(clock: Any, birthday_desk: Any, agent: Any) -> None:
+    customer = make_customer("nomin@example.com", name="Nomin Bat")
+    client = Client()
+    client.force_login(agent)
+    page = client.get(f"/customers/{customer.public_id}/").content.decode()
+    assert "Special-date greeting" in page
+    refused = client.post(f"/customers/{customer.public_id}/greeting/", {"opted_in": "on"})
+    assert refused.status_code == 422 and "Give the date" in refused.content.decode()
+    bad_date = client.post(f"/customers/{customer.public_id}/greeting/", {"opted_in": "on", "date": "31.02.1990"})
+    assert bad_date.status_code == 422
+    saved = client.post(f"/customers/{customer.public_id}/greeting/", {"opted_in": "on", "date": "1990-06-09"})
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert greetings.is_opted_in(customer) and customer.custom_attributes["birthday"] == "1990-06-09"
+    clock.set(dt.datetime(2025, 6, 9, 10, 0, tzinfo=UTC))
+    mail.outbox.clear()
+    assert sweep.run_sweep(clock())["greetings"] == 1 and mail.outbox[0].to == ["nomin@example.com"]
+    client.force_login(agent)  # the frozen clock moved past the session's age
+    client.post(f"/customers/{customer.public_id}/greeting/", {"date": "1990-06-09"})
+    customer.refresh_from_db()
+    assert not greetings.is_opted_in(customer)
+
+
+def test_customers_set_only_their_own_greeting(birthday_desk: Any) -> None:
+    one, other = make_customer("one@example.com"), make_customer("two@example.com")
+    with pytest.raises(NotPermittedError):
+        customer_actions.set_special_date_greeting(
+            actor=Actor.of_customer(one),
+            customer=other,
+            opted_in=True,
+            date_attribute="birthday",
+            date=dt.date(1990, 1, 2),
+        )
+    customer_actions.set_special_date_greeting(
+        actor=Actor.of_customer(one), customer=one, opted_in=True, date_attribute="birthday", date=dt.date(1990, 1, 2)
+    )
+    one.refresh_from_db()
+    assert one.custom_attributes == {"greetings_opt_in": True, "birthday": "1990-01-02"}
 
 
 def test_admin_page_saves_and_refuses_with_the_reason(admin: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +17,15 @@ from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError
 from helpline.core.events import CUSTOMER_CHANGED_HOOK, publish_on_commit
 from helpline.core.timezones import known_time_zones
-from helpline.customers.models import Channel, Customer, CustomerIdentity, CustomerNote, IdentityKind, Organization
+from helpline.customers.models import (
+    GREETINGS_OPT_IN,
+    Channel,
+    Customer,
+    CustomerIdentity,
+    CustomerNote,
+    IdentityKind,
+    Organization,
+)
 from helpline.tickets.event_bus import publish_ticket_events
 from helpline.tickets.models import EventKind, Ticket, TicketEvent
 
@@ -190,6 +199,39 @@ def update_customer(
             customer.save(update_fields=[*fields, "updated_at"])
         if organizations is not _UNSET:
             customer.organizations.set(list(organizations))
+        _changed(customer)
+    return customer
+
+
+SPECIAL_DATE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+def set_special_date_greeting(
+    *, actor: Actor, customer: Customer, opted_in: bool, date_attribute: str, date: dt.date | None
+) -> Customer:
+    """Record whether the customer wants a greeting on their special date, and the date (kept in the
+    custom attribute the desk greets by, as YYYY-MM-DD). Customers set their own in the portal;
+    agents set it for them on the customer page or the ticket page."""
+    if actor.customer is not None:
+        if actor.customer.pk != customer.pk:
+            raise NotPermittedError(_("You are not allowed to change this profile."))
+    else:
+        _require_agent(actor)
+    if not SPECIAL_DATE_KEY.match(date_attribute or ""):
+        raise InvalidInputError(_("Greetings on a special date are not set up."), code="greetings_not_set_up")
+    if opted_in and date is None and not (customer.custom_attributes or {}).get(date_attribute):
+        raise InvalidInputError(_("Give the date you would like to be greeted on."), code="special_date_required")
+    attributes = dict(customer.custom_attributes or {})
+    if opted_in:
+        attributes[GREETINGS_OPT_IN] = True
+    else:
+        attributes.pop(GREETINGS_OPT_IN, None)
+    if date is not None:
+        attributes[date_attribute] = date.isoformat()
+    with transaction.atomic():
+        if attributes != customer.custom_attributes:
+            customer.custom_attributes = attributes
+            customer.save(update_fields=["custom_attributes", "updated_at"])
         _changed(customer)
     return customer
 

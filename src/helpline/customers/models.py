@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from helpline.core.ids import new_public_id
 
+# The custom attribute that records a customer's consent to a greeting on their special date.
+GREETINGS_OPT_IN = "greetings_opt_in"
+
 
 class Channel(models.TextChoices):
     """Channels a conversation can come through; shared by customers and tickets."""

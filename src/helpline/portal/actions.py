@@ -1,4 +1,5 @@
-"""Writes started from the public portal: a web-form request and a sign-in link request.
+"""Writes started from the public portal: a web-form request, a sign-in link request and the
+signed-in customer's own profile.
 
 Customers are never agents: the web form resolves (or creates) the customer behind the email
 address and opens the ticket as that customer. Emails leave through tasks enqueued on commit.
@@ -6,13 +7,14 @@ address and opens the ticket as that customer. Emails leave through tasks enqueu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
 
 from helpline.core.actors import Actor
 from helpline.customers import actions as customer_actions
-from helpline.customers.models import Channel, CustomerIdentity, IdentityKind
+from helpline.customers.models import Channel, Customer, CustomerIdentity, IdentityKind
 from helpline.portal import rate_limits, tasks
 from helpline.portal.branding import supported_language
 from helpline.tickets import actions as ticket_actions
@@ -81,3 +83,31 @@ def request_sign_in_link(*, email: str, language: str = "", ip_address: str | No
     customer_id = customer.pk
     language = supported_language(language) or ""
     transaction.on_commit(lambda: tasks.send_sign_in_link.enqueue(customer_id, email_value, language))
+
+
+def save_profile(
+    *,
+    customer: Customer,
+    name: str,
+    language: str,
+    time_zone: str,
+    greeting_attribute: str = "",
+    greetings_opt_in: bool = False,
+    special_date: dt.date | None = None,
+) -> Customer:
+    """The signed-in customer's own profile: name, language, time zone and, when the desk sends
+    greetings (`greeting_attribute` names the date's attribute), their opt-in and date. One transaction."""
+    actor = Actor.of_customer(customer)
+    with transaction.atomic():
+        customer_actions.update_customer(
+            actor=actor, customer=customer, name=name.strip()[:200], language=language, time_zone=time_zone.strip()
+        )
+        if greeting_attribute:
+            customer_actions.set_special_date_greeting(
+                actor=actor,
+                customer=customer,
+                opted_in=greetings_opt_in,
+                date_attribute=greeting_attribute,
+                date=special_date,
+            )
+    return customer

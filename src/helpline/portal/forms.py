@@ -100,3 +100,25 @@ class SignInForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+
+
+class ProfileForm(forms.Form):
+    """The customer's own profile; the greeting fields only when the desk sends greetings."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, required=False)
+    greetings_opt_in = forms.BooleanField(label=_("Send me a greeting on my special date"), required=False)
+    special_date = forms.DateField(
+        label=_("My special date (a birthday, an anniversary)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, greetings: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—"), *settings.LANGUAGES]  # type: ignore[attr-defined]
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["time_zone"].widget.attrs.update({"list": "tz-options", "placeholder": "Europe/Tbilisi"})
+        if not greetings:
+            del self.fields["greetings_opt_in"], self.fields["special_date"]

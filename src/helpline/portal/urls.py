@@ -1,7 +1,7 @@
 from django.urls import path
 
 from helpline.portal import feedback_views
-from helpline.portal.views import embed_script, request_form, sign_in, tickets
+from helpline.portal.views import embed_script, profile, request_form, sign_in, tickets
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("embed/received/", request_form.embed_received, name="embed_received"),
     path("embed/help/", embed_script.embed_help, name="embed_help"),
     path("embed.js", embed_script.embed_script, name="embed_script"),
+    path("profile/", profile.profile, name="profile"),
     path("login/", sign_in.login, name="login"),
     path("logout/", sign_in.logout, name="logout"),
     path("auth/<str:token>/", sign_in.magic_link, name="magic_link"),

@@ -37,6 +37,7 @@ urlpatterns = [
         customers.customer_organization_remove,
         name="customer_org_remove",
     ),
+    path("customers/<str:public_id>/greeting/", customers.customer_greeting, name="customer_greeting"),
     path("customers/<str:public_id>/attributes/", customers.customer_attributes, name="customer_attributes"),
     path("customers/<str:public_id>/notes/", customers.customer_note, name="customer_note"),
     path("customers/<str:public_id>/merge/", customers.customer_merge, name="customer_merge"),

@@ -1,5 +1,6 @@
 """Greetings on a customer's special date (a birthday, an anniversary) for customers who opted in
-(the customer attribute `greetings_opt_in`, set from the ticket page or the customer's attributes).
+(the customer attribute `greetings_opt_in`, set by the customer on their portal profile or by an
+agent on the customer or ticket page, through customers.actions.set_special_date_greeting).
 
 The admin picks the customer attribute that holds the date ("YYYY-MM-DD" or "MM-DD") and writes the
 greeting per language. The sweep sends it from 09:00 on that day in the customer's time zone, once a
@@ -16,6 +17,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
+from helpline.customers.models import GREETINGS_OPT_IN as OPT_IN_ATTRIBUTE
 from helpline.customers.models import Customer
 from helpline.portal.branding import brand_name, customer_language
 from helpline.workflow.call_log import desk_settings, template_for
@@ -32,7 +35,6 @@ from helpline.workflow.sla_actions import _audit, _require_admin
 log = logging.getLogger("helpline.workflow")
 
 SEND_FROM = dt.time(9, 0)
-OPT_IN_ATTRIBUTE = "greetings_opt_in"
 ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}")
 GREETING_PLACEHOLDERS = ("customer.name", "customer.first_name")
@@ -98,7 +100,23 @@ def save_follow_up_settings(
         config.greeting_templates = greetings
         config.save()
         _audit(actor, config, {"call_confirmation": call_confirmation_enabled, "greeting": greeting_enabled})
+        cache.delete(OFFER_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(OFFER_CACHE_KEY))
     return config
+
+
+OFFER_CACHE_KEY = "helpline:workflow:greeting-attribute"
+
+
+def offered_attribute() -> str:
+    """The customer attribute holding the date greeted on, when the desk sends greetings; else "".
+    Read on every ticket and customer page, so cached (a minute at most; cleared when saved)."""
+    cached = cache.get(OFFER_CACHE_KEY)
+    if cached is None:
+        config = FollowUpSettings.objects.filter(pk=1).only("greeting_enabled", "greeting_attribute").first()
+        cached = config.greeting_attribute if config is not None and config.greeting_enabled else ""
+        cache.set(OFFER_CACHE_KEY, cached, 60)
+    return str(cached)
 
 
 def is_opted_in(customer: Customer) -> bool:
@@ -106,16 +124,23 @@ def is_opted_in(customer: Customer) -> bool:
     return value is True or str(value).strip().lower() in {"true", "yes", "1"}
 
 
-def set_greeting_opt_in(*, actor: Actor, customer: Customer, opted_in: bool) -> bool:
-    """Record the customer's choice, given to an agent, in the customer attribute `greetings_opt_in`."""
+def special_date_of(customer: Customer, attribute: str) -> dt.date | None:
+    """The stored special date as a date (a year-less "MM-DD" reads as that day in 2000)."""
+    value = str((customer.custom_attributes or {}).get(attribute) or "").strip() if attribute else ""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return special_day(value, 2000)
+
+
+def set_greeting_opt_in(*, actor: Actor, customer: Customer, opted_in: bool, date: dt.date | None = None) -> bool:
+    """Record the customer's choice (and the date), given to an agent or in the portal."""
     from helpline.customers import actions as customer_actions
 
-    attributes = dict(customer.custom_attributes or {})
-    if opted_in:
-        attributes[OPT_IN_ATTRIBUTE] = True
-    else:
-        attributes.pop(OPT_IN_ATTRIBUTE, None)
-    customer_actions.update_customer(actor=actor, customer=customer, custom_attributes=attributes)
+    attribute = desk_settings().greeting_attribute
+    customer_actions.set_special_date_greeting(
+        actor=actor, customer=customer, opted_in=opted_in, date_attribute=attribute, date=date
+    )
     return opted_in
 
 

@@ -109,8 +109,18 @@ def call_log_create(request: AgentRequest, number: int) -> HttpResponse:
 def greeting_opt_in(request: AgentRequest, number: int) -> HttpResponse:
     """The requester agreed (or no longer agrees) to a greeting on their special date."""
     ticket = get_ticket(actor=request.actor, number=number)
-    opted = greetings.set_greeting_opt_in(
-        actor=request.actor, customer=ticket.requester, opted_in=request.POST.get("opt_in") == "1"
-    )
+    back = redirect(reverse("web:ticket", args=[ticket.number]))
+    try:
+        date = dt.date.fromisoformat(request.POST["date"]) if request.POST.get("date") else None
+    except ValueError:
+        messages.error(request, _("“%(value)s” is not a date.") % {"value": request.POST["date"]})
+        return back
+    try:
+        opted = greetings.set_greeting_opt_in(
+            actor=request.actor, customer=ticket.requester, opted_in=request.POST.get("opt_in") == "1", date=date
+        )
+    except HelplineError as exc:
+        messages.error(request, exc.message)
+        return back
     messages.success(request, _("Greetings switched on for this customer.") if opted else _("Greetings switched off."))
-    return redirect(reverse("web:ticket", args=[ticket.number]))
+    return back

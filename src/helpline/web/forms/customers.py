@@ -75,3 +75,12 @@ def parse_attributes(keys: list[str], values: list[str]) -> tuple[dict[str, str]
     if len(attributes) > MAX_ATTRIBUTES:
         return attributes, str(_("At most %(count)d attributes.") % {"count": MAX_ATTRIBUTES})
     return attributes, ""
+
+
+class GreetingForm(forms.Form):
+    """The customer's consent to a greeting on their special date, and the date."""
+
+    opted_in = forms.BooleanField(label=_("The customer wants a greeting on their special date"), required=False)
+    date = forms.DateField(
+        label=_("Special date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

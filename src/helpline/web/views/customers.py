@@ -26,6 +26,7 @@ from helpline.web import customer_page
 from helpline.web.forms.customers import (
     CustomerNoteForm,
     CustomerProfileForm,
+    GreetingForm,
     IdentityForm,
     MergeCustomerForm,
     OrganizationAddForm,
@@ -72,6 +73,7 @@ def _context(request: AgentRequest, customer: Customer, **forms: Any) -> dict[st
         "note_form": CustomerNoteForm(),
         "merge_form": MergeCustomerForm(),
         "attributes_error": "",
+        **_greeting(customer),
         "organization_names": customer_page.organization_names(),
         "time_zones": customer_page.time_zones(),
         "can_edit": permissions.can_update(request.actor, Ticket()),
@@ -79,6 +81,16 @@ def _context(request: AgentRequest, customer: Customer, **forms: Any) -> dict[st
     }
     context.update(forms)
     return context
+
+
+def _greeting(customer: Customer) -> dict[str, Any]:
+    from helpline.workflow.greetings import is_opted_in, offered_attribute, special_date_of
+
+    attribute = offered_attribute()
+    if not attribute:
+        return {"greeting_attribute": ""}
+    initial = {"opted_in": is_opted_in(customer), "date": special_date_of(customer, attribute)}
+    return {"greeting_attribute": attribute, "greeting_form": GreetingForm(initial=initial)}
 
 
 def _customer(public_id: str) -> Customer:
@@ -138,6 +150,34 @@ def customer_profile(request: AgentRequest, public_id: str) -> HttpResponse:
 
     return _submit(
         request, customer, CustomerProfileForm(request.POST), save, form_name="profile_form", open_section="profile"
+    )
+
+
+@require_POST
+@agent_required
+def customer_greeting(request: AgentRequest, public_id: str) -> HttpResponse:
+    from helpline.workflow.greetings import offered_attribute
+
+    customer = _customer(public_id)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.set_special_date_greeting(
+            actor=request.actor,
+            customer=customer,
+            opted_in=data["opted_in"],
+            date_attribute=offered_attribute(),
+            date=data["date"],
+        )
+        return _("Greetings switched on for this customer.") if data["opted_in"] else _("Greetings switched off.")
+
+    return _submit(
+        request,
+        customer,
+        GreetingForm(request.POST),
+        save,
+        form_name="greeting_form",
+        error_field="date",
+        anchor="greeting",
     )
 
 

@@ -88,7 +88,7 @@ def macro_picker(context: template.Context, ticket: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("workflow/_follow_ups.html", takes_context=True)
 def follow_up_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
-    from helpline.workflow.greetings import is_opted_in
+    from helpline.workflow.greetings import is_opted_in, offered_attribute, special_date_of
     from helpline.workflow.models import FollowUp
 
     items = list(FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).select_related("agent"))
@@ -96,6 +96,8 @@ def follow_up_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
         "ticket": ticket,
         "items": items,
         "greeting_opted_in": is_opted_in(ticket.requester),
+        "greeting_attribute": (attribute := offered_attribute()),
+        "greeting_date": special_date_of(ticket.requester, attribute),
         "csrf_token": context.get("csrf_token"),
         "agent": context.get("desk_agent"),
     }
