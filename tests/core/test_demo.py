@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from helpline.accounts.models import Role, Team, User
 from helpline.core.demo_data.plan import plan_demo
 from helpline.customers.models import Customer, CustomerIdentity, Organization
+from helpline.knowledge.models import Answer, ArticleTranslation, ArticleVersion, Question, Visibility
 from helpline.tickets.models import (
     CustomFieldDefinition,
     EventKind,
@@ -54,6 +55,9 @@ def _counts() -> dict[str, int]:
         "links": TicketLink.objects.count(),
         "fields": CustomFieldDefinition.objects.count(),
         "tags": Tag.objects.count(),
+        "article versions": ArticleVersion.objects.count(),
+        "questions": Question.objects.count(),
+        "answers": Answer.objects.count(),
     }
 
 
@@ -116,6 +120,17 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nothing was emailed to the demo customers (agents may hear of the last half hour's activity).
     agent_addresses = set(User.objects.values_list("email", flat=True))
     assert [m.to for m in mail.outbox if not set(m.to) <= agent_addresses] == []
+
+    # The help center has the same articles in every language, one agents-only article, FAQ entries and a
+    # community question answered by an agent.
+    published = ArticleTranslation.objects.filter(is_published=True, article__visibility=Visibility.PUBLIC)
+    for language in ("en", "ka", "am", "mn", "te"):
+        assert published.filter(language=language).count() >= 6, language
+        assert SCRIPTS[language].search(published.filter(language=language).first().title)  # type: ignore[union-attr]
+    assert published.filter(article__is_faq=True, language="ka").count() >= 4
+    assert ArticleTranslation.objects.filter(article__visibility=Visibility.AGENTS).exists()
+    question = Question.objects.get()
+    assert question.accepted_answer is not None and question.accepted_answer.author_agent is not None
 
     # A second run recognises everything and adds nothing.
     before = _counts()
