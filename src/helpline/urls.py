@@ -16,6 +16,7 @@ urlpatterns = [
     path("survey/", include("helpline.surveys.urls")),
     path("reports/", include("helpline.reports.urls")),
     path("workflow/", include("helpline.workflow.urls")),
+    path("mail/", include("helpline.mail.urls")),
     path("admin/", include("helpline.accounts.admin_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("helpline.web.urls")),

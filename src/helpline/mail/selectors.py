@@ -1,10 +1,11 @@
-"""Reads of the email channel for the admin pages."""
+"""Reads of the email channel for the admin pages and the ticket page."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from helpline.mail.models import Mailbox, RawMessage, RawStatus
+from helpline.mail.models import Mailbox, Participant, RawMessage, RawStatus
+from helpline.tickets.models import Ticket
 
 
 def mailboxes_with_counts() -> QuerySet[Mailbox]:
@@ -19,3 +20,8 @@ def quarantined_messages() -> QuerySet[RawMessage]:
         .select_related("mailbox")
         .order_by("-received_at", "-id")
     )
+
+
+def ticket_participants(ticket: Ticket) -> list[Participant]:
+    """Who the ticket's replies copy, in the order they joined."""
+    return list(Participant.objects.filter(ticket=ticket).select_related("customer"))

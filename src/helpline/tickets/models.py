@@ -256,6 +256,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("Linked")
     UNLINKED = "unlinked", _("Unlinked")
     DELIVERY_CHANGED = "delivery_changed", _("Delivery status changed")
+    CC_CHANGED = "cc_changed", _("People in copy changed")
 
 
 class TicketEvent(models.Model):

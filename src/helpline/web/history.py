@@ -35,6 +35,7 @@ EVENT_ICONS: dict[str, str] = {
     EventKind.LINKED: "link",
     EventKind.UNLINKED: "link",
     EventKind.DELIVERY_CHANGED: "send",
+    EventKind.CC_CHANGED: "user",
 }
 
 
@@ -162,6 +163,15 @@ def describe(event: TicketEvent, field_labels: dict[str, str]) -> EventLine:
         line.verb = _("delivery of a reply")
         line.before, line.after = _label(DeliveryStatus, before), _label(DeliveryStatus, after)
         line.detail = str(data.get("error", ""))
+    elif kind == EventKind.CC_CHANGED:
+        added, removed = list(data.get("added") or []), list(data.get("removed") or [])
+        if added and not removed:
+            line.verb = _("added %(people)s to the copy") % {"people": ", ".join(added)}
+        elif removed and not added:
+            line.verb = _("removed %(people)s from the copy") % {"people": ", ".join(removed)}
+        else:
+            line.verb = _("changed who is in copy")
+            line.before, line.after = ", ".join(before or []), ", ".join(after or [])
     return line
 
 

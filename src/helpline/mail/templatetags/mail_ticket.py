@@ -1,0 +1,24 @@
+"""`{% cc_panel ticket %}`: on an email ticket, who replies copy, with adding and dropping people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from helpline.customers.models import Channel
+from helpline.mail import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("mail/_cc_panel.html", takes_context=True)
+def cc_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
+    shown = ticket.channel == Channel.EMAIL  # other channels' replies copy nobody: no query for them
+    return {
+        "ticket": ticket,
+        "people": selectors.ticket_participants(ticket) if shown else [],
+        "shown": shown,
+        "can_update": context.get("can_update", False),
+        "csrf_token": context.get("csrf_token"),
+    }
