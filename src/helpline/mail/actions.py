@@ -14,7 +14,14 @@ from helpline.mail.ingest import Outcome, process, receive
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
 from helpline.tickets import permissions
 
-__all__ = ["Outcome", "receive_message", "retry_message", "save_mailbox", "store_oauth_tokens"]
+__all__ = [
+    "Outcome",
+    "quarantine_unaddressed",
+    "receive_message",
+    "retry_message",
+    "save_mailbox",
+    "store_oauth_tokens",
+]
 
 
 def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
@@ -90,3 +97,35 @@ def record_check(*, mailbox: Mailbox, error: str = "") -> None:
 def process_stored(*, raw: RawMessage) -> Outcome:
     """Process a message whose bytes were stored but whose processing never finished."""
     return process(raw)
+
+
+def quarantine_unaddressed(*, raw: bytes, source: str, reason: str) -> Outcome | None:
+    """Keep a message addressed to none of our mailboxes (e.g. posted by a provider's inbound
+    webhook): stored and quarantined under the first active mailbox, where an admin sees it and
+    a retry processes it into that mailbox. None when there is no mailbox at all."""
+    from django.utils import timezone
+
+    from helpline.mail.ingest import _outcome_of
+    from helpline.mail.parsing import quick_message_id
+    from helpline.mail.store import store_raw
+
+    box = Mailbox.objects.filter(active=True).order_by("id").first()
+    if box is None:
+        return None
+    digest, rel = store_raw(raw)
+    row, created = RawMessage.objects.get_or_create(
+        mailbox=box,
+        message_id=quick_message_id(raw),
+        defaults={
+            "sha256": digest,
+            "size": len(raw),
+            "path": rel,
+            "source": source,
+            "received_at": timezone.now(),
+            "status": RawStatus.QUARANTINED,
+            "outcome": "quarantined",
+            "error": reason[:2000],
+            "processed_at": timezone.now(),
+        },
+    )
+    return _outcome_of(row, "quarantined" if created else "duplicate")

@@ -7,6 +7,7 @@ class MailConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpline.mail import provider_status
+        from helpline.mail import provider_inbound, provider_status
 
         provider_status.connect()
+        provider_inbound.connect()
