@@ -14,6 +14,7 @@ from helpline.accounts.models import Role, Team, User
 from helpline.core.demo_data.plan import plan_demo
 from helpline.customers.models import Customer, CustomerIdentity, Organization
 from helpline.knowledge.models import Answer, ArticleTranslation, ArticleVersion, Question, Visibility
+from helpline.surveys.models import CsatSurvey
 from helpline.tickets.models import (
     CustomFieldDefinition,
     EventKind,
@@ -58,6 +59,7 @@ def _counts() -> dict[str, int]:
         "article versions": ArticleVersion.objects.count(),
         "questions": Question.objects.count(),
         "answers": Answer.objects.count(),
+        "surveys": CsatSurvey.objects.count(),
     }
 
 
@@ -130,6 +132,13 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert published.filter(article__is_faq=True, language="ka").count() >= 4
     assert ArticleTranslation.objects.filter(article__visibility=Visibility.AGENTS).exists()
     question = Question.objects.get()
+    # Customers rated most solved tickets, some with a comment in their own language; a bad rating left a
+    # note for the agents; a supervisor shared a few good comments as kudos.
+    answers = CsatSurvey.objects.filter(rating__isnull=False)
+    assert answers.count() >= Ticket.objects.filter(solved_at__isnull=False).count() // 2
+    assert answers.filter(rating__gte=4).count() > answers.filter(rating__lte=2).count() > 0
+    assert answers.filter(comment__regex=r"[\u10A0-\u10FF]").exists()
+    assert CsatSurvey.objects.filter(kudos_shared_at__isnull=False).count() == 3
     assert question.accepted_answer is not None and question.accepted_answer.author_agent is not None
 
     # A second run recognises everything and adds nothing.

@@ -382,7 +382,7 @@ def records() -> list[transfer.Record]:
 
 def ensure_knowledge_base(editor: User, customers: list[Customer]) -> dict[str, int]:
     """Import the articles (unchanged ones are left alone) and, once, the community question."""
-    created = {"articles": 0, "community questions": 0}
+    created = {"articles": 0, "community Q&A": 0}
     for _record, outcome in transfer.import_records(actor=Actor.of_agent(editor), records=records()):
         if outcome.startswith("error"):
             raise RuntimeError(f"demo article {_record.origin}: {outcome}")
@@ -395,5 +395,5 @@ def ensure_knowledge_base(editor: User, customers: list[Customer]) -> dict[str, 
         accepted = community.answer_question(actor=Actor.of_agent(editor), question=question, body=COMMUNITY_ANSWERS[1])
         community.vote(actor=Actor.of_customer(neighbour), value=1, question=question)
         community.accept_answer(actor=Actor.of_customer(asker), answer=accepted)
-        created["community questions"] += 1
+        created["community Q&A"] += 1
     return created

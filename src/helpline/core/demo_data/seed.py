@@ -22,6 +22,7 @@ from helpline.accounts import actions as account_actions
 from helpline.accounts.models import Team, User
 from helpline.core.actors import Actor
 from helpline.core.demo_data.customers import CUSTOMERS, DemoCustomer
+from helpline.core.demo_data.feedback import ensure_feedback
 from helpline.core.demo_data.files import attachment
 from helpline.core.demo_data.knowledge_base import ensure_knowledge_base
 from helpline.core.demo_data.people import AGENTS, CUSTOM_FIELDS, LOGIN_ACCOUNTS, ORGANIZATIONS, TAGS, TEAMS, DemoAgent
@@ -264,7 +265,7 @@ def seed_demo(
     plan = plan_demo(seed)
     result = DemoResult()
     desk = _Desk()
-    total = len(AGENTS) + len(CUSTOMERS) + len(plan.tickets) + 2
+    total = len(AGENTS) + len(CUSTOMERS) + len(plan.tickets) + 3
     with tqdm(total=total, desc="Demo desk", unit="step", disable=not show_progress, file=sys.stderr) as bar:
         _ensure_agents(desk, password, result, bar)
         _ensure_settings(desk, result)
@@ -281,6 +282,11 @@ def seed_demo(
             source, target = linked.get(link.source), linked.get(link.target)
             if source is not None and target is not None:
                 merge_actions.link_tickets(actor=desk.actor("supervisor"), source=source, target=target, kind=link.kind)
+        bar.update()
+        demo_tickets = list(
+            Ticket.objects.filter(messages__external_id__startswith=REF_PREFIX).distinct().select_related("requester")
+        )
+        result.created["CSAT answers"] += ensure_feedback(demo_tickets, desk.agents["supervisor"], seed, now)
         bar.update()
         english = [c for c in desk.customers if c.language == "en"]
         result.created.update(ensure_knowledge_base(desk.agents["admin"], english))
