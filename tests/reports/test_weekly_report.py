@@ -158,7 +158,9 @@ def test_settings_page_is_for_admins(desk: Desk) -> None:
         "te",
     )
     assert record.weekly_time_zone == "Asia/Kolkata"
-    assert admin.post("/reports/settings/", {"weekly_time_zone": "Mars/Olympus", "weekly_weekday": "0"}).status_code == 200
+    assert (
+        admin.post("/reports/settings/", {"weekly_time_zone": "Mars/Olympus", "weekly_weekday": "0"}).status_code == 200
+    )
     assert weekly.report_settings().weekly_time_zone == "Asia/Kolkata"
 
 

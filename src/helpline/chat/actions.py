@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
 from helpline.chat.selectors import chat_settings, current_ticket, least_busy_agent
+from helpline.core import realtime
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
 from helpline.customers import actions as customer_actions
@@ -294,6 +295,7 @@ def set_chat_status(*, actor: Actor, status: str, capacity: int | None = None) -
         if capacity is not None:
             record.capacity = capacity
         record.save(update_fields=["status", "capacity", "updated_at"])
+        transaction.on_commit(lambda: realtime.push_figures_changed("agents"))  # wall board: agents online
         if status == Availability.ONLINE:
             from helpline.chat.tasks import route_chats
 

@@ -1,6 +1,8 @@
 """Realtime push over the Channels layer. Group names are the contract with the WebSocket consumers.
 
-- `desk`: every signed-in agent (list pages refresh the rows that changed)
+- `desk`: every signed-in agent (list pages refresh the rows that changed; the wall board refetches
+  its figures on any message, including `figures.changed` for changes that are not ticket events:
+  an agent's availability, SLA breaches found by the sweep)
 - `ticket.<public_id>`: agents on that ticket's page (thread, history, presence)
 - `portal.<public_id>`: the customer following that ticket in the portal (public changes only)
 
@@ -42,6 +44,11 @@ class RecordServerLoop:
         global _server_loop
         _server_loop = asyncio.get_running_loop()
         return await self.app(scope, receive, send)
+
+
+def push_figures_changed(what: str) -> None:
+    """Tell the desk that live figures changed without a ticket event (`what`: "agents", "sla")."""
+    send_to_group(DESK_GROUP, {"type": "figures.changed", "what": what})
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from helpline.chat.models import AgentChatStatus, Availability
 from helpline.reports import kpis
 from helpline.reports.filters import ReportFilter
 from helpline.tickets.models import Status, TicketEvent
@@ -16,8 +17,9 @@ ACTIVE_WINDOW = dt.timedelta(minutes=15)
 
 
 def now_figures(f: ReportFilter) -> dict[str, Any]:
-    """Open, waiting on the customer, unassigned, opened today, agents active in the last 15
-    minutes (anyone who changed a ticket), SLA targets breached now."""
+    """Open, waiting on the customer, unassigned, opened today, agents online (chat availability),
+    agents active in the last 15 minutes (anyone who changed a ticket), tickets with an SLA target
+    breached now. The page refetches these whenever the desk WebSocket says something changed."""
     now = timezone.now()
     today = now.astimezone(f.tz).replace(hour=0, minute=0, second=0, microsecond=0)
     agg = kpis.tickets(f).aggregate(
@@ -32,4 +34,12 @@ def now_figures(f: ReportFilter) -> dict[str, Any]:
         .distinct()
         .count()
     )
-    return {**agg, "agents_active": active, "sla_breached": kpis.sla_breaching_now(f)}
+    online = AgentChatStatus.objects.filter(status=Availability.ONLINE, agent__is_active=True)
+    if f.team_id:
+        online = online.filter(agent__teams__id=f.team_id)
+    return {
+        **agg,
+        "agents_online": online.count(),
+        "agents_active": active,
+        "sla_breached": kpis.sla_breaching_now(f),
+    }

@@ -1,6 +1,7 @@
 """WebSocket consumers of the agent workspace.
 
-`/ws/desk/` joins the `desk` group and forwards every `ticket.changed` (list pages refresh rows).
+`/ws/desk/` joins the `desk` group and forwards every `ticket.changed` (list pages refresh rows) and
+`figures.changed` (the wall board refetches its figures).
 `/ws/tickets/<public_id>/` joins `ticket.<public_id>`, forwards `ticket.changed`, and carries
 presence: who else is viewing the ticket and who is typing a reply (state in `presence`, changes
 broadcast to the group as `presence.changed`).
@@ -50,6 +51,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def ticket_changed(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)
+
+    async def figures_changed(self, event: dict[str, Any]) -> None:
         await self.send_json(event)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from helpline.core import realtime
 from helpline.workflow import scheduling, sla_events
 from helpline.workflow.engine import run_rules
 from helpline.workflow.models import Trigger
@@ -26,6 +27,8 @@ def run_sweep(now: dt.datetime, *, reschedule: bool = False) -> dict[str, int]:
             run_rules(trigger, due.ticket_id, now=now, sla_target=due.kind, anchor_at=due.due_at)
         except Exception:
             log.exception("sla rules failed ticket=%s", due.ticket_id)
+    if counts["breaches"]:
+        realtime.push_figures_changed("sla")  # the wall board's "SLA breached now"
     counts["time_rules"] = run_time_rules(now)
     counts["follow_ups"] = run_due_follow_ups(now)
     counts["greetings"] = run_greetings(now)

@@ -1,4 +1,5 @@
-// Wall board: refetch the figures whenever a ticket changes (desk WebSocket), and every 30 s.
+// Wall board: refetch the figures whenever the desk WebSocket says something changed (a ticket event,
+// an agent's availability, an SLA breach found by the sweep), and every 30 s as a fallback.
 (function () {
   "use strict";
   const wall = document.getElementById("wall");
@@ -24,8 +25,9 @@
   function connect() {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(proto + "//" + location.host + wall.dataset.ws);
+    socket.onopen = () => { wall.dataset.live = "true"; };
     socket.onmessage = soon;
-    socket.onclose = () => setTimeout(connect, 5000);
+    socket.onclose = () => { wall.dataset.live = "false"; setTimeout(connect, 5000); };
   }
   connect();
   setInterval(refresh, 30000);
