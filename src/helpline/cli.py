@@ -52,14 +52,18 @@ def _run(argv: list[str]) -> int:
     finally:
         if worker is not None:
             worker.running = False
+            worker.scheduler.stop(timeout=5)
     return 0
 
 
 def _start_embedded_worker() -> Any:
     """The embedded profile works its task queue in a thread of the server process, so pushes from
-    tasks reach WebSockets over the in-memory channel layer."""
+    tasks reach WebSockets over the in-memory channel layer; a second thread enqueues the periodic
+    jobs (core.periodic), so no cron is needed."""
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
+
+    from helpline.core.periodic import Scheduler
 
     worker = Worker(
         queue_names=QUEUES.split(","),
@@ -71,15 +75,34 @@ def _start_embedded_worker() -> Any:
         worker_id="embedded-" + get_random_string(8),
         excluded_queue_names=[],
     )
-    threading.Thread(target=worker.run, name="helpline-task-worker", daemon=True).start()
+    def work() -> None:
+        from django.db import connections
+
+        try:
+            worker.run()
+        finally:
+            connections.close_all()
+
+    worker.thread = threading.Thread(target=work, name="helpline-task-worker", daemon=True)  # type: ignore[attr-defined]
+    worker.thread.start()  # type: ignore[attr-defined]
+    worker.scheduler = Scheduler(worker.worker_id).start()  # type: ignore[attr-defined]
     return worker
 
 
 def _worker(argv: list[str]) -> int:
+    """A production task worker: the database queue's worker, plus the periodic-jobs scheduler
+    thread (every worker runs one; each run is claimed by exactly one of them)."""
     _setup_django()
     from django.core.management import call_command
+    from django.utils.crypto import get_random_string
 
-    call_command("db_worker", "--queue-name", QUEUES, *argv)
+    from helpline.core.periodic import Scheduler
+
+    scheduler = Scheduler(f"worker-{os.getpid()}-{get_random_string(6)}").start()
+    try:
+        call_command("db_worker", "--queue-name", QUEUES, *argv)
+    finally:
+        scheduler.stop(timeout=5)
     return 0
 
 

@@ -3,10 +3,12 @@ Each part is guarded on its own, so a failure in one never keeps the others from
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_WORKER_HOOK
+from helpline.core.periodic import PERIODIC_JOBS_HOOK, PeriodicJob
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from helpline.workflow import engine, scheduling, sla_events
@@ -78,3 +80,10 @@ def claim_sms_confirmation(message: Message) -> bool:
     from helpline.workflow.sms_delivery import claim
 
     return claim(message)
+
+
+@hooks.register(PERIODIC_JOBS_HOOK)
+def periodic_jobs() -> list[PeriodicJob]:
+    """The hourly sweep catches whatever no delayed task was stored for: greetings (from 09:00 in
+    each customer's zone), follow-up reminders, time rules added after their anchor moved."""
+    return [PeriodicJob("workflow.sweep", "helpline.workflow.tasks.sweep_due_work", dt.timedelta(hours=1))]
