@@ -45,6 +45,10 @@ FIELDS: dict[str, tuple[Any, set[str], list[str] | None]] = {
     "event.kind": (gettext_lazy("What changed"), CHOICE_OPS, EventKind.values),
     "event.after": (gettext_lazy("Changed to"), TEXT_OPS, None),
     "sla.target": (gettext_lazy("SLA target"), CHOICE_OPS, ["first_response", "next_response", "resolution"]),
+    # set for the "survey answered" trigger only
+    "survey.rating": (gettext_lazy("Satisfaction rating (1–5)"), NUMBER_OPS, None),
+    "survey.previous_rating": (gettext_lazy("Satisfaction rating before this answer"), NUMBER_OPS, None),
+    "survey.comment": (gettext_lazy("Satisfaction comment"), TEXT_OPS, None),
     "business_hours.now": (gettext_lazy("Within business hours now"), BOOL_OPS, ["yes", "no"]),
     "hours.since_created": (gettext_lazy("Hours since created"), NUMBER_OPS, None),
     "hours.in_status": (gettext_lazy("Hours in current status"), NUMBER_OPS, None),

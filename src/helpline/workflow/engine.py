@@ -103,8 +103,10 @@ def run_rules(
     sla_target: str = "",
     anchor_at: dt.datetime | None = None,
     rules: list[Rule] | None = None,
+    extra_facts: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Evaluate the active rules of `trigger` against the ticket and perform the matching ones."""
+    """Evaluate the active rules of `trigger` against the ticket and perform the matching ones.
+    `extra_facts` adds what only this trigger knows (the survey answer of "survey answered")."""
     outcome = Outcome()
     candidates = rules if rules is not None else active_rules(trigger)
     if not candidates:
@@ -116,6 +118,8 @@ def run_rules(
     if facts is None:
         ticket = load_ticket(ticket_id)
         facts = facts_for(ticket, now=now, event=event, message=message, sla_target=sla_target)
+    if extra_facts:
+        facts.update(extra_facts)
     from_rule = bool(event is not None and (event.actor_label or "").startswith("rule:"))
     chain = None
     for rule in candidates:
@@ -144,6 +148,8 @@ def run_rules(
             break
         ticket = load_ticket(ticket_id)
         facts = facts_for(ticket, now=now, event=event, message=message, sla_target=sla_target)
+    if extra_facts:
+        facts.update(extra_facts)
     return outcome
 
 

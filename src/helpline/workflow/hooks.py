@@ -64,14 +64,20 @@ def run_automations(event: TicketEvent) -> None:
 
 @hooks.register("survey_answered")
 def run_survey_automations(payload: dict) -> None:
-    """A CSAT answer (from helpline.surveys) runs the "survey answered" rules of its ticket."""
+    """A CSAT answer (from helpline.surveys) runs the "survey answered" rules of its ticket, with
+    the rating, the rating before it (None for a first answer) and the comment as facts."""
     from django.utils import timezone
 
     survey = payload.get("survey")
     ticket_id = getattr(survey, "ticket_id", None)
-    if payload.get("kind") != "csat" or ticket_id is None:
+    if payload.get("kind") != "csat" or survey is None or ticket_id is None:
         return
-    engine.run_rules(Trigger.SURVEY_ANSWERED, ticket_id, now=timezone.now())
+    facts = {
+        "survey.rating": survey.rating,
+        "survey.previous_rating": payload.get("previous"),
+        "survey.comment": survey.comment or "",
+    }
+    engine.run_rules(Trigger.SURVEY_ANSWERED, ticket_id, now=timezone.now(), extra_facts=facts)
 
 
 @hooks.register(OUTBOUND_CLAIM_HOOK)
