@@ -9,11 +9,20 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 
 from helpline.accounts.models import Role, Team, User
 from helpline.core.demo_data.plan import plan_demo
 from helpline.customers.models import Customer, CustomerIdentity, Organization
-from helpline.knowledge.models import Answer, ArticleTranslation, ArticleVersion, Question, Visibility
+from helpline.knowledge.models import (
+    Answer,
+    ArticleTranslation,
+    ArticleVersion,
+    Category,
+    Question,
+    Section,
+    Visibility,
+)
 from helpline.surveys.models import CsatSurvey
 from helpline.tickets.models import (
     CustomFieldDefinition,
@@ -131,6 +140,8 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
         assert SCRIPTS[language].search(published.filter(language=language).first().title)  # type: ignore[union-attr]
     assert published.filter(article__is_faq=True, language="ka").count() >= 4
     assert ArticleTranslation.objects.filter(article__visibility=Visibility.AGENTS).exists()
+    assert all(c.names.get("ka") and c.names.get("te") for c in Category.objects.all())
+    assert all(s.names.get("am") and s.names.get("mn") for s in Section.objects.all())
     question = Question.objects.get()
     # Customers rated most solved tickets, some with a comment in their own language; a bad rating left a
     # note for the agents; a supervisor shared a few good comments as kudos.
@@ -139,6 +150,10 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert answers.filter(rating__gte=4).count() > answers.filter(rating__lte=2).count() > 0
     assert answers.filter(comment__regex=r"[\u10A0-\u10FF]").exists()
     assert CsatSurvey.objects.filter(kudos_shared_at__isnull=False).count() == 3
+    # Some conversations were settled by the first answer, most took longer.
+    replies = Count("messages", filter=Q(messages__kind=MessageKind.REPLY, messages__author_agent__isnull=False))
+    solved = Ticket.objects.filter(solved_at__isnull=False).annotate(replies=replies)
+    assert 0 < solved.filter(replies=1).count() < solved.filter(replies__gt=1).count()
     assert question.accepted_answer is not None and question.accepted_answer.author_agent is not None
 
     # A second run recognises everything and adds nothing.

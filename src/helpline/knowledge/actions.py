@@ -105,18 +105,28 @@ def create_section(
     return Section.objects.create(category=category, name=name, slug=slug, names=_names(names), position=position)
 
 
-def ensure_section(*, actor: Actor, category_name: str, section_name: str = "") -> Section:
-    """The section named (created with its category when missing), for imports."""
+def ensure_section(
+    *,
+    actor: Actor,
+    category_name: str,
+    section_name: str = "",
+    category_names: dict[str, str] | None = None,
+    section_names: dict[str, str] | None = None,
+) -> Section:
+    """The section named (created with its category when missing, with their names in other languages
+    when given), for imports."""
     _require_editor(actor)
     category_name = (category_name or "").strip() or _("General")
     category_slug = _clean_slug("", category_name) if slugify(category_name) else "general"
     category = Category.objects.filter(slug=category_slug).first() or create_category(
-        actor=actor, name=category_name, slug=category_slug
+        actor=actor, name=category_name, slug=category_slug, names=category_names
     )
     section_name = (section_name or "").strip() or category_name
     section_slug = _clean_slug("", f"{category_slug}-{section_name}")
     section = Section.objects.filter(slug=section_slug).first()
-    return section or create_section(actor=actor, category=category, name=section_name, slug=section_slug)
+    return section or create_section(
+        actor=actor, category=category, name=section_name, slug=section_slug, names=section_names
+    )
 
 
 # -- articles and translations -------------------------------------------------------------------

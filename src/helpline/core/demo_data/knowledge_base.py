@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from helpline.accounts.models import User
 from helpline.core.actors import Actor
 from helpline.customers.models import Customer
-from helpline.knowledge import community, transfer
+from helpline.knowledge import actions, community, transfer
 from helpline.knowledge.models import Question, Visibility
 
 
@@ -350,6 +350,34 @@ ARTICLES: list[DemoArticle] = [
     ),
 ]
 
+# The help center's headings in the other languages (English is the name itself).
+HEADINGS: dict[str, dict[str, str]] = {
+    "Orders and delivery": {
+        "ka": "შეკვეთები და მიწოდება",
+        "am": "ትዕዛዞች እና ማድረስ",
+        "mn": "Захиалга ба хүргэлт",
+        "te": "ఆర్డర్‌లు మరియు డెలివరీ",
+    },
+    "Delivery": {"ka": "მიწოდება", "am": "ማድረስ", "mn": "Хүргэлт", "te": "డెలివరీ"},
+    "Returns": {"ka": "დაბრუნება", "am": "ተመላሾች", "mn": "Буцаалт", "te": "రిటర్న్‌లు"},
+    "Billing": {"ka": "ანგარიშსწორება", "am": "ክፍያ መጠየቂያ", "mn": "Төлбөр тооцоо", "te": "బిల్లింగ్"},
+    "Payments and refunds": {
+        "ka": "გადახდები და თანხის დაბრუნება",
+        "am": "ክፍያዎች እና ተመላሽ ገንዘብ",
+        "mn": "Төлбөр ба буцаан олголт",
+        "te": "చెల్లింపులు మరియు రీఫండ్‌లు",
+    },
+    "Internet and devices": {
+        "ka": "ინტერნეტი და მოწყობილობები",
+        "am": "ኢንተርኔት እና መሣሪያዎች",
+        "mn": "Интернэт ба төхөөрөмж",
+        "te": "ఇంటర్నెట్ మరియు పరికరాలు",
+    },
+    "Router": {"ka": "როუტერი", "am": "ራውተር", "mn": "Чиглүүлэгч", "te": "రౌటర్"},
+    "Account": {"ka": "ანგარიში", "am": "መለያ", "mn": "Бүртгэл", "te": "ఖాతా"},
+    "Signing in": {"ka": "სისტემაში შესვლა", "am": "መግባት", "mn": "Нэвтрэх", "te": "సైన్ ఇన్"},
+}
+
 # A customer's question with another customer's answer and an agent's accepted answer.
 COMMUNITY_QUESTION = (
     "Can I collect my parcel from the depot myself?",
@@ -383,7 +411,16 @@ def records() -> list[transfer.Record]:
 def ensure_knowledge_base(editor: User, customers: list[Customer]) -> dict[str, int]:
     """Import the articles (unchanged ones are left alone) and, once, the community question."""
     created = {"articles": 0, "community Q&A": 0}
-    for _record, outcome in transfer.import_records(actor=Actor.of_agent(editor), records=records()):
+    editor_actor = Actor.of_agent(editor)
+    for category, section in dict.fromkeys((a.category, a.section) for a in ARTICLES):
+        actions.ensure_section(
+            actor=editor_actor,
+            category_name=category,
+            section_name=section,
+            category_names=HEADINGS.get(category),
+            section_names=HEADINGS.get(section),
+        )
+    for _record, outcome in transfer.import_records(actor=editor_actor, records=records()):
         if outcome.startswith("error"):
             raise RuntimeError(f"demo article {_record.origin}: {outcome}")
         created["articles"] += outcome == "created"

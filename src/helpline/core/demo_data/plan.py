@@ -31,6 +31,7 @@ CUSTOMER = "customer"
 SYSTEM = "system"
 # How many tickets each of a language's eight customers opens: some write once, some keep coming back.
 TICKETS_PER_CUSTOMER = (6, 4, 3, 3, 3, 2, 2, 1)
+ONE_TOUCH_SHARE = 0.3
 PRIORITIES = ("low", "normal", "high", "urgent")
 AGENTS_BY_USERNAME = {a.username: a for a in AGENTS}
 
@@ -177,6 +178,11 @@ def _conversation(
     if noted:
         messages.append(PlannedMessage("note", assignee, note_text, _minutes(rng, 10, 90)))
     at = _minutes(rng, 100, 480) if noted else _minutes(rng, 20, 480)
+    # About a third of the finished conversations are settled by the first answer (first-contact resolution).
+    if flow in ("solved", "closed") and random.Random(f"{ticket.subject}|{ticket.age}").random() < ONE_TOUCH_SHARE:
+        messages.append(PlannedMessage("reply", assignee, texts["closing"], at, "solved", reply_channel))
+        _auto_close(rng, ticket, at)
+        return
     messages.append(PlannedMessage("reply", assignee, texts["reply"], at, "pending", reply_channel))
     if flow == "pending":
         return
@@ -193,12 +199,16 @@ def _conversation(
         return
     at += _minutes(rng, 60, 4320)
     messages.append(PlannedMessage("reply", assignee, texts["closing"], at, "solved", reply_channel))
-    if flow == "closed":
+    _auto_close(rng, ticket, at)
+
+
+def _auto_close(rng: random.Random, ticket: PlannedTicket, solved_at: dt.timedelta) -> None:
+    if ticket.flow == "closed":
         days = rng.randint(4, 7)
         closing = PlannedMessage(
-            "note", SYSTEM, AUTO_CLOSE_NOTE.format(days=days), at + dt.timedelta(days=days, minutes=5), "closed"
+            "note", SYSTEM, AUTO_CLOSE_NOTE.format(days=days), solved_at + dt.timedelta(days=days, minutes=5), "closed"
         )
-        messages.append(closing)
+        ticket.messages.append(closing)
 
 
 def _side_notes(rng: random.Random, ticket: PlannedTicket) -> None:
