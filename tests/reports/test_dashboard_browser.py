@@ -61,8 +61,8 @@ def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, bro
     page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_url(re.compile(r".*/tickets/.*"))
     page.goto(f"{server.url}/reports/")
-    page.wait_for_function("document.documentElement.dataset.chartsReady === '6'")
-    for chart in ("trend", "csat", "ratings", "channels", "teams", "languages"):
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'")
+    for chart in ("trend", "csat", "ratings", "channels", "teams", "languages", "types", "hours"):
         assert page.get_attribute(f"#chart-{chart}", "data-rendered") == "true"
         box = page.locator(f"#chart-{chart}").bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50
@@ -79,4 +79,11 @@ def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, bro
     out.mkdir(exist_ok=True)
     page.screenshot(path=str(out / "reports-dashboard.png"), full_page=True)
     assert (out / "reports-dashboard.png").stat().st_size > 10_000
+    assert page.locator("[data-empty-report]").count() == 0 and page.locator(".chart-empty").count() == 0
+    # filters that match nothing: every chart is drawn empty and says so, the page says why
+    page.goto(f"{server.url}/reports/?channel=telegram")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'")
+    assert page.locator("[data-empty-report]").is_visible()
+    assert page.locator(".chart-empty").count() == 8
+    assert page.locator("canvas[data-empty=true]").count() == 8
     context.close()

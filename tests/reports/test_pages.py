@@ -46,6 +46,24 @@ def test_dashboard_shows_team_wide_figures_to_supervisors(desk: Desk, django_ass
     assert str(desk.a1) in page and str(desk.b1) in page
 
 
+def test_every_figure_has_its_written_definition_on_the_page(desk: Desk) -> None:
+    from helpline.reports.definitions import DEFINITIONS
+
+    page = client_for(make_agent(Role.SUPERVISOR)).get(f"/reports/?{WEEK}").content.decode()
+    for key in (
+        "csat", "nps", "frt", "response", "resolution", "fcr", "repeat", "reopen", "sla", "backlog",
+        "retention", "churn", "loyal", "by_channel", "by_language", "by_type", "by_team", "by_hour",
+        "csat_ratings", "leaderboard", "created", "solved",
+    ):  # fmt: skip
+        assert f'data-definition="{key}"' in page and f'id="def-{key}"' in page, key
+        assert str(DEFINITIONS[key][1]).split(" (")[0][:40] in page.replace("&#x27;", "'")
+    data = json.loads(page.split('id="report-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert (
+        sum(data["hours"]) == 4 and data["hours"][0] == 3 and data["hours"][1] == 1
+    )  # t2, t3, t4 at 00:00; t1 at 01:00
+    assert dict(data["types"]) == {"No type": 4}
+
+
 def test_query_count_does_not_grow_with_data(desk: Desk, django_assert_max_num_queries: Any) -> None:
     from helpline.reports import dashboard
     from helpline.reports.filters import ReportFilter

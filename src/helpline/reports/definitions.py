@@ -88,4 +88,46 @@ DEFINITIONS = {
             "and whose every satisfaction answer so far was 4 or 5."
         ),
     ),
+    "churn": (
+        _("Customer churn"),
+        _(
+            "Of the customers who opened a ticket in the previous period of the same length, the share who "
+            "opened none in this period (100% minus retention)."
+        ),
+    ),
+    "by_channel": (
+        _("Volume by channel"),
+        _("Tickets opened in the period, per channel they came in on (email, chat, web, WhatsApp, …)."),
+    ),
+    "by_language": (
+        _("Volume by language"),
+        _("Tickets opened in the period, per ticket language (detected or set by an agent)."),
+    ),
+    "by_type": (
+        _("Volume by type"),
+        _("Tickets opened in the period, per ticket type (question, incident, problem, task, feedback, complaint)."),
+    ),
+    "by_team": (
+        _("Volume by team"),
+        _("Tickets opened in the period, per team the ticket belongs to now."),
+    ),
+    "by_hour": (
+        _("Volume by hour of day"),
+        _(
+            "Tickets opened in the period, per hour of the day in your time zone; the heat map splits it by "
+            "day of the week."
+        ),
+    ),
+    "csat_ratings": (
+        _("Ratings"),
+        _("How many satisfaction answers given in the period chose each rating from 1 to 5."),
+    ),
+    "leaderboard": (
+        _("Agent performance"),
+        _(
+            "Per agent: tickets assigned to them that were solved in the period; satisfaction answers given in "
+            "the period for tickets they were assigned when solved, and the share rated 4 or 5; the average "
+            "first response time of their tickets opened in the period. Sorted by tickets solved, then CSAT."
+        ),
+    ),
 }

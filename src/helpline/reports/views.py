@@ -25,7 +25,10 @@ from helpline.reports.sql import report_queries
 from helpline.surveys import actions as survey_actions
 from helpline.surveys import selectors as survey_selectors
 from helpline.surveys.models import CsatSurvey
+from helpline.tickets.models import TicketType
 from helpline.web.views.common import AgentRequest, agent_required
+
+TYPE_LABELS = dict(TicketType.choices)
 
 
 def _form(request: AgentRequest) -> ReportFilterForm:
@@ -42,6 +45,8 @@ def _chart_data(board: dashboard_data.Dashboard) -> dict[str, Any]:
         "channels": [[str(code or "—"), n] for code, n in board.by_channel],
         "languages": [[str(code or "—"), n] for code, n in board.by_language],
         "teams": [[str(name or _("No team")), n] for name, n in board.by_team],
+        "types": [[str(TYPE_LABELS.get(code, code) if code else _("No type")), n] for code, n in board.by_type],
+        "hours": [sum(row[hour] for row in board.heatmap) for hour in range(24)],
         "csatDistribution": board.csat_distribution,
         "labels": {
             "created": _("Opened"),
@@ -49,6 +54,7 @@ def _chart_data(board: dashboard_data.Dashboard) -> dict[str, Any]:
             "csat": _("CSAT %"),
             "tickets": _("Tickets"),
             "answers": _("Answers"),
+            "empty": _("No data for these filters"),
         },
     }
 
@@ -71,6 +77,7 @@ def dashboard(request: AgentRequest) -> HttpResponse:
         "board": board,
         "headlines": [(h, *DEFINITIONS[h.key]) for h in board.headlines],
         "definitions": DEFINITIONS,
+        "all_definitions": [(key, label, text) for key, (label, text) in DEFINITIONS.items()],
         "chart_data": _chart_data(board),
         "kudos": list(survey_selectors.kudos(start=f.start, end=f.end, team_id=f.team_id)[:12]),
         "team_wide": team_wide,
