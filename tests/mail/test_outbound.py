@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from helpline.mail.tokens import ticket_number_from_address
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus, Message, Ticket
-from tests.factories import make_agent, make_team
+from tests.factories import make_agent, make_customer, make_team
 from tests.mail.mails import raw_mail
 from tests.mail.servers import SmtpSink, TokenEndpoint
 
@@ -178,7 +180,28 @@ def test_acknowledgement_comes_from_the_mailbox_with_the_reply_token() -> None:
         assert ack["Auto-Submitted"] == "auto-replied" and ack["In-Reply-To"] == "<in-1@client.example>"
         assert ticket_number_from_address(ack["Reply-To"].addresses[0].addr_spec) == ticket.number
         assert django_mail.outbox == []
+        assert "We aim to answer" not in ack.get_content()  # no SLA, no promise
         # an auto-reply to our acknowledgement is kept on the ticket and not acknowledged again
         auto = raw_mail("I am away", headers={"Auto-Submitted": "auto-replied", "In-Reply-To": ack["Message-ID"]})
         outcome = actions.receive_message(mailbox=box, raw=auto)
         assert outcome.outcome in ("added", "new_ticket") and len(sink.handler.messages) == 1
+
+
+def test_acknowledgement_says_when_the_sla_first_response_is_due() -> None:
+    from helpline.workflow.models import ClockKind, SlaClock, SlaPolicy
+
+    SlaPolicy.objects.create(
+        name="Email", first_response_minutes=240, business_hours=False, conditions={"channel": ["email"]}
+    )
+    make_customer(email="ann@example.com", name="Ann", language="ka", time_zone="Asia/Tbilisi")
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port, send_acknowledgement=True)
+        ticket = email_ticket(box)
+        clock = SlaClock.objects.filter(ticket=ticket, kind=ClockKind.FIRST_RESPONSE).first()
+        due = clock.due_at if clock is not None and clock.due_at else ticket.created_at + dt.timedelta(minutes=240)
+        (ack,) = sink.handler.messages
+        body = ack.get_content()
+        local = due.astimezone(zoneinfo.ZoneInfo("Asia/Tbilisi"))
+        assert f"#{ticket.number}" in body and f"{local:%Y-%m-%d %H:%M} (Asia/Tbilisi)" in body
+        assert "We aim to answer" not in body  # in the customer's language (Georgian)
+        assert "გიპასუხებთ" in body

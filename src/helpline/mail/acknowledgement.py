@@ -1,7 +1,8 @@
 """The acknowledgement of a new email ticket, sent from the mailbox the customer wrote to (with
-the ticket number in the subject and the reply token in Reply-To), marked Auto-Submitted so
-other systems' auto-replies never answer it. Without SMTP settings the portal's confirmation
-(the desk's default sender) is used instead."""
+the ticket number in the subject, the reply token in Reply-To and, when an SLA sets one, the time
+the first response is due), marked Auto-Submitted so other systems' auto-replies never answer
+it. Without SMTP settings the portal's confirmation (the desk's default sender, same text) is
+used instead."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from helpline.mail.models import RawMessage
 from helpline.mail.tokens import reply_address
 from helpline.portal.auth import magic_link_url
 from helpline.portal.branding import brand_name, customer_language
+from helpline.portal.notifications import response_due_text
 
 log = logging.getLogger("helpline.mail.acknowledgement")
 
@@ -34,6 +36,7 @@ def send(raw_id: int) -> bool:
             "link": magic_link_url(customer, raw.sender, ticket),
             "brand_name": brand_name(),
             "site_url": settings.SITE_URL,
+            "response_due": response_due_text(ticket, customer),
         }
         subject = " ".join(render_to_string("portal/email/request_received_subject.txt", context).split())
         body = render_to_string("portal/email/request_received.txt", context)

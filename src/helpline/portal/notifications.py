@@ -11,7 +11,9 @@ Functions here run inside tasks (see `helpline.portal.tasks`), never in the requ
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import zoneinfo
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -55,6 +57,22 @@ def _message_id() -> str:
     return make_msgid(domain=domain)
 
 
+def response_due_text(ticket: Ticket, customer: Customer) -> str:
+    """When we aim to answer (the first-response target of the ticket's SLA), in the customer's
+    time zone; "" without such a target."""
+    from helpline.workflow.selectors import expected_first_response
+
+    due = expected_first_response(ticket)
+    if due is None:
+        return ""
+    zone = customer.time_zone or settings.TIME_ZONE
+    try:
+        local = due.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone, local = "UTC", due.astimezone(dt.UTC)
+    return f"{local:%Y-%m-%d %H:%M} ({zone})"
+
+
 def send_request_confirmation(*, ticket: Ticket, email: str, language: str) -> None:
     """Tell the customer we have their request: the number and a link to follow it."""
     customer = ticket.requester
@@ -63,6 +81,7 @@ def send_request_confirmation(*, ticket: Ticket, email: str, language: str) -> N
             "ticket": ticket,
             "customer": customer,
             "link": magic_link_url(customer, email, ticket),
+            "response_due": response_due_text(ticket, customer),
         }
         subject = render_to_string("portal/email/request_received_subject.txt", context)
         _send(

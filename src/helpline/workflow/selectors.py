@@ -85,3 +85,27 @@ def filter_sla(
             Exists(running_clocks().filter(ticket_id=OuterRef("pk"), due_at__gt=moment, due_at__lte=horizon))
         ).exclude(Exists(running_clocks().filter(ticket_id=OuterRef("pk"), due_at__lte=moment)))
     return qs
+
+
+# -- what a customer is told ---------------------------------------------------------------------
+
+
+def expected_first_response(ticket: Ticket) -> dt.datetime | None:
+    """When the ticket's first response is due: its running first-response clock, else what the
+    SLA policy that matches it now gives (the clocks may not have started yet when a new ticket
+    is acknowledged). None without a first-response target."""
+    from helpline.workflow.sla_clocks import calendar_for, choose_policy, deadline
+
+    clock = (
+        SlaClock.objects.filter(ticket=ticket, kind=ClockKind.FIRST_RESPONSE, met_at__isnull=True)
+        .exclude(due_at__isnull=True)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if clock is not None:
+        return clock
+    policy = choose_policy(ticket)
+    if policy is None or not policy.first_response_minutes:
+        return None
+    span = dt.timedelta(minutes=policy.first_response_minutes)
+    return deadline(calendar_for(policy, ticket), ticket.created_at, span)
