@@ -205,3 +205,18 @@ def test_acknowledgement_says_when_the_sla_first_response_is_due() -> None:
         assert f"#{ticket.number}" in body and f"{local:%Y-%m-%d %H:%M} (Asia/Tbilisi)" in body
         assert "We aim to answer" not in body  # in the customer's language (Georgian)
         assert "გიპასუხებთ" in body
+
+
+def test_our_own_reply_coming_back_by_its_message_id_is_never_answered() -> None:
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port, send_acknowledgement=True)
+        ticket = email_ticket(box)
+        ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="It is fixed.")
+        sent = next(m for m in sink.handler.messages if m["Subject"].startswith("Re: [#"))
+        before = len(sink.handler.messages)
+        # a forwarding rule elsewhere sends our reply back in, our own headers stripped, another sender
+        looped = raw_mail("It is fixed.", sender="forwarder@example.org", message_id=sent["Message-ID"])
+        outcome = actions.receive_message(mailbox=box, raw=looped)
+        assert outcome.outcome == "ignored" and outcome.reason == "loop"
+        assert ticket.messages.count() == 2 and Ticket.objects.count() == 1
+        assert len(sink.handler.messages) == before  # no acknowledgement, nothing sent

@@ -167,3 +167,31 @@ def test_html_quotes_are_folded() -> None:
     assert folded.visible == "<div>New words</div>"
     assert "old" in folded.folded
     assert fold_html('<div class="gmail_quote">only quote</div>').visible.startswith("<div")
+
+
+@pytest.mark.parametrize(
+    ("text", "visible"),
+    [  # quote headers alone (history not ">"-prefixed, as Outlook and some mobile clients send it)
+        ("Gracias\n\nEl lun, 3 jun 2024 a las 10:00, Soporte <s@d> escribió:\nold text", "Gracias"),
+        ("Grazie\n\nIl giorno lun 3 giu 2024 alle 10:00 Supporto <s@d> ha scritto:\nold text", "Grazie"),
+        ("Obrigado\n\nEm seg., 3 de jun. de 2024 às 10:00, Suporte <s@d> escreveu:\nold text", "Obrigado"),
+        ("Bedankt\n\nOp ma 3 jun 2024 om 10:00 schreef Support <s@d>:\nold text", "Bedankt"),
+        ("Dziękuję\n\nW dniu 3.06.2024 o 10:00, Support <s@d> napisał:\nold text", "Dziękuję"),
+        ("Дякую\n\n3 черв. 2024 р. о 10:00 Support <s@d> написав:\nold text", "Дякую"),
+        ("Teşekkürler\n\n3 Haz 2024 Pzt, 10:00 tarihinde Destek <s@d> şunu yazdı:\nold text", "Teşekkürler"),
+        ("მადლობა!\n\nორშ, 3 ივნ. 2024, 10:00 Support <s@d>-მა დაწერა:\nძველი ტექსტი", "მადლობა!"),
+        ("አመሰግናለሁ\n\nሰኞ፣ 3 ጁን 2024 10:00 ላይ Support <s@d> ጻፈ:\nየቆየ ጽሑፍ", "አመሰግናለሁ"),
+        ("Баярлалаа\n\n2024 оны 6-р сарын 3, Даваа 10:00-д Support <s@d> бичсэн:\nхуучин текст", "Баярлалаа"),
+        ("ధన్యవాదాలు\n\nసోమ, 3 జూన్ 2024 10:00కి Support <s@d> ఇలా రాశారు:\nపాత వచనం", "ధన్యవాదాలు"),
+        ("Got it\n\n-----Ursprüngliche Nachricht-----\nVon: Support\nGesendet: Montag\n\nalt", "Got it"),
+        ("OK\n\nVon: Support <s@d>\nGesendet: Montag, 3. Juni 2024 10:00\nAn: Ann\n\nalt", "OK"),
+        ("Понял\n\nОт: Support <s@d>\nОтправлено: 3 июня 2024 г. 10:00\nКому: Ann\n\nстарое", "Понял"),
+        ("Danke\n\nVon meinem iPhone gesendet", "Danke"),
+        ("Merci\n\nEnvoyé de mon iPhone", "Merci"),
+        ("Thanks\n\nGet Outlook for Android", "Thanks"),
+    ],
+)
+def test_quote_headers_and_signatures_in_many_languages_are_folded(text: str, visible: str) -> None:
+    folded = fold_text(text)
+    assert folded.visible == visible
+    assert folded.has_folded
