@@ -25,6 +25,32 @@ def test_summary_through_the_api(desk: Desk) -> None:
     assert kpis["nps"]["value"] == 25.0
     assert "definition" in kpis["fcr"] and kpis["fcr"]["value"] == 33.3
     assert [r["agent_id"] for r in body["leaderboard"]] == [desk.a1.pk, desk.b1.pk]
+    # the same figures as the page's charts
+    assert {v["value"]: v["count"] for v in body["volumes"]["channel"]} == {"email": 2, "chat": 1, "web": 1}
+    assert {v["value"]: v["count"] for v in body["volumes"]["team"]} == {"A": 2, "B": 2}
+    assert {v["value"]: v["count"] for v in body["volumes"]["language"]} == {"en": 3, "ka": 1}
+    assert body["by_hour"][0] == 3 and body["by_hour"][1] == 1 and sum(body["by_hour"]) == 4
+    assert len(body["heatmap"]) == 7 and body["heatmap"][0][1] == 1
+    assert body["csat_distribution"] == [0, 1, 0, 1, 1]
+    assert body["retention"] == {
+        "previous_customers": 2,
+        "retained": 1,
+        "churned": 1,
+        "current_customers": 3,
+        "retention_percent": 50.0,
+        "churn_percent": 50.0,
+    }
+    assert body["backlog"]["total"] == 3
+
+
+def test_filters_matching_nothing_give_empty_figures_not_an_error(desk: Desk) -> None:
+    client = Client()
+    client.force_login(make_agent(Role.SUPERVISOR))
+    response = client.get("/api/reports/summary?start=2026-03-02&end=2026-03-08&channel=telegram")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["volumes"]["channel"] == [] and sum(body["by_hour"]) == 0
+    assert {k["key"]: k["value"] for k in body["kpis"]}["csat"] is None
 
 
 def test_agents_get_their_own_figures_and_bad_filters_are_refused(desk: Desk) -> None:

@@ -108,13 +108,55 @@ def test_ticket_export_streams_csv(desk: Desk) -> None:
     assert (t1[8], t1[9], t1[10]) == ("3600", "14400", "5")
 
 
+def test_ticket_export_streams_xlsx(desk: Desk) -> None:
+    import openpyxl
+
+    response = client_for(make_agent(Role.SUPERVISOR)).get(f"/reports/export/tickets.xlsx?{WEEK}")
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "number" and len(rows) == 5
+    t1 = {r[0]: r for r in rows[1:]}[desk.tickets["t1"].number]
+    assert (t1[8], t1[9], t1[10]) == (3600, 14400, 5)
+    assert client_for(make_agent(Role.SUPERVISOR)).get(f"/reports/export/tickets.pdf?{WEEK}").status_code == 404
+
+
+def test_xlsx_is_written_while_rows_are_read() -> None:
+    """Chunks leave before the rows run out (a large range never sits in memory), and the workbook
+    a reader opens holds every row."""
+    import openpyxl
+
+    from helpline.reports.exports import stream_xlsx
+
+    read = 0
+
+    def rows() -> Any:
+        nonlocal read
+        yield ["n", "text"]
+        for n in range(20_000):
+            read += 1
+            yield [n, f"ticket ჩემი {n} <&>"]
+
+    chunks = []
+    seen_at = []
+    for chunk in stream_xlsx([("Tickets", rows())]):
+        chunks.append(chunk)
+        seen_at.append(read)
+    assert len([c for c in chunks if c]) > 5
+    assert min(r for r, c in zip(seen_at, chunks, strict=True) if c and r > 0) < 20_000  # sent mid-way
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(chunks)), read_only=True).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 20_001 and values[-1] == (19_999, "ticket ჩემი 19999 <&>")
+
+
 def test_summary_exports_as_csv_and_xlsx(desk: Desk) -> None:
     client = client_for(make_agent(Role.SUPERVISOR))
     text = b"".join(client.get(f"/reports/export/summary.csv?{WEEK}").streaming_content).decode("utf-8-sig")
     assert "CSAT,66.7" in text
     response = client.get(f"/reports/export/summary.xlsx?{WEEK}")
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats") and response.streaming
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         assert "CSAT" in sheet and "<v>66.7</v>" in sheet
         assert "Agents" in z.read("xl/workbook.xml").decode()

@@ -51,11 +51,32 @@ class LeaderOut(Schema):
     first_response_avg_seconds: float | None
 
 
+class CountOut(Schema):
+    value: str = Field(..., description="The channel, language, type code or team name ('' when unset).")
+    count: int
+
+
+class RetentionOut(Schema):
+    previous_customers: int = Field(..., description="Customers who opened a ticket in the previous period.")
+    retained: int = Field(..., description="Of those, customers who opened one in this period too.")
+    churned: int
+    current_customers: int
+    retention_percent: float | None
+    churn_percent: float | None
+
+
 class SummaryOut(Schema):
     start: dt.datetime
     end: dt.datetime
     kpis: list[KpiOut]
     backlog: dict[str, int]
+    retention: RetentionOut
+    volumes: dict[str, list[CountOut]] = Field(
+        ..., description="Tickets opened in the period by channel, language, type and team, biggest first."
+    )
+    by_hour: list[int] = Field(..., description="Tickets opened per hour of the day (0–23, your time zone).")
+    heatmap: list[list[int]] = Field(..., description="Tickets opened per ISO weekday (Monday first) and hour.")
+    csat_distribution: list[int] = Field(..., description="Answers in the period that gave 1, 2, 3, 4 and 5.")
     leaderboard: list[LeaderOut]
 
 
@@ -84,6 +105,26 @@ def summary(request: HttpRequest, query: Query[SummaryQuery]) -> SummaryOut:
             for h in board.headlines
         ],
         backlog={k: v for k, v in vars(board.backlog).items()},
+        retention=RetentionOut(
+            previous_customers=board.retention.previous_customers,
+            retained=board.retention.retained,
+            churned=board.retention.previous_customers - board.retention.retained,
+            current_customers=board.retention.current_customers,
+            retention_percent=board.retention.retention.percent,
+            churn_percent=board.retention.churn.percent,
+        ),
+        volumes={
+            dimension: [CountOut(value=str(value or ""), count=n) for value, n in pairs]
+            for dimension, pairs in (
+                ("channel", board.by_channel),
+                ("language", board.by_language),
+                ("type", board.by_type),
+                ("team", board.by_team),
+            )
+        },
+        by_hour=[sum(row[hour] for row in board.heatmap) for hour in range(24)],
+        heatmap=board.heatmap,
+        csat_distribution=board.csat_distribution,
         leaderboard=[
             LeaderOut(
                 agent_id=r.agent.pk,

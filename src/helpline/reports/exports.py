@@ -1,5 +1,5 @@
-"""Exports: tickets of a range as streamed CSV (memory stays flat for any range), and the KPI
-summary as CSV or as a minimal XLSX workbook written with the standard library."""
+"""Exports: tickets of a range and the KPI summary, as CSV or as an XLSX workbook (written with the
+standard library's zipfile); both stream, so memory stays flat for any range."""
 
 from __future__ import annotations
 
@@ -96,58 +96,77 @@ def _column(n: int) -> str:
     return name
 
 
-def xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
-    """A workbook with one sheet per (name, rows); strings inline, numbers as numbers."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        overrides = "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        z.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            f"{overrides}</Types>",
-        )
-        z.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>',
-        )
-        sheet_list = "".join(
-            f'<sheet name="{escape(name[:31])}" sheetId="{i}" r:id="rId{i}"/>'
-            for i, (name, _rows) in enumerate(sheets, 1)
-        )
-        z.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheet_list}</sheets></workbook>",
-        )
-        rels = "".join(
-            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-            f'Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        z.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f"{rels}</Relationships>",
-        )
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable file that hands out what was written so far (zipfile then writes
+    data descriptors instead of seeking back, so a workbook can be sent while it is written)."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+XML = '<?xml version="1.0" encoding="UTF-8"?>'
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+ROWS_PER_CHUNK = 500
+
+
+def _workbook_parts(names: Sequence[str]) -> dict[str, str]:
+    count = range(1, len(names) + 1)
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>' for i in count)
+    sheets = "".join(
+        f'<sheet name="{escape(name[:31])}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1)
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in count
+    )
+    return {
+        "[Content_Types].xml": f'{XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{overrides}</Types>",
+        "_rels/.rels": f'{XML}<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'{XML}<workbook xmlns="{SHEET_NS}" xmlns:r="{REL_NS}"><sheets>{sheets}</sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'{XML}<Relationships xmlns="{PKG_REL_NS}">{rels}</Relationships>',
+    }
+
+
+def stream_xlsx(sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> Iterator[bytes]:
+    """A workbook with one sheet per (name, rows), yielded in pieces while the rows are read (memory
+    stays flat for any number of rows); strings inline, numbers as numbers."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _workbook_parts([name for name, _rows in sheets]).items():
+            z.writestr(name, text)
+        yield pipe.take()
         for i, (_name, rows) in enumerate(sheets, 1):
-            body = "".join(
-                f'<row r="{r}">' + "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
-                for r, row in enumerate(rows, 1)
-            )
-            z.writestr(
-                f"xl/worksheets/sheet{i}.xml",
-                '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                f"<sheetData>{body}</sheetData></worksheet>",
-            )
-    return buffer.getvalue()
+            with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as part:
+                part.write(f'{XML}<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode())
+                batch: list[str] = []
+                for r, row in enumerate(rows, 1):
+                    cells = "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row))
+                    batch.append(f'<row r="{r}">{cells}</row>')
+                    if len(batch) >= ROWS_PER_CHUNK:
+                        part.write("".join(batch).encode())
+                        batch.clear()
+                        if chunk := pipe.take():
+                            yield chunk
+                part.write(("".join(batch) + "</sheetData></worksheet>").encode())
+            yield pipe.take()
+    yield pipe.take()

@@ -5,7 +5,7 @@ from helpline.reports import nps_views, segment_views, settings_views, views
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("export/tickets.csv", views.export_tickets_csv, name="export_tickets"),
+    path("export/tickets.<str:fmt>", views.export_tickets, name="export_tickets"),
     path("export/summary.<str:fmt>", views.export_summary, name="export_summary"),
     path("kudos/<str:public_id>/share/", views.share_kudos, name="share_kudos"),
     path("wall/", views.wall, name="wall"),

@@ -5,6 +5,7 @@ Supervisors and admins see team-wide figures and may filter by agent; agents see
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import replace
 from typing import Any
 
@@ -87,15 +88,27 @@ def dashboard(request: AgentRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(chunks: Any, fmt: str, name: str) -> StreamingHttpResponse:
+    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
 @require_GET
 @agent_required
-def export_tickets_csv(request: AgentRequest) -> StreamingHttpResponse:
+def export_tickets(request: AgentRequest, fmt: str) -> StreamingHttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(fmt)
     f = _form(request).report_filter()
-    response = StreamingHttpResponse(
-        exports.stream_csv(exports.TICKET_COLUMNS, exports.ticket_rows(f)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="tickets-{f.start.date()}-{f.end.date()}.csv"'
-    return response
+    name = f"tickets-{f.start.date()}-{f.end.date()}"
+    if fmt == "xlsx":
+        rows = itertools.chain([exports.TICKET_COLUMNS], exports.ticket_rows(f))
+        return _download(exports.stream_xlsx([(_("Tickets"), rows)]), fmt, name)
+    return _download(exports.stream_csv(exports.TICKET_COLUMNS, exports.ticket_rows(f)), fmt, name)
 
 
 def _summary_rows(board: dashboard_data.Dashboard) -> list[list[Any]]:
@@ -121,18 +134,10 @@ def export_summary(request: AgentRequest, fmt: str) -> HttpResponseBase:
     f = _form(request).report_filter()
     board = dashboard_data.build(f)
     name = f"report-{f.start.date()}-{f.end.date()}"
+    summary = _summary_rows(board)
     if fmt == "xlsx":
-        content = exports.xlsx([(_("KPIs"), _summary_rows(board)), (_("Agents"), _leader_rows(board))])
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    stream = StreamingHttpResponse(
-        exports.stream_csv(_summary_rows(board)[0], _summary_rows(board)[1:]), content_type="text/csv; charset=utf-8"
-    )
-    stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return stream
+        return _download(exports.stream_xlsx([(_("KPIs"), summary), (_("Agents"), _leader_rows(board))]), fmt, name)
+    return _download(exports.stream_csv(summary[0], summary[1:]), fmt, name)
 
 
 @require_POST
@@ -162,4 +167,4 @@ def wall_figures(request: AgentRequest) -> JsonResponse:
     return JsonResponse({**wallboard.now_figures(f), "at": timezone.now().isoformat()})
 
 
-__all__ = ["dashboard", "export_summary", "export_tickets_csv", "kpis", "share_kudos", "wall", "wall_figures"]
+__all__ = ["dashboard", "export_summary", "export_tickets", "kpis", "share_kudos", "wall", "wall_figures"]
