@@ -26,6 +26,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ TASKS = os.environ.get("BENCH_TASKS", "database")
 BENCH_DATABASE = "helpline_chat_bench"
 RATE = float(os.environ.get("BENCH_CHAT_RATE", "200"))
 SECONDS = float(os.environ.get("BENCH_CHAT_SECONDS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+CATCH_UP_S = float(os.environ.get("BENCH_CATCH_UP_S", "120"))
 
 SEED = """
 import json
@@ -95,16 +98,16 @@ def timed(fn):
 
 hooks._registry[TICKET_EVENT_HOOK] = [timed(fn) for fn in hooks.get(TICKET_EVENT_HOOK)]
 visitor = visitor_from_token(new_visitor_token())
-_post(visitor, "p0", "first message opens the chat")
+conversation = _post(visitor, "p0", "first message opens the chat")["conversation"]
 spent.clear()
 known = None
 rows = []
 for n in range(1, 41):
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
-        result = _post(visitor, "p" + str(n), "message " + str(n), known)
+        result = _post(visitor, "p" + str(n), "message " + str(n), known, conversation)
         elapsed = time.perf_counter() - started
-    known = result["ticket"]
+    known, conversation = result["ticket"], result["conversation"]
     sql = [q["sql"] for q in ctx.captured_queries]
     commit = next((i for i, q in enumerate(sql) if q.upper().startswith("COMMIT")), len(sql))
     rows.append((len(sql), commit, elapsed))
@@ -172,20 +175,66 @@ def login_cookie(server: LiveServer) -> str:
         return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
-async def run(server: LiveServer, tokens: list[str], cookie: str, pid: int) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (from /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profile_server(pid: int) -> Any:
+    """BENCH_PYSPY=<file>: sample the server with py-spy over the load (a flame graph, or with a
+    `.txt` name collapsed stacks) to see where its CPU goes."""
+    target = os.environ.get("BENCH_PYSPY")
+    if not target:
+        return None
+    import shutil
+    import subprocess
+    import sys
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    fmt = ["--format", "raw"] if target.endswith(".txt") else []
+    return subprocess.Popen(  # noqa: S603
+        [spy, "record", "--pid", str(pid), "--duration", str(int(SECONDS)), "--rate", "200", "--output", target, *fmt],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def tasks_waiting(database: str | None) -> int | None:
+    """Tasks queued for the worker and not yet taken (the database task queue only)."""
+    if database is None or TASKS != "database":
+        return None
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def run(
+    server: LiveServer, tokens: list[str], cookie: str, pid: int, workers: list[int], database: str | None
+) -> dict[str, Any]:
     ws_base = server.url.replace("http", "ws")
-    pending: dict[str, float] = {}  # ticket public id -> send time of the message in flight
+    # ticket public id -> send times of its messages not yet seen by the agent, oldest first (one
+    # conversation's messages are stored and pushed in the order the visitor sent them)
+    pending: dict[str, deque[float]] = {}
     latencies: list[float] = []
-    desk = await websockets.connect(f"{ws_base}/ws/desk/", additional_headers={"Cookie": cookie}, origin=server.url)
+    acks = 0
+    measuring = False
+    desk = await websockets.connect(
+        f"{ws_base}/ws/desk/", additional_headers={"Cookie": cookie}, origin=server.url, max_queue=None
+    )
     await desk.recv()
 
     async def listen() -> None:
         async for raw in desk:
             data = json.loads(raw)
             if data.get("type") == "ticket.changed" and data.get("event") == "message_added":
-                sent = pending.pop(data["ticket"], None)
-                if sent is not None:
-                    latencies.append(time.perf_counter() - sent)
+                waiting = pending.get(data["ticket"])
+                if waiting:
+                    latencies.append(time.perf_counter() - waiting.popleft())
 
     listener = asyncio.create_task(listen())
     before = rss_kib(pid)
@@ -212,98 +261,138 @@ async def run(server: LiveServer, tokens: list[str], cookie: str, pid: int) -> d
     started = time.perf_counter()
     tickets = await asyncio.gather(*(first(ws, n) for n, ws in enumerate(sockets)))
     setup = time.perf_counter() - started
-    ticket_of: dict[int, str | None] = {id(ws): t for ws, t in zip(sockets, tickets, strict=True)}
 
     async def drain(ws: Any) -> None:
+        nonlocal acks
         try:
-            async for _raw in ws:
-                pass
+            async for raw in ws:
+                if measuring and json.loads(raw).get("type") == "ack":
+                    acks += 1
         except websockets.ConnectionClosed:
             return
 
     drains = [asyncio.create_task(drain(ws)) for ws in sockets]
-    await asyncio.sleep(1)
+    await asyncio.sleep(2)
     latencies.clear()
-    pending.clear()
+    for ticket in tickets:
+        pending[ticket] = deque()
     total = int(RATE * SECONDS)
     interval = 1.0 / RATE
-    sent = 0
+    measuring = True
+    cpu_before = {p: cpu_seconds(p) for p in [pid, *workers]}
+    client_before = time.process_time()
+    waiting_before = tasks_waiting(database)
+    spy = profile_server(pid)
     t0 = time.perf_counter()
     for k in range(total):
-        ws = sockets[k % len(sockets)]
-        # acks are not awaited: the visitor socket's reader drains them
-        ticket = ack_ticket(ws, ticket_of)
-        if ticket in pending:
-            continue  # that conversation still has a message in flight; skip rather than guess
-        pending[ticket] = time.perf_counter()
-        await ws.send(json.dumps({"type": "message", "cid": f"m{k}", "body": f"message {k}"}))
-        sent += 1
+        n = k % len(sockets)
+        pending[tickets[n]].append(time.perf_counter())
+        await sockets[n].send(json.dumps({"type": "message", "cid": f"m{k}", "body": f"message {k}"}))
         delay = t0 + (k + 1) * interval - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-    await asyncio.sleep(3)
-    elapsed = time.perf_counter() - t0
+    send_window = time.perf_counter() - t0
+    waiting_after_send = tasks_waiting(database)
+    # wait for the stragglers (up to 30 s), then read the CPU the load cost
+    deadline = time.perf_counter() + 30
+    while sum(map(len, pending.values())) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    window = time.perf_counter() - t0
+    cpu = {p: cpu_seconds(p) - cpu_before[p] for p in cpu_before}
+    client_cpu = time.process_time() - client_before
+    peak = rss_kib(pid)
     listener.cancel()
     for task in drains:
         task.cancel()
     for ws in sockets:
         await ws.close()
     await desk.close()
+    # how long the worker needs to catch up with what the load queued
+    drained_at, left = time.perf_counter(), tasks_waiting(database)
+    while left and time.perf_counter() - drained_at < CATCH_UP_S:
+        await asyncio.sleep(1)
+        left = tasks_waiting(database)
+    drain_s = time.perf_counter() - drained_at
+    if spy is not None:
+        spy.wait()
     lat = sorted(latencies)
 
     def pct(p: float) -> float:
         return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
 
+    server_cpu = cpu[pid]
+    worker_cpu = sum(cpu[p] for p in workers)
     return {
         "chats": len(sockets),
         "first_messages_s": round(setup, 2),
-        "sent": sent,
+        "sent": total,
+        "acked": acks,
         "delivered": len(lat),
-        "not_arrived_within_3s": len(pending),
-        "rate_msg_s": round(sent / (elapsed - 3), 1),
+        "not_delivered_30s_after": total - len(lat),
+        "rate_sent_msg_s": round(total / send_window, 1),
+        "rate_delivered_msg_s": round(len(lat) / window, 1),
         "p50_ms": round(pct(0.5), 1),
         "p95_ms": round(pct(0.95), 1),
         "p99_ms": round(pct(0.99), 1),
+        "max_ms": round(lat[-1] * 1000, 1) if lat else None,
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "memory_per_connection_kib": round((opened - before) / max(1, len(sockets)), 1),
+        "server_rss_mib": {
+            "idle": round(before / 1024, 1),
+            "open": round(opened / 1024, 1),
+            "end": round(peak / 1024, 1),
+        },
+        "server_cpu_s": round(server_cpu, 2),
+        "server_cpu_share_of_one_core": round(server_cpu / window, 2),
+        "server_cpu_ms_per_message": round(server_cpu * 1000 / max(1, total), 2),
+        "worker_processes": len(workers),
+        "worker_cpu_ms_per_message": round(worker_cpu * 1000 / max(1, total), 2) if workers else None,
+        "bench_client_cpu_s": round(client_cpu, 2),
+        "load_window_s": round(window, 1),
+        "worker_queue": {
+            "before": waiting_before,
+            "after_sending": waiting_after_send,
+            "catch_up_s": round(drain_s, 1) if waiting_after_send is not None else None,
+            "left": left,
+        },
     }
-
-
-def ack_ticket(ws: Any, ticket_of: dict[int, str | None]) -> str:
-    return str(ticket_of[id(ws)])
 
 
 def main() -> None:
     import subprocess
     import sys
 
+    load_before = os.getloadavg()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, CHATS * 2 + 512)), hard))
     with tempfile.TemporaryDirectory(prefix="helpline-chat-bench-") as tmp:
         server = LiveServer(Path(tmp), _free_port())
         database = prepare_database(server)
         server.env["HELPLINE_TASKS"] = TASKS
-        worker = None
+        workers: list[subprocess.Popen[bytes]] = []
         try:
             server.start()
             if TASKS == "database":
-                worker = subprocess.Popen(  # noqa: S603
-                    [sys.executable, "-m", "helpline.cli", "worker"],
-                    env=server.env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
+                workers = [
+                    subprocess.Popen(  # noqa: S603
+                        [sys.executable, "-m", "helpline.cli", "worker"],
+                        env=server.env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    for _ in range(WORKERS)
+                ]
             tokens = server.run_python(SEED % CHATS)
             cookie = login_cookie(server)
             assert server.process is not None
-            result = asyncio.run(run(server, tokens, cookie, server.process.pid))
+            result = asyncio.run(run(server, tokens, cookie, server.process.pid, [w.pid for w in workers], database))
             result["profile"] = server.run_python(PROFILE)
         except Exception:
             log = Path(tmp) / "server.log"
             print(log.read_text()[-4000:] if log.exists() else "no server log")
             raise
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
                 worker.wait(timeout=10)
             server.stop()
@@ -316,6 +405,7 @@ def main() -> None:
         round(result["p99_ms"] / 150, 2) if result.get("p99_ms") == result.get("p99_ms") else None
     )
     result["target_rate_msg_s"] = RATE
+    result["load_average_before"] = load_before
     result["cpu_count"] = os.cpu_count()
     result["load_average"] = os.getloadavg()
     print(json.dumps(result, indent=2))

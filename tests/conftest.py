@@ -35,10 +35,10 @@ def capture(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks:
 
     monkeypatch.setitem(hooks._registry, TICKET_EVENT_HOOK, [*original, _collect])
 
-    def _send(group: str, message: dict[str, Any]) -> None:
-        cap.realtime.append((group, message))
+    def _send(sends: list[tuple[str, dict[str, Any]]]) -> None:
+        cap.realtime.extend(sends)
 
-    monkeypatch.setattr("helpline.tickets.hooks.send_to_group", _send)
+    monkeypatch.setattr("helpline.tickets.hooks.send_to_groups", _send)
     yield cap
 
 

@@ -127,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"NAME": str(DATA_DIR / "test.sqlite3")} if _env_bool("HELPLINE_TEST_SQLITE_FILE", False) else {}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads of the server process for WebSocket consumers' database work, each with its own database
+# connection (keep it under the database's connection limit, with the workers' and the HTTP side's).
+SYNC_THREADS = int(os.environ.get("SYNC_THREADS", "16"))
+# How long (ms) the server's event loop may wait for the GIL while those threads run Python (the
+# interpreter's default is 5 ms; 0 keeps it).
+SERVER_SWITCH_INTERVAL_MS = float(os.environ.get("SERVER_SWITCH_INTERVAL_MS", "5"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -139,8 +145,18 @@ if REDIS_URL:
         "socket_timeout": None,
         "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "2000")),
     }
+    # Pub/sub by default: a group send is one PUBLISH and messages reach each server process over its
+    # subscription, where the list-based layer (REDIS_CHANNEL_LAYER=lists) spends four round trips
+    # per group send and one blocking pop per message received, in series on the event loop. Both
+    # are best-effort (a socket that is away misses pushes; the widget and pages catch up on reconnect).
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_host]}}
+        "default": {
+            "BACKEND": {
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "lists": "channels_redis.core.RedisChannelLayer",
+            }[os.environ.get("REDIS_CHANNEL_LAYER", "pubsub")],
+            "CONFIG": {"hosts": [_redis_host]},
+        }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

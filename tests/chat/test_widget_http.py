@@ -3,6 +3,8 @@ attachment downloads, availability and routing, and who delivers replies on chat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -14,7 +16,7 @@ from helpline.chat.tokens import new_visitor_token, visitor_from_token
 from helpline.core.actors import Actor
 from helpline.customers.models import Channel, CustomerIdentity
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets.models import DeliveryStatus, Ticket
+from helpline.tickets.models import DeliveryStatus, Message, Status, Ticket
 from tests.factories import make_agent
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +203,41 @@ def test_prechat_form_links_the_visitor_to_the_customer_with_that_email() -> Non
     assert message.meta == {"page_url": "https://shop/x"}
     assert known.identities.filter(kind="chat", value=visitor).exists()
     assert client.post("/chat/prechat/", {"token": "forged", "email": "x@example.com"}).status_code == 403
+
+
+def test_a_socket_keeps_its_conversation_and_follows_when_the_ticket_moves_on() -> None:
+    visitor = "v-known"
+    first, _conversation = chat_actions.post_visitor_message(visitor_id=visitor, client_id="1", body="Hi")
+    known = selectors.known_conversation(visitor)  # as the visitor's socket keeps it
+    assert known is not None
+    second, kept = chat_actions.post_visitor_message(
+        visitor_id=visitor, client_id="2", body="Still there?", known=known
+    )
+    assert kept is known and second.ticket_id == first.ticket_id
+    # a resend of the same message (after a reconnect) is stored once
+    again, _kept = chat_actions.post_visitor_message(
+        visitor_id=visitor, client_id="2", body="Still there?", known=known
+    )
+    assert again.pk == second.pk
+    # the ticket was closed behind the socket's back: the next message opens a new one
+    ticket_actions.update_ticket(actor=Actor.system(), ticket=first.ticket, status=Status.CLOSED)
+    third, moved = chat_actions.post_visitor_message(visitor_id=visitor, client_id="3", body="Hello?", known=known)
+    assert third.ticket_id != first.ticket_id and moved.ticket_id == third.ticket_id
+    # the conversation went to another ticket (the offline form) while the socket kept the open one
+    offline = chat_actions.leave_offline_message(visitor_id=visitor, email="known@example.com", message="Mail me")
+    fourth, _moved = chat_actions.post_visitor_message(visitor_id=visitor, client_id="4", body="And?", known=moved)
+    assert fourth.ticket_id == offline.pk != third.ticket_id
+    assert [m.body_text for m in Message.objects.filter(ticket=third.ticket)] == ["Hello?"]
+
+
+def test_a_message_on_the_known_conversation_reads_no_more_than_it_writes(
+    django_assert_max_num_queries: Any,
+) -> None:
+    visitor = "v-cheap"
+    chat_actions.post_visitor_message(visitor_id=visitor, client_id="1", body="Hi")
+    known = selectors.known_conversation(visitor)
+    # savepoint, the ticket locked with the conversation checked, the resend check, the message,
+    # its event, the ticket's times, release: neither the conversation nor the customer again
+    with django_assert_max_num_queries(7):
+        message, _kept = chat_actions.post_visitor_message(visitor_id=visitor, client_id="2", body="Next", known=known)
+    assert message.ticket.messages.count() == 2

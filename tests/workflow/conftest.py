@@ -72,7 +72,7 @@ def system() -> Iterator[Actor]:
 @pytest.fixture(autouse=True)
 def no_realtime(monkeypatch: pytest.MonkeyPatch) -> None:
     """No WebSocket pushes: these tests look at the database."""
-    monkeypatch.setattr("helpline.tickets.hooks.send_to_group", lambda group, message: None)
+    monkeypatch.setattr("helpline.tickets.hooks.send_to_groups", lambda sends: None)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,16 +145,62 @@ def _customer_for(conversation: Conversation) -> Customer:
     return customer
 
 
+def _add_to_known_ticket(
+    conversation: Conversation, client_id: str, body: str, attachments: Sequence[IncomingFile]
+) -> Message | None:
+    """The message onto the ticket the conversation had last time, locked and checked in one read
+    (still this conversation's, open, unmerged, the customer's). None when any of that changed:
+    the caller takes the full path, which reads everything again."""
+    ticket, customer = conversation.ticket, conversation.customer
+    if ticket is None or customer is None or ticket.merged_into_id or ticket.status == Status.CLOSED:
+        return None
+    with transaction.atomic():
+        locked = (
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(
+                pk=ticket.pk,
+                requester_id=customer.pk,
+                merged_into__isnull=True,
+                chat_conversations__visitor_id=conversation.visitor_id,
+            )
+            .exclude(status=Status.CLOSED)
+            .annotate(page_url=F("chat_conversations__page_url"))
+            .first()
+        )
+        if locked is None:
+            return None
+        conversation.page_url = locked.page_url  # the visitor's page now (another tab may have moved)
+        message = ticket_actions.add_message(
+            actor=Actor.of_customer(customer),
+            ticket=locked,
+            kind=MessageKind.INBOUND,
+            body_text=body,
+            channel=Channel.CHAT,
+            attachments=attachments,
+            external_id=f"{conversation.public_id}:{client_id}",
+            meta={"page_url": conversation.page_url} if conversation.page_url else {},
+            ticket_locked=True,
+        )
+    conversation.ticket = locked
+    return message
+
+
 def post_visitor_message(
     *,
     visitor_id: str,
     client_id: str,
     body: str = "",
     attachments: Sequence[IncomingFile] = (),
+    known: Conversation | None = None,
 ) -> tuple[Message, Conversation]:
     """Store one visitor message exactly once: the widget's message id makes a resend after a
     reconnect return the message stored the first time. The first message opens the chat ticket
-    (routed to the least busy online agent when there is one); a closed ticket is followed by a new one."""
+    (routed to the least busy online agent when there is one); a closed ticket is followed by a new one.
+
+    `known`: the conversation as the caller last had it (`selectors.known_conversation`, or what this
+    returned before; a socket keeps it). While its ticket is still the conversation's open ticket, the message
+    goes straight onto it: the ticket's row lock orders concurrent tabs, as the conversation's does
+    on the full path. The conversation returned is `known` then (its ticket refreshed), to pass again."""
     client_id = (client_id or "").strip()[:64]
     if not client_id:
         raise InvalidInputError(_("A message id is required."), code="client_id_required")
@@ -162,6 +209,10 @@ def post_visitor_message(
         raise InvalidInputError(_("The message is too long."), code="message_too_long")
     if not body and not attachments:
         raise InvalidInputError(_("The message is empty."), code="message_empty")
+    if known is not None and known.visitor_id == visitor_id:
+        added = _add_to_known_ticket(known, client_id, body, attachments)
+        if added is not None:
+            return added, known
     with transaction.atomic():
         conversation = _conversation(visitor_id, lock=True)
         external_id = f"{conversation.public_id}:{client_id}"
@@ -201,6 +252,8 @@ def post_visitor_message(
                 external_id=external_id,
                 meta=meta,
             )
+    if not hasattr(customer, "_prefetched_objects_cache"):
+        prefetch_related_objects([customer], "identities")  # the customer's name on the next events
     return message, conversation
 
 

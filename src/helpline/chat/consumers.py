@@ -32,6 +32,7 @@ from django.conf import settings
 
 from helpline.chat import actions, presence, selectors
 from helpline.chat.groups import QUEUE_GROUP, visitor_group
+from helpline.chat.models import Conversation
 from helpline.chat.tokens import visitor_from_token
 from helpline.core.errors import HelplineError
 from helpline.core.realtime import ticket_group
@@ -54,11 +55,12 @@ def _queue_state(ticket: Any) -> dict[str, Any]:
     return {"queue": position, "queued_at": (ticket.created_at.timestamp(), ticket.pk) if position else None}
 
 
-def _welcome(visitor_id: str) -> dict[str, Any]:
-    conversation = selectors.conversation_for(visitor_id)
+def _welcome(visitor_id: str) -> tuple[dict[str, Any], Conversation | None]:
+    """The welcome frame, and the conversation for the socket to keep (`known` of its messages)."""
+    conversation = selectors.known_conversation(visitor_id)
     ticket = selectors.current_ticket(conversation)
     messages = selectors.thread(conversation)
-    return {
+    welcome = {
         "type": "welcome",
         "ticket": ticket.public_id if ticket else None,
         "staffed": selectors.chat_is_staffed(),
@@ -66,12 +68,16 @@ def _welcome(visitor_id: str) -> dict[str, Any]:
         "agent_viewing": bool(ticket and desk_presence.viewers(ticket.public_id)),
         "messages": [selectors.serialize_message(m, conversation) for m in messages] if conversation else [],
     }
+    return welcome, conversation
 
 
-def _post(visitor_id: str, cid: str, body: str, known_ticket: str | None = None) -> dict[str, Any]:
+def _post(
+    visitor_id: str, cid: str, body: str, known_ticket: str | None = None, known: Conversation | None = None
+) -> dict[str, Any]:
     """Store a visitor message; its place in the queue is counted only when the message opened a new
-    chat (otherwise the socket already knows it and follows queue moves)."""
-    message, conversation = actions.post_visitor_message(visitor_id=visitor_id, client_id=cid, body=body)
+    chat (otherwise the socket already knows it and follows queue moves). `known`: the conversation
+    the socket keeps (the result's `conversation` is the one to keep next)."""
+    message, conversation = actions.post_visitor_message(visitor_id=visitor_id, client_id=cid, body=body, known=known)
     ticket = selectors.current_ticket(conversation)
     public_id = ticket.public_id if ticket else None
     return {
@@ -79,6 +85,7 @@ def _post(visitor_id: str, cid: str, body: str, known_ticket: str | None = None)
         **(_queue_state(ticket) if public_id != known_ticket else {"queue": None, "queued_at": None}),
         "message": selectors.serialize_message(message, conversation, has_files=False),
         "message_public_id": message.public_id,
+        "conversation": conversation,
     }
 
 
@@ -86,9 +93,14 @@ def _current_queue(visitor_id: str) -> dict[str, Any]:
     return _queue_state(selectors.current_ticket(selectors.conversation_for(visitor_id)))
 
 
-def _public_message(visitor_id: str, ticket_public_id: str, message_public_id: str) -> dict[str, Any] | None:
-    conversation = selectors.conversation_for(visitor_id)
+def _public_message(
+    visitor_id: str, ticket_public_id: str, message_public_id: str, known: Conversation | None = None
+) -> dict[str, Any] | None:
+    conversation = known
     ticket = selectors.current_ticket(conversation)
+    if ticket is None or ticket.public_id != ticket_public_id:
+        conversation = selectors.conversation_for(visitor_id)
+        ticket = selectors.current_ticket(conversation)
     if conversation is None or ticket is None or ticket.public_id != ticket_public_id:
         return None
     message = (
@@ -109,6 +121,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     queue = 0
     queued_at: tuple[float, int] | None = None
     in_queue_group = False
+    # the conversation as of this socket's last message (its ticket, customer): the next message
+    # goes straight onto that ticket while it is still the conversation's and open
+    conversation: Conversation | None = None
 
     async def connect(self) -> None:
         self.acknowledged: set[str] = set()
@@ -120,7 +135,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
         await self.accept()
         await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
-        welcome = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
+        welcome, self.conversation = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(
+            self.visitor_id
+        )
         await self.follow(welcome["ticket"])
         await self.set_queue(welcome.pop("queue"), welcome.pop("queued_at"), notify=False)
         welcome["queue"] = self.queue
@@ -176,7 +193,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         cid = str(content.get("cid") or "")[:64]
         try:
             result = await database_sync_to_async(_post, thread_sensitive=_ONE_DB_THREAD)(
-                self.visitor_id, cid, str(content.get("body") or ""), self.ticket
+                self.visitor_id, cid, str(content.get("body") or ""), self.ticket, self.conversation
             )
         except HelplineError as exc:
             await self.send_json({"type": "error", "cid": cid, "code": exc.code, "message": exc.message})
@@ -186,6 +203,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(
                 visitor_group(self.visitor_id), {"type": "chat.follow", "ticket": result["ticket"]}
             )
+        self.conversation = result.pop("conversation")
         self.typing = False
         self.acknowledged.add(result["message_public_id"])  # its `ticket.changed` echo needs no lookup
         if result["queue"] is None:
@@ -251,7 +269,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             self.acknowledged.discard(event["message"])  # this tab sent it and has it from the ack
             return
         message = await database_sync_to_async(_public_message, thread_sensitive=_ONE_DB_THREAD)(
-            self.visitor_id, str(event.get("ticket")), str(event["message"])
+            self.visitor_id, str(event.get("ticket")), str(event["message"]), self.conversation
         )
         if message is not None:
             await self.send_json({"type": "message", "message": message})

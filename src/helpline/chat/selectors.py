@@ -111,6 +111,18 @@ def conversation_for(visitor_id: str) -> Conversation | None:
     return Conversation.objects.select_related("ticket", "customer").filter(visitor_id=visitor_id).first()
 
 
+def known_conversation(visitor_id: str) -> Conversation | None:
+    """The conversation as a visitor's socket keeps it between messages (`known` of
+    `actions.post_visitor_message`): with its ticket, its customer and the customer's identities
+    (the customer's name on each event comes from them)."""
+    return (
+        Conversation.objects.select_related("ticket", "customer")
+        .prefetch_related("customer__identities")
+        .filter(visitor_id=visitor_id)
+        .first()
+    )
+
+
 def current_ticket(conversation: Conversation | None) -> Ticket | None:
     ticket = conversation.ticket if conversation else None
     while ticket is not None and ticket.merged_into_id:

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -35,14 +38,26 @@ def portal_group(public_id: str) -> str:
 
 
 class RecordServerLoop:
-    """ASGI wrapper remembering the event loop that serves WebSockets."""
+    """ASGI wrapper remembering the event loop that serves WebSockets, and giving that loop
+    `threads` threads for the consumers' database work (`database_sync_to_async` runs there; each
+    thread keeps its own database connection). Python's default is min(32, CPUs + 4): on a small
+    machine a few slow commits would hold every thread while other conversations wait."""
 
-    def __init__(self, app: Any):
+    def __init__(self, app: Any, *, threads: int = 0, switch_interval_ms: float = 0):
         self.app = app
+        self.threads = threads
+        self.switch_interval_ms = switch_interval_ms
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         global _server_loop
-        _server_loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        if loop is not _server_loop:
+            _server_loop = loop
+            if self.threads:
+                loop.set_default_executor(ThreadPoolExecutor(self.threads, thread_name_prefix="helpline-db"))
+            if self.switch_interval_ms:
+                # the loop waits this long at most for the GIL while those threads run Python
+                sys.setswitchinterval(self.switch_interval_ms / 1000)
         return await self.app(scope, receive, send)
 
 
@@ -52,9 +67,23 @@ def push_figures_changed(what: str) -> None:
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
+    send_to_groups([(group, message)])
+
+
+def send_to_groups(sends: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Push each (group, message), all at once: one hop to the event loop for all of them, the
+    channel layer's round trips overlapping (a ticket change goes to the desk, the ticket's page and
+    the portal). A failed push is logged; the others still go."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
+
+    async def push() -> None:
+        results = await asyncio.gather(*(layer.group_send(g, m) for g, m in sends), return_exceptions=True)
+        for (group, _message), result in zip(sends, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("realtime push failed group=%s", group, exc_info=result)
+
     try:
         loop = _server_loop
         if (
@@ -65,11 +94,11 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
             and not _in_sync_to_async_of(loop)
         ):
             # e.g. the embedded task worker thread: deliver on the loop the consumers live on.
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=5)
+            asyncio.run_coroutine_threadsafe(push(), loop).result(timeout=5)
             return
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(push)()
     except Exception:
-        log.exception("realtime push failed group=%s", group)
+        log.exception("realtime push failed groups=%s", ",".join(g for g, _m in sends))
 
 
 def _in_sync_to_async_of(loop: asyncio.AbstractEventLoop) -> bool:

@@ -230,12 +230,16 @@ def add_message(
     new_status: str | None = None,
     created_at: dt.datetime | None = None,
     author: Customer | None = None,
+    ticket_locked: bool = False,
 ) -> Message:
     """Add a customer message, an agent reply or an internal note, and move the status along:
     a customer writing reopens a pending/solved ticket; an agent's reply opens a new one.
 
     `author`: the customer who wrote an inbound message a channel (a system actor) takes in on
-    their behalf, e.g. a colleague of the requester in copy answering by email."""
+    their behalf, e.g. a colleague of the requester in copy answering by email.
+    `ticket_locked`: the caller's open transaction read `ticket` under its row lock
+    (`select_for_update`), so it is neither read again nor wrapped in a savepoint; a failure then
+    rolls back the caller's transaction."""
     validate_choice(kind, MessageKind.values, _("Message kind"))
     if author is not None:
         permissions.require(actor.is_system and kind == MessageKind.INBOUND)
@@ -259,9 +263,11 @@ def add_message(
     if not text and not attachments:
         raise InvalidInputError(_("The message is empty."), code="message_empty")
     now = created_at or timezone.now()
+    if ticket_locked and not transaction.get_connection().in_atomic_block:
+        raise ValueError("ticket_locked needs the caller's transaction that holds the lock")
 
-    with transaction.atomic():
-        ticket = lock_ticket(ticket)
+    with transaction.atomic(savepoint=not ticket_locked):
+        ticket = ticket if ticket_locked else lock_ticket(ticket)
         ensure_writable(ticket)
         if ticket.status == Status.CLOSED and kind != MessageKind.NOTE:
             raise TicketClosedError(

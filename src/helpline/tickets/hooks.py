@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_HOOK
-from helpline.core.realtime import DESK_GROUP, portal_group, send_to_group, ticket_group
+from helpline.core.realtime import DESK_GROUP, portal_group, send_to_groups, ticket_group
 from helpline.tickets.models import EventKind, MessageKind, TicketEvent
 
 PUBLIC_KINDS = {EventKind.CREATED, EventKind.STATUS_CHANGED, EventKind.MERGED}
@@ -23,11 +23,11 @@ def push_ticket_event(event: TicketEvent) -> None:
         "actor_agent": event.actor_agent_id,
         "message": event.message.public_id if event.message_id and event.message else None,
     }
-    send_to_group(DESK_GROUP, payload)
-    send_to_group(ticket_group(ticket.public_id), payload)
+    sends = [(DESK_GROUP, payload), (ticket_group(ticket.public_id), payload)]
     is_public_message = event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") in (
         MessageKind.INBOUND,
         MessageKind.REPLY,
     )
     if is_public_message or event.kind in PUBLIC_KINDS:
-        send_to_group(portal_group(ticket.public_id), {**payload, "actor_agent": None})
+        sends.append((portal_group(ticket.public_id), {**payload, "actor_agent": None}))
+    send_to_groups(sends)
