@@ -127,9 +127,32 @@ def test_agent_status_page(client: Client) -> None:
     agent = make_agent()
     client.force_login(agent)
     assert client.get("/chat/status/").status_code == 200
-    client.post("/chat/status/", {"status": "online", "capacity": "4"})
+    response = client.post("/chat/status/", {"status": "online", "capacity": "4"})
+    assert response.status_code == 302 and response["Location"] == "/chat/status/"
     assert agent.chat_status.status == Availability.ONLINE and agent.chat_status.capacity == 4
     assert client.post("/chat/status/", {"status": "dancing"}).status_code == 422
+
+
+def test_chat_page_lists_my_chats_the_queue_and_who_is_online(client: Client) -> None:
+    from tests.factories import make_customer, make_ticket
+
+    agent, colleague = make_agent(display_name="Nino Agent"), make_agent(display_name="Ravi Colleague")
+    chat_actions.set_chat_status(actor=Actor.of_agent(colleague), status=Availability.ONLINE, capacity=5)
+    mine = make_ticket(make_customer(name="Mariam Visitor"), channel=Channel.CHAT, subject="Chat with Mariam")
+    ticket_actions.update_ticket(actor=Actor.of_agent(agent), ticket=mine, assignee=agent)
+    first = make_ticket(make_customer(name="Early Bird"), channel=Channel.CHAT, subject="Chat one")
+    second = make_ticket(make_customer(name="Late Comer"), channel=Channel.CHAT, subject="Chat two")
+    make_ticket(make_customer(name="Email Person"), subject="Not a chat")
+    client.force_login(agent)
+
+    page = client.get("/chat/status/").content.decode()
+    assert "Mariam Visitor" in page and f"#{mine.number}" in page
+    # the queue in arrival order, email tickets left out, and who is online with their load
+    assert page.index(f"#{first.number} Early Bird") < page.index(f"#{second.number} Late Comer")
+    assert "Email Person" not in page
+    assert "Ravi Colleague" in page and "0 of 5 chats" in page
+    lists = client.get("/chat/status/?lists=1").content.decode()
+    assert "Early Bird" in lists and "<html" not in lists
 
 
 def _file(name: str, content: bytes):  # type: ignore[no-untyped-def]

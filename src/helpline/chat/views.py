@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +19,7 @@ from helpline.chat import actions, selectors
 from helpline.chat.models import AgentChatStatus, Availability
 from helpline.chat.strings import widget_language, widget_strings
 from helpline.chat.tokens import new_visitor_token, visitor_from_token
+from helpline.chat.workspace import workspace
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.portal.rate_limits import check_and_count
@@ -205,7 +206,8 @@ def demo(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agent_status(request: HttpRequest) -> HttpResponse:
-    """An agent's chat availability (online, away, offline) and capacity."""
+    """The chat page: an agent's availability (online, away, offline) and capacity, their live chats, the
+    visitors waiting and who is online (the lists refresh themselves; `?lists=1` renders only them)."""
     actor = Actor.of_agent(request.user)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST":
@@ -219,12 +221,11 @@ def agent_status(request: HttpRequest) -> HttpResponse:
     record = AgentChatStatus.objects.filter(agent=request.user).first() or AgentChatStatus(agent=request.user)  # type: ignore[misc]
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"status": record.status, "capacity": record.capacity, "error": error})
-    return render(
-        request,
-        "chat/status.html",
-        {"record": record, "choices": Availability.choices, "error": error},
-        status=422 if error else 200,
-    )
+    if request.method == "POST" and not error:
+        return redirect("chat:status")  # the page shows the new status (and a reload does not post again)
+    context = {"record": record, "choices": Availability.choices, "error": error, "lists": workspace(request.user)}  # type: ignore[arg-type]
+    template = "chat/_workspace_lists.html" if request.GET.get("lists") else "chat/status.html"
+    return render(request, template, context, status=422 if error else 200)
 
 
 def embed_snippet(request: HttpRequest) -> str:
