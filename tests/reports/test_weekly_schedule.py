@@ -19,6 +19,7 @@ from helpline.core.actors import Actor
 from helpline.reports import actions, tasks, weekly
 from helpline.reports.models import ReportSettings, WeeklyReportRun, WeeklyRunStatus
 from tests.factories import make_agent
+from tests.stored_tasks import waiting_tasks, work_due_tasks
 
 pytestmark = pytest.mark.django_db
 TASK = "helpline.reports.tasks.send_weekly_report"
@@ -57,35 +58,11 @@ def _save(commits: Any, **overrides: Any) -> ReportSettings:
 
 
 def _waiting(path: str = TASK) -> list[tuple[dt.datetime, list[Any]]]:
-    from django_tasks_db.models import DBTaskResult
-
-    rows = DBTaskResult.objects.filter(task_path=path, status="READY").order_by("run_after")
-    return [(r.run_after, r.args_kwargs["args"]) for r in rows]
+    return waiting_tasks(path)
 
 
 def _work_due(commits: Any) -> list[Any]:
-    """What `db_worker` does: run every stored task whose run_after has come (on the frozen clock)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    done: list[Any] = []
-    while (result := DBTaskResult.objects.ready().order_by("run_after", "enqueued_at").first()) is not None:
-        result.claim("test")
-        with commits():
-            worker.run_task(result)
-        result.refresh_from_db()
-        done.append(result.return_value)
-    return done
+    return work_due_tasks(commits)
 
 
 def test_slots_follow_the_admins_time_zone_across_clock_changes() -> None:

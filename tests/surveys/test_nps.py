@@ -113,3 +113,49 @@ def test_campaigns_page_for_supervisors(commits: Any) -> None:
     agent = Client()
     agent.force_login(make_agent(Role.AGENT))
     assert agent.get("/reports/nps/").status_code == 403
+
+
+def test_a_recurring_campaign_runs_each_round_once_from_stored_tasks(settings: Any, commits: Any) -> None:
+    import time_machine
+
+    from tests.stored_tasks import waiting_tasks, work_due_tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "outbound"]}}
+    start = dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC)
+    task = "helpline.surveys.tasks.run_nps_campaign"
+    with time_machine.travel(start, tick=False) as clock:
+        supervisor = make_agent(Role.SUPERVISOR)
+        customers = [make_customer() for _ in range(3)]
+        with commits():
+            first = _campaign(
+                supervisor, scheduled_for=start + dt.timedelta(hours=1), sample_size=2, throttle_days=20,
+                repeat_every_days=30, follow_up_question="Why?",
+            )  # fmt: skip
+        assert [when for when, _args in waiting_tasks(task)] == [start + dt.timedelta(hours=1)]
+        mail.outbox.clear()
+        clock.move_to(start + dt.timedelta(hours=1, minutes=1))
+        work_due_tasks(commits)
+        assert NpsSurvey.objects.filter(campaign=first).count() == 2 and len(mail.outbox) == 2
+        second = NpsCampaign.objects.exclude(pk=first.pk).get()
+        assert (second.status, second.scheduled_for) == (
+            CampaignStatus.SCHEDULED,
+            start + dt.timedelta(days=30, hours=1),
+        )
+        assert (second.sample_size, second.follow_up_question, second.repeat_every_days) == (2, "Why?", 30)
+        assert [when for when, _args in waiting_tasks(task)] == [second.scheduled_for]
+        # the first round run again (a duplicate task) sends nothing and adds no round
+        with commits():
+            from helpline.surveys import tasks
+
+            tasks.run_nps_campaign.enqueue(first.pk)
+        work_due_tasks(commits)
+        assert NpsCampaign.objects.count() == 2 and len(mail.outbox) == 2
+        clock.move_to(second.scheduled_for + dt.timedelta(minutes=1))
+        work_due_tasks(commits)
+        assert NpsSurvey.objects.filter(campaign=second).count() == 2  # the throttle (20 days) has passed
+        assert NpsCampaign.objects.filter(status=CampaignStatus.SCHEDULED).get().scheduled_for == start + dt.timedelta(
+            days=60, hours=1
+        )
+        assert {s.customer_id for s in NpsSurvey.objects.all()} <= {c.pk for c in customers}
+    with pytest.raises(InvalidInputError):
+        _campaign(supervisor, repeat_every_days=-1)

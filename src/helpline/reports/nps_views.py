@@ -32,6 +32,14 @@ class CampaignForm(forms.Form):
     send_at = forms.DateTimeField(
         label=gettext_lazy("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), required=False
     )
+    repeat_every_days = forms.IntegerField(
+        label=gettext_lazy("Repeat every (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+        initial=0,
+        help_text=gettext_lazy("0 sends it once; 90 asks a new sample every quarter."),
+    )
     follow_up_question = forms.CharField(
         label=gettext_lazy("Follow-up question"),
         max_length=300,
@@ -62,6 +70,7 @@ def campaigns(request: AgentRequest) -> HttpResponse:
                 throttle_days=form.cleaned_data["throttle_days"],
                 scheduled_for=when,
                 follow_up_question=form.cleaned_data["follow_up_question"],
+                repeat_every_days=form.cleaned_data["repeat_every_days"] or 0,
             )
         except HelplineError as exc:
             form.add_error(None, exc.message)

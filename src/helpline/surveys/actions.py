@@ -159,7 +159,9 @@ def create_nps_campaign(
     scheduled_for: dt.datetime,
     throttle_days: int = 90,
     follow_up_question: str = "",
+    repeat_every_days: int = 0,
 ) -> NpsCampaign:
+    """Schedule a round; `repeat_every_days` (0 = once) makes it recur."""
     _require_supervisor(actor)
     name = (name or "").strip()
     if not name:
@@ -168,6 +170,8 @@ def create_nps_campaign(
         raise InvalidInputError(_("The sample size must be between 1 and 100000."), code="invalid_sample")
     if not 1 <= int(throttle_days) <= 3650:
         raise InvalidInputError(_("The throttle must be between 1 and 3650 days."), code="invalid_throttle")
+    if not 0 <= int(repeat_every_days) <= 3650:
+        raise InvalidInputError(_("Repeat every 1 to 3650 days, or 0 for once."), code="invalid_repeat")
     if timezone.is_naive(scheduled_for):
         raise InvalidInputError(_("The send time needs a time zone."), code="invalid_time")
     with transaction.atomic():
@@ -177,13 +181,41 @@ def create_nps_campaign(
             sample_size=int(sample_size),
             throttle_days=int(throttle_days),
             scheduled_for=scheduled_for,
+            repeat_every_days=int(repeat_every_days),
             created_by=actor.agent,
         )
-        from helpline.surveys import tasks
-
-        campaign_id = campaign.pk
-        transaction.on_commit(lambda: tasks.schedule_nps_campaign(campaign_id, scheduled_for))
+        _schedule_on_commit(campaign)
     return campaign
+
+
+def _schedule_on_commit(campaign: NpsCampaign) -> None:
+    from helpline.surveys import tasks
+
+    campaign_id, when = campaign.pk, campaign.scheduled_for
+    transaction.on_commit(lambda: tasks.schedule_nps_campaign(campaign_id, when))
+
+
+def _next_round(campaign: NpsCampaign, now: dt.datetime) -> NpsCampaign | None:
+    """The following round of a recurring campaign (in the running round's transaction, so it is
+    created once): the same question and sample, `repeat_every_days` after this one was due (moved
+    past `now` if rounds were missed)."""
+    if not campaign.repeat_every_days:
+        return None
+    step = dt.timedelta(days=campaign.repeat_every_days)
+    when = campaign.scheduled_for + step
+    while when <= now:
+        when += step
+    following = NpsCampaign.objects.create(
+        name=campaign.name,
+        follow_up_question=campaign.follow_up_question,
+        sample_size=campaign.sample_size,
+        throttle_days=campaign.throttle_days,
+        scheduled_for=when,
+        repeat_every_days=campaign.repeat_every_days,
+        created_by=campaign.created_by,
+    )
+    _schedule_on_commit(following)
+    return following
 
 
 def eligible_nps_customers(campaign: NpsCampaign, now: dt.datetime):  # type: ignore[no-untyped-def]
@@ -195,7 +227,8 @@ def eligible_nps_customers(campaign: NpsCampaign, now: dt.datetime):  # type: ig
 
 
 def run_nps_campaign(*, actor: Actor, campaign: NpsCampaign, at: dt.datetime | None = None) -> list[NpsSurvey]:
-    """Draw the sample and create its surveys (mails go out after commit). Runs once per campaign."""
+    """Draw the sample and create its surveys (mails go out after commit). Runs once per campaign;
+    a recurring one schedules its next round."""
     if not actor.is_system:
         _require_supervisor(actor)
     now = at or timezone.now()
@@ -210,6 +243,7 @@ def run_nps_campaign(*, actor: Actor, campaign: NpsCampaign, at: dt.datetime | N
         campaign.status = CampaignStatus.SENT
         campaign.sent_at = now
         campaign.save(update_fields=["status", "sent_at"])
+        _next_round(campaign, now)
         from helpline.surveys import tasks
 
         ids = [s.public_id for s in surveys]

@@ -69,7 +69,7 @@ class CampaignStatus(models.TextChoices):
 
 class NpsCampaign(models.Model):
     """An NPS round: a sample of customers asked 0–10 at a scheduled time, at most once per
-    `throttle_days` each."""
+    `throttle_days` each; with `repeat_every_days` the round schedules the next one as it runs."""
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     name = models.CharField(_("name"), max_length=120)
@@ -77,6 +77,8 @@ class NpsCampaign(models.Model):
     sample_size = models.PositiveIntegerField(_("sample size"))
     throttle_days = models.PositiveIntegerField(_("ask a customer at most once in (days)"), default=90)
     scheduled_for = models.DateTimeField(_("send at"))
+    # 0: once. Otherwise each round, when it runs, schedules the next one this many days later.
+    repeat_every_days = models.PositiveIntegerField(_("repeat every (days)"), default=0)
     status = models.CharField(max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.SCHEDULED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
