@@ -129,7 +129,8 @@ def test_editor_flow(agent_client: Client, section: Section, commits: Any) -> No
     translation.refresh_from_db()
     assert not translation.is_published
     listing = agent_client.get("/kb/").content.decode()
-    assert translation.article.key in listing
+    # Listed by its title in the agent's language (English here), with the key beside it.
+    assert translation.article.key in listing and f"<strong>{translation.title}</strong>" in listing
 
 
 def test_editor_upload_and_download(agent_client: Client, client: Client, section: Section) -> None:
