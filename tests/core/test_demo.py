@@ -156,6 +156,10 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 0 < solved.filter(replies=1).count() < solved.filter(replies__gt=1).count()
     assert question.accepted_answer is not None and question.accepted_answer.author_agent is not None
 
+    # Customers date from before their first ticket, not from the moment the demo ran.
+    for customer in Customer.objects.filter(tickets__isnull=False).distinct():
+        assert customer.created_at < min(t.created_at for t in customer.tickets.all())
+
     # A second run recognises everything and adds nothing.
     before = _counts()
     again = _run("--password", "another-passphrase")

@@ -96,7 +96,10 @@ def create_customer(
     organizations: Iterable[Organization] = (),
     custom_attributes: dict[str, Any] | None = None,
     notes: str = "",
+    created_at: dt.datetime | None = None,
 ) -> Customer:
+    """A new customer; `created_at` backdates the profile when importing from another system (when the
+    customer first got in touch there)."""
     _require_agent(actor)
     _check_profile(language=language, time_zone=time_zone, preferred_channel=preferred_channel)
     pairs = [(kind, normalize_identity(kind, value)) for kind, value in identities]
@@ -114,6 +117,9 @@ def create_customer(
             custom_attributes=custom_attributes or {},
             notes=notes,
         )
+        if created_at is not None and created_at < customer.created_at:
+            Customer.objects.filter(pk=customer.pk).update(created_at=created_at)
+            customer.created_at = created_at
         for kind, value in pairs:
             CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
         orgs = list(organizations)

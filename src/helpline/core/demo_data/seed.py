@@ -159,8 +159,8 @@ def _find_customer(spec: DemoCustomer) -> Customer | None:
     return customer
 
 
-def _ensure_customers(desk: _Desk, result: DemoResult, bar: tqdm) -> None:
-    for spec in CUSTOMERS:
+def _ensure_customers(desk: _Desk, result: DemoResult, bar: tqdm, since: dict[int, dt.datetime]) -> None:
+    for index, spec in enumerate(CUSTOMERS):
         customer = _find_customer(spec)
         if customer is None:
             customer = customer_actions.create_customer(
@@ -171,6 +171,7 @@ def _ensure_customers(desk: _Desk, result: DemoResult, bar: tqdm) -> None:
                 time_zone=spec.time_zone,
                 preferred_channel=spec.preferred_channel,
                 custom_attributes={**spec.attributes, **({"vip": True} if spec.vip else {})},
+                created_at=since.get(index),
             )
             if spec.note:
                 customer_actions.add_customer_note(
@@ -269,7 +270,12 @@ def seed_demo(
     with tqdm(total=total, desc="Demo desk", unit="step", disable=not show_progress, file=sys.stderr) as bar:
         _ensure_agents(desk, password, result, bar)
         _ensure_settings(desk, result)
-        _ensure_customers(desk, result, bar)
+        # A customer's profile dates from a day before their first ticket.
+        since: dict[int, dt.datetime] = {}
+        for planned in plan.tickets:
+            first = now - planned.age - dt.timedelta(days=1)
+            since[planned.customer] = min(since.get(planned.customer, first), first)
+        _ensure_customers(desk, result, bar, since)
         done = set(Message.objects.filter(external_id__startswith=REF_PREFIX).values_list("external_id", flat=True))
         for planned in plan.tickets:
             if planned.ref not in done:
