@@ -242,8 +242,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@helpline.loca
 # An email service provider through django-anymail (`pip install "helpline[anymail]"`), e.g.
 # HELPLINE_EMAIL_BACKEND=anymail.backends.postmark.EmailBackend, ANYMAIL_POSTMARK_SERVER_TOKEN=…
 # (every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]) and ANYMAIL_WEBHOOK_SECRET=user:password
-# for the delivery-status webhook at /anymail/<esp>/tracking/. Agents' replies from mailboxes
-# without SMTP settings then go out through it too, threaded as by SMTP.
+# for the delivery-status webhook at /anymail/<esp>/tracking/ and the inbound webhook at
+# /anymail/<esp>/inbound/ (mail.provider_inbound; Mailgun also needs ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY).
+# Agents' replies from mailboxes without SMTP settings then go out through it too, threaded as by SMTP.
 MAIL_REPLIES_VIA_EMAIL_BACKEND = bool(os.environ.get("HELPLINE_EMAIL_BACKEND"))
 if MAIL_REPLIES_VIA_EMAIL_BACKEND:
     EMAIL_BACKEND = os.environ["HELPLINE_EMAIL_BACKEND"]

@@ -64,3 +64,17 @@ def test_reprocess_finishes_messages_stored_before_a_crash(mailbox: Mailbox, mon
     (line,) = [json.loads(x) for x in out.getvalue().splitlines()]
     assert line["message_id"] == "<k-1@x>" and line["outcome"] == "new_ticket"
     assert Ticket.objects.count() == 1
+
+
+def test_import_shows_a_progress_bar_and_a_summary(
+    mailbox: Mailbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(3):
+        (tmp_path / f"m{i}.eml").write_bytes(raw_mail(f"file {i}", message_id=f"<bar-{i}@x>"))
+    out = StringIO()
+    call_command("mail", "import", str(tmp_path), "--mailbox", "support@desk.example", stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["outcome"] for line in lines] == ["new_ticket"] * 3
+    progress = capsys.readouterr().err
+    assert "3/3" in progress and "msg" in progress  # the bar, on stderr so stdout stays JSON lines
+    assert "3 messages (new_ticket: 3)" in progress

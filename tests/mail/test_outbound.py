@@ -220,3 +220,38 @@ def test_our_own_reply_coming_back_by_its_message_id_is_never_answered() -> None
         assert outcome.outcome == "ignored" and outcome.reason == "loop"
         assert ticket.messages.count() == 2 and Ticket.objects.count() == 1
         assert len(sink.handler.messages) == before  # no acknowledgement, nothing sent
+
+
+def test_retries_wait_longer_each_time_on_the_stored_task_queue(settings: Any) -> None:
+    """With the database queue a worker runs, each failed attempt stores the next one with
+    run_after (30 s, then 2 min, …); the delivery status on the message follows."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from helpline.mail.outbound import RETRY_DELAYS
+
+    queues = ["default", "outbound", "webhooks", "search"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues}}
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port)
+        ticket = email_ticket(box)
+        sink.handler.fail_next = 2
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hello")
+        sends = DBTaskResult.objects.filter(task_path="helpline.mail.tasks.send_reply")
+        delays = []
+        for _step in range(50):  # work the queue as a worker would (event subscribers first: they claim the reply)
+            stored = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at", "id").first()
+            if stored is None:
+                break
+            wait = (stored.run_after - timezone.now()).total_seconds() if stored.run_after else 0
+            if stored.task_path == "helpline.mail.tasks.send_reply" and 0 < wait < 86400:  # (the backend stores
+                delays.append(wait)  # a far-future run_after for "not delayed")
+            DBTaskResult.objects.filter(pk=stored.pk).update(status="SUCCESSFUL")
+            stored.task.call(*stored.args_kwargs["args"], **stored.args_kwargs["kwargs"])
+        assert sends.count() == 3
+        assert len(delays) == 2
+        assert RETRY_DELAYS[0] - 5 < delays[0] <= RETRY_DELAYS[0] and RETRY_DELAYS[1] - 5 < delays[1] <= RETRY_DELAYS[1]
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.SENT and OutboundMail.objects.get().attempts == 3
+        assert not sends.filter(status="READY").exists()
+        assert len(sink.handler.messages) == 1

@@ -62,3 +62,29 @@ def test_the_links_need_an_agent_who_may_see_the_ticket(mailbox: Mailbox) -> Non
     anonymous = Client()
     for path in ("", "raw.eml", "images/"):
         assert anonymous.get(f"/admin/mailboxes/messages/{raw_id}/{path}").status_code in (302, 404)
+
+
+def test_inline_cid_image_is_shown_in_the_thread(mailbox: Mailbox) -> None:
+    import base64
+    import re
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+    raw = (
+        b"From: Ann <ann@example.com>\r\nTo: support@desk.example\r\nSubject: screenshot\r\n"
+        b"Message-ID: <cid-page-1@example.com>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="R"\r\n\r\n'
+        b'--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The error: <img src="cid:err@x" alt="error"></p>\r\n'
+        b"--R\r\nContent-Type: image/png\r\nContent-ID: <err@x>\r\nContent-Disposition: inline; filename=err.png\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(png) + b"--R--\r\n"
+    )
+    ticket = Ticket.objects.get(number=actions.receive_message(mailbox=mailbox, raw=raw).ticket)
+    attachment = ticket.messages.get().attachments.get()
+    client = agent_client()
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    (src,) = re.findall(r'<img [^>]*src="([^"]+)"', page.split('id="panel-conversation"')[1].split("</section>")[0])
+    assert src.startswith(f"/attachments/{attachment.public_id}/") and "cid:" not in page
+    image = client.get(src)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert b"".join(image.streaming_content) == png

@@ -1,31 +1,23 @@
 """Crash test: a real `helpline mail fetch` process is killed (SIGKILL) in the middle of a batch
 from a real IMAP server, then started again: every message is there exactly once, processed, and
-flagged on the server only after it was stored.
-
-The worker runs as a separate process on the test's own database: the PostgreSQL test database
-itself, or on SQLite a file copy of the in-memory test database (sqlite3's backup API) that is
-copied back for the checks."""
+flagged on the server only after it was stored."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from helpline.mail import imap
 from helpline.mail.models import RawMessage, RawStatus
 from helpline.tickets.models import Message, Ticket
 from tests.mail.mails import raw_mail
+from tests.mail.processes import SharedDatabase
 from tests.mail.test_imap import deliver, dovecot, imap_mailbox, inbox_state  # noqa: F401  (dovecot: fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,48 +25,8 @@ COUNT = 60
 KILL_AFTER = 8  # stored messages before the kill: inside the first batch of imap.BATCH (25)
 
 
-class SharedDatabase:
-    """The test database as another process reaches it."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.sqlite = connection.vendor == "sqlite"
-        self.file = tmp / "worker.sqlite3"
-        # the same data directory (and so the same secret key for the encrypted mailbox password)
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "HELPLINE_DATA_DIR": str(settings.DATA_DIR),
-        }
-        self.env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-        if self.sqlite:
-            connection.ensure_connection()
-            with sqlite3.connect(self.file) as target:
-                connection.connection.backup(target)
-            self.env["DATABASE_URL"] = f"sqlite:///{self.file}"
-        else:
-            s = connection.settings_dict
-            self.env["DATABASE_URL"] = (
-                f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-            )
-
-    def stored(self) -> int:
-        if not self.sqlite:
-            return RawMessage.objects.count()
-        try:
-            with sqlite3.connect(self.file, timeout=0.2) as db:
-                return int(db.execute("SELECT count(*) FROM mail_rawmessage").fetchone()[0])
-        except sqlite3.OperationalError:  # the worker holds the write lock just now
-            return 0
-
-    def bring_back(self) -> None:
-        """Make what the worker wrote visible to this process's connection."""
-        if self.sqlite:
-            with sqlite3.connect(self.file) as source:
-                source.backup(connection.connection)
-
-
 def worker(db: SharedDatabase, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "django", "mail", "fetch", *args]
+    command = db.command("mail", "fetch", *args)  # `helpline mail fetch`
     return subprocess.Popen(command, env=db.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
 
 
