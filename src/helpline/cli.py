@@ -47,6 +47,9 @@ def _run(argv: list[str]) -> int:
             workers=args.workers if not args.reload else None,
             reload=args.reload,
             proxy_headers=True,
+            # chat frames are a few hundred bytes: compressing them costs more CPU than it saves,
+            # and each connection's zlib state costs memory
+            ws_per_message_deflate=False,
             log_level=os.environ.get("LOG_LEVEL", "info").lower(),
         )
     finally:
@@ -75,6 +78,7 @@ def _start_embedded_worker() -> Any:
         worker_id="embedded-" + get_random_string(8),
         excluded_queue_names=[],
     )
+
     def work() -> None:
         from django.db import connections
 
