@@ -10,7 +10,12 @@
 2. Trigger evaluation overhead per ticket event with 200 active rules (facts read once, every rule's
    conditions evaluated, none matching): p50/p99 in ms. Target: p99 <= 2 ms.
 
+The rule facts are read by the PL/pgSQL function helpline_rule_facts (its plan cached per server
+session, no PREPARE), so the engine works behind PgBouncer in transaction mode; the bench also times
+that read against the same query planned every time and against a session-level PREPARE.
+
 Usage: .venv/bin/python bench/workflow_bench.py [--tickets 100000] [--business 10000] [--events 2000]
+       [--port 6432]   (through a pooler, e.g. PgBouncer in transaction mode, on that port)
 Creates (and drops first) the database `helpline_bench_workflow` at 127.0.0.1:5432 (user postgres).
 """
 
@@ -31,8 +36,8 @@ from bench.pgload import SERVER_URL, database_url, recreate_database  # noqa: E4
 NAME = "helpline_bench_workflow"
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = database_url(NAME)
+def setup_django(port: int = 5432) -> None:
+    os.environ["DATABASE_URL"] = database_url(NAME, port=port)
     os.environ["HELPLINE_TASKS"] = "immediate"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
     import django
@@ -193,7 +198,7 @@ def _python_recompute(clock_ids: list[int]) -> int:
     return count
 
 
-def bench_triggers(events: int) -> None:
+def bench_triggers(events: int, *, pooled: bool = False) -> None:
     from django.utils import timezone
 
     from helpline.core.actors import Actor
@@ -247,10 +252,46 @@ def bench_triggers(events: int) -> None:
         for rule in rules:
             conditions.all_hold(rule.conditions_all, rule.conditions_any, facts)
         only_rules.append((time.perf_counter() - started) * 1000)
+    reads = compare_fact_reads(tickets, prepared=not pooled)
     print(f"Trigger evaluation, 200 active rules, {len(tickets):,} events (target p99 <= 2 ms):")
     print(f"  per event, wall clock (one-query read of the ticket + all rules): {pct(wall)}")
     print(f"  per event, CPU time of this process:                           {pct(cpu)}")
     print(f"  conditions of all 200 rules only (facts in memory):             {pct(only_rules)}")
+    print("  facts read alone, wall clock, interleaved (same load for each):")
+    for label, values in reads.items():
+        print(f"    {label:<46} {pct(values)}")
+
+
+def compare_fact_reads(tickets: list[int], *, prepared: bool = True) -> dict[str, list[float]]:
+    """The facts read three ways, one after another for each ticket: the PL/pgSQL function (what the
+    engine uses; safe behind PgBouncer in transaction mode), the same query planned every time, and
+    a session-level PREPARE (fast, but breaks under transaction pooling)."""
+    import importlib
+
+    from django.db import connection
+
+    create = importlib.import_module("helpline.workflow.migrations.0004_rule_facts_function").CREATE
+    query = create.split("RETURN QUERY", 1)[1].split(";\nEND", 1)[0].replace("t.id = ticket", "t.id = %s")
+    ways = {
+        "PL/pgSQL function (engine)": ("SELECT * FROM helpline_rule_facts(%s::bigint)", None),
+        "plain query, planned each time": (query, None),
+        "PREPARE/EXECUTE (not pooler-safe)": ("EXECUTE bench_facts(%s)", None),
+    }
+    if not prepared:  # behind a transaction pooler the next transaction may run on another session
+        del ways["PREPARE/EXECUTE (not pooler-safe)"]
+    results: dict[str, list[float]] = {label: [] for label in ways}
+    with connection.cursor() as cur:
+        if prepared:
+            cur.execute(f"PREPARE bench_facts(bigint) AS {query.replace('%s', '$1')}")
+        for ticket_id in tickets:
+            for label, (sql, _prepare) in ways.items():
+                started = time.perf_counter()
+                cur.execute(sql, [ticket_id])
+                cur.fetchone()
+                results[label].append((time.perf_counter() - started) * 1000)
+        if prepared:
+            cur.execute("DEALLOCATE bench_facts")
+    return results
 
 
 def main() -> None:
@@ -258,16 +299,22 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--business", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=2_000)
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=5432,
+        help="reach the database through a pooler here (e.g. PgBouncer, transaction mode)",
+    )
     args = parser.parse_args()
     recreate_database(SERVER_URL, NAME)
-    setup_django()
+    setup_django(args.port)
     started = time.perf_counter()
     n_open = load_tickets(args.tickets)
     print(
         f"scale: {args.tickets:,} tickets ({n_open:,} open), loaded in {time.perf_counter() - started:.1f}s; load {os.getloadavg()[0]:.2f}"
     )
     bench_sla(n_open, args.business)
-    bench_triggers(args.events)
+    bench_triggers(args.events, pooled=args.port != 5432)
 
 
 if __name__ == "__main__":

@@ -1,47 +1,23 @@
-"""Rule facts of one ticket read with one hand-written, server-side prepared query on PostgreSQL (no
-ORM compilation and no query planning on the hot path of every ticket event). Same keys as
-`conditions.ticket_facts`."""
+"""Rule facts of one ticket read with one query on PostgreSQL, without ORM compilation or query
+planning on the hot path of every ticket event. Same keys as `conditions.ticket_facts`.
+
+Planning the facts query (joins and subqueries over six tables) costs several times what running it
+does. The query lives in the PL/pgSQL function `helpline_rule_facts` (migration 0004), whose plan
+each server session caches on first use: no `PREPARE`, so nothing depends on the client keeping
+the same server session, and it works behind PgBouncer in transaction mode (which does not carry
+session-level prepared statements from one transaction to the next).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
 
-FACTS_SQL = """
-SELECT t.status, t.priority, t.ticket_type, t.channel, t.language, t.subject, t.custom_fields,
-       t.created_at, t.updated_at, t.team_id, u.username, tm.name, o.name,
-       c.name, c.language, c.custom_attributes,
-       (SELECT i.value FROM customers_customeridentity i
-         WHERE i.customer_id = c.id AND i.kind = 'email' ORDER BY i.id LIMIT 1),
-       (SELECT s.status_since FROM workflow_ticketstate s WHERE s.ticket_id = t.id),
-       ARRAY(SELECT g.name FROM tickets_ticket_tags tt JOIN tickets_tag g ON g.id = tt.tag_id
-              WHERE tt.ticket_id = t.id ORDER BY g.name)
-FROM tickets_ticket t
-JOIN customers_customer c ON c.id = t.requester_id
-LEFT JOIN accounts_user u ON u.id = t.assignee_id
-LEFT JOIN accounts_team tm ON tm.id = t.team_id
-LEFT JOIN customers_organization o ON o.id = t.organization_id
-WHERE t.id = %s
-"""
-
-
-# Planning the facts query costs several times what running it does (joins and subqueries over six
-# tables), so each database session prepares it once and then only executes it.
-PREPARED_NAME = "helpline_rule_facts"
-_prepared: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _execute_prepared(cur: Any, ticket_id: int) -> None:
-    raw = connection.connection
-    if raw not in _prepared:
-        cur.execute(f"PREPARE {PREPARED_NAME}(bigint) AS {FACTS_SQL.replace('%s', '$1')}")
-        _prepared.add(raw)
-    cur.execute(f"EXECUTE {PREPARED_NAME}(%s)", [ticket_id])
+FACTS_CALL = "SELECT * FROM helpline_rule_facts(%s::bigint)"
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -63,7 +39,7 @@ def fast_facts(
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cur:
-        _execute_prepared(cur, ticket_id)
+        cur.execute(FACTS_CALL, [ticket_id])
         row = cur.fetchone()
     if row is None:
         return None
