@@ -129,7 +129,7 @@ def test_agent_status_page(client: Client) -> None:
     assert client.get("/chat/status/").status_code == 200
     response = client.post("/chat/status/", {"status": "online", "capacity": "4"})
     assert response.status_code == 302 and response["Location"] == "/chat/status/"
-    assert agent.chat_status.status == Availability.ONLINE and agent.chat_status.capacity == 4
+    assert agent.routing.status == Availability.ONLINE and agent.routing.chat_capacity == 4
     assert client.post("/chat/status/", {"status": "dancing"}).status_code == 422
 
 

@@ -69,13 +69,20 @@ def test_admin_sets_agent_skills_capacity_and_hours() -> None:
     assert "data-agent-routing" in page and str(agent) in page
     response = client.post(
         "/admin/routing/",
-        {"agent": agent.pk, "skills": "lang:KA, channel:email", "capacity": "4", "calendar": calendar.pk},
+        {
+            "agent": agent.pk,
+            "skills": "lang:KA, channel:email",
+            "capacity": "4",
+            "chat_capacity": "2",
+            "status": "away",
+            "calendar": calendar.pk,
+        },
     )
     assert response.status_code == 302
     profile = AgentRouting.objects.get(agent=agent)
     assert profile.skills == ["channel:email", "lang:ka"] and profile.capacity == 4
-    assert profile.calendar == calendar and profile.available is False
-    bad = client.post("/admin/routing/", {"agent": agent.pk, "skills": "colour:blue", "available": "on"})
+    assert profile.calendar == calendar and profile.status == "away" and profile.chat_capacity == 2
+    bad = client.post("/admin/routing/", {"agent": agent.pk, "skills": "colour:blue", "status": "online"})
     assert bad.status_code == 422 and "colour:blue" in bad.content.decode()
     assert client.post("/admin/routing/", {"agent": agent.pk, "capacity": "many"}).status_code == 422
     assert _client(agent).get("/admin/routing/").status_code == 403

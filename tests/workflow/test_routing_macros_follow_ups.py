@@ -30,7 +30,7 @@ def team_with(n: int, strategy: str, **kwargs: Any) -> tuple[Any, list[Any]]:
 
 def test_round_robin_takes_turns_and_skips_unavailable(clock: Any, run: Any) -> None:
     team, (a, b, c) = team_with(3, "round_robin")
-    routing_actions.save_agent_routing(actor=Actor.of_agent(b), agent=b, available=False)
+    routing_actions.save_agent_routing(actor=Actor.of_agent(b), agent=b, status="away")
     owners = []
     for _ in range(4):
         clock.advance(minutes=1)

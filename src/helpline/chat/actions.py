@@ -12,17 +12,18 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
+from helpline.chat.models import ChatSettings, Conversation
 from helpline.chat.selectors import chat_settings, current_ticket, least_busy_agent
-from helpline.core import realtime
 from helpline.core.actors import Actor
-from helpline.core.errors import InvalidInputError, NotPermittedError
+from helpline.core.errors import InvalidInputError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer, IdentityKind
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets import delivery_actions, permissions
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
+from helpline.workflow import availability
+from helpline.workflow.models import AgentRouting
 
 CHAT_ACTOR = Actor.system("chat")
 MAX_BODY = 10_000
@@ -335,25 +336,10 @@ def leave_offline_message(
     return ticket
 
 
-def set_chat_status(*, actor: Actor, status: str, capacity: int | None = None) -> AgentChatStatus:
-    if actor.agent is None:
-        raise NotPermittedError(_("Only agents take chats."))
-    if status not in Availability.values:
-        raise InvalidInputError(_("Unknown status."), code="invalid_status")
-    if capacity is not None and not 1 <= capacity <= 50:
-        raise InvalidInputError(_("Capacity is between 1 and 50 chats."), code="invalid_capacity")
-    with transaction.atomic():
-        record, _created = AgentChatStatus.objects.select_for_update().get_or_create(agent=actor.agent)
-        record.status = status
-        if capacity is not None:
-            record.capacity = capacity
-        record.save(update_fields=["status", "capacity", "updated_at"])
-        transaction.on_commit(lambda: realtime.push_figures_changed("agents"))  # wall board: agents online
-        if status == Availability.ONLINE:
-            from helpline.chat.tasks import route_chats
-
-            transaction.on_commit(route_chats.enqueue)
-    return record
+def set_chat_status(*, actor: Actor, status: str, capacity: int | None = None) -> AgentRouting:
+    """The agent's own status and chat capacity: their one availability profile, which ticket
+    routing reads too (workflow.availability)."""
+    return availability.set_availability(actor=actor, status=status, chat_capacity=capacity)
 
 
 SETTINGS_FIELDS = (

@@ -13,6 +13,7 @@ from helpline.core.actors import Actor
 from helpline.customers.merge_suggestions import MergeSuggestion, suggestions_for
 from helpline.customers.models import Channel
 from helpline.tickets.models import Ticket
+from helpline.workflow import availability
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,11 @@ class TransferTarget:
 
 def transfer_targets(ticket: Ticket) -> tuple[list[TransferTarget], list[Team]]:
     """Online agents with room (the current one left out) and every team."""
+    exclude = [ticket.assignee_id] if ticket.assignee_id else []
     agents = [
-        TransferTarget(agent=a, open_chats=a.open_chats, capacity=a.chat_status.capacity)
-        for a in selectors.agents_with_load()
-        if a.pk != ticket.assignee_id and selectors.has_room(a)
+        TransferTarget(agent=c.agent, open_chats=c.load, capacity=c.capacity)
+        for c in availability.chat_candidates(exclude=exclude)
     ]
-    agents.sort(key=lambda t: (t.open_chats, str(t.agent)))
     return agents, list(Team.objects.order_by("name"))
 
 

@@ -1,13 +1,16 @@
-"""Live chat: the widget's settings, visitors' conversations (each one a ticket with channel = chat)
-and agents' chat availability."""
+"""Live chat: the widget's settings and visitors' conversations (each one a ticket with channel =
+chat). Agents' availability and chat capacity live in their one routing profile
+(workflow.models.AgentRouting), shared with ticket routing."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from helpline.core.ids import new_public_id
+from helpline.workflow.models import Availability
+
+__all__ = ["Availability", "ChatSettings", "Conversation"]  # an agent's availability: workflow.availability
 
 
 class ChatSettings(models.Model):
@@ -22,19 +25,6 @@ class ChatSettings(models.Model):
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
-    updated_at = models.DateTimeField(auto_now=True)
-
-
-class Availability(models.TextChoices):
-    ONLINE = "online", _("Online")
-    AWAY = "away", _("Away")
-    OFFLINE = "offline", _("Offline")
-
-
-class AgentChatStatus(models.Model):
-    agent = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_status")
-    status = models.CharField(max_length=10, choices=Availability.choices, default=Availability.OFFLINE)
-    capacity = models.PositiveSmallIntegerField(default=3)
     updated_at = models.DateTimeField(auto_now=True)
 
 

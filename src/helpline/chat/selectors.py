@@ -7,14 +7,15 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from helpline.accounts.models import Team, User
-from helpline.chat.models import AgentChatStatus, Availability, ChatSettings, Conversation
+from helpline.chat.models import Availability, ChatSettings, Conversation
 from helpline.customers.models import Channel
 from helpline.tickets.models import ACTIVE_STATUSES, Message, MessageKind, Ticket
+from helpline.workflow import availability, routing
 
 
 def chat_settings() -> ChatSettings:
@@ -37,67 +38,29 @@ def within_business_hours(config: ChatSettings, now: dt.datetime | None = None) 
 
 
 def online_agents() -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE).select_related("chat_status")
-    )
+    return list(User.objects.filter(is_active=True, routing__status=Availability.ONLINE).select_related("routing"))
 
 
 def chat_is_staffed(now: dt.datetime | None = None) -> bool:
     """Open hours and at least one agent online: otherwise the widget offers the offline form."""
-    return (
-        within_business_hours(chat_settings(), now)
-        and AgentChatStatus.objects.filter(status=Availability.ONLINE, agent__is_active=True).exists()
-    )
-
-
-def agents_with_load(team: Team | None = None) -> list[User]:
-    """Online agents (of `team`, when given) with `open_chats`: their chat tickets still active."""
-    qs = User.objects.filter(is_active=True, chat_status__status=Availability.ONLINE)
-    if team is not None:
-        qs = qs.filter(teams=team)
-    return list(
-        qs.select_related("chat_status").annotate(
-            open_chats=Count(
-                "assigned_tickets",
-                filter=Q(assigned_tickets__channel=Channel.CHAT, assigned_tickets__status__in=ACTIVE_STATUSES),
-            )
-        )
-    )
-
-
-def has_room(agent: User) -> bool:
-    return int(getattr(agent, "open_chats", 0)) < agent.chat_status.capacity
+    return within_business_hours(chat_settings(), now) and availability.anyone_online()
 
 
 def least_busy_agent(language: str = "", *, team: Team | None = None, exclude: Iterable[int] = ()) -> User | None:
-    """An online agent under capacity with the fewest open chats; speakers of the language first."""
-    excluded = set(exclude)
-    free = [a for a in agents_with_load(team) if has_room(a) and a.pk not in excluded]
-    if not free:
-        return None
-    speakers = [a for a in free if language and language in _agent_languages(a)]
-    pool = speakers or free
-    return min(pool, key=lambda a: (a.open_chats, a.pk))
+    """An online agent with room for a chat, picked by workflow routing (the team's strategy, else
+    the least busy with speakers of the language first)."""
+    return availability.pick_chat_agent(language=language, team=team, exclude=exclude)
 
 
 def agent_load(agent: User) -> tuple[str, int, int]:
-    """(availability, open chats, capacity) of one agent."""
-    record = AgentChatStatus.objects.filter(agent=agent).first()
-    open_chats = Ticket.objects.filter(assignee=agent, channel=Channel.CHAT, status__in=ACTIVE_STATUSES).count()
-    if record is None:
-        return Availability.OFFLINE, open_chats, AgentChatStatus._meta.get_field("capacity").default
-    return record.status, open_chats, record.capacity
+    """(availability, open chats, chat capacity) of one agent."""
+    return availability.chat_load(agent)
 
 
 def waiting_chats() -> QuerySet[Ticket]:
-    """Chat tickets nobody has taken yet, oldest first (the queue)."""
-    return Ticket.objects.filter(channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES).order_by(
-        "created_at", "id"
-    )
-
-
-def _agent_languages(agent: User) -> set[str]:
-    return {agent.language} if agent.language else set()
+    """Chat tickets nobody has taken yet, VIP customers first, then oldest first (the queue)."""
+    waiting = Ticket.objects.filter(channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES)
+    return routing.vip_first(waiting, routing.all_vip_tiers())
 
 
 def queue_position(ticket: Ticket) -> int:

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from helpline.chat import actions, selectors
-from helpline.chat.models import AgentChatStatus, Availability
+from helpline.chat.models import Availability
 from helpline.chat.strings import widget_language, widget_strings
 from helpline.chat.tokens import new_visitor_token, visitor_from_token
 from helpline.chat.workspace import workspace
@@ -25,6 +25,7 @@ from helpline.core.errors import HelplineError
 from helpline.portal.rate_limits import check_and_count
 from helpline.tickets.attachments import IncomingFile
 from helpline.tickets.models import Attachment
+from helpline.workflow.models import AgentRouting
 
 WIDGET_JS = Path(__file__).parent / "static" / "chat" / "widget.js"
 MAX_UPLOAD = 25 * 1024 * 1024
@@ -218,9 +219,9 @@ def agent_status(request: HttpRequest) -> HttpResponse:
             error = "capacity"
         except HelplineError as exc:
             error = exc.message
-    record = AgentChatStatus.objects.filter(agent=request.user).first() or AgentChatStatus(agent=request.user)  # type: ignore[misc]
+    record = AgentRouting.objects.filter(agent=request.user).first() or AgentRouting(agent=request.user)  # type: ignore[misc]
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"status": record.status, "capacity": record.capacity, "error": error})
+        return JsonResponse({"status": record.status, "capacity": record.chat_capacity, "error": error})
     if request.method == "POST" and not error:
         return redirect("chat:status")  # the page shows the new status (and a reload does not post again)
     context = {"record": record, "choices": Availability.choices, "error": error, "lists": workspace(request.user)}  # type: ignore[arg-type]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from helpline.accounts.models import User
-from helpline.chat import selectors
 from helpline.customers.models import Channel
 from helpline.tickets.models import ACTIVE_STATUSES, Ticket
+from helpline.workflow import availability
+from helpline.workflow.availability import Candidate
 
 LIST_LIMIT = 50
 
@@ -19,7 +20,7 @@ class ChatWorkspace:
     mine: list[Ticket]
     waiting: list[Ticket]
     waiting_total: int
-    online: list[User]
+    online: list[Candidate]  # agent, open chats (load), chat capacity
 
 
 def _active_chats() -> QuerySet[Ticket]:
@@ -33,5 +34,5 @@ def workspace(agent: User) -> ChatWorkspace:
         mine=list(mine[:LIST_LIMIT]),
         waiting=list(waiting[:LIST_LIMIT]),
         waiting_total=waiting.count(),
-        online=sorted(selectors.agents_with_load(), key=lambda a: str(a).lower()),
+        online=sorted(availability.online_with_load(), key=lambda c: str(c.agent).lower()),
     )

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from helpline.chat.models import AgentChatStatus, Availability
 from helpline.reports import kpis
 from helpline.reports.filters import ReportFilter
 from helpline.tickets.models import Status, TicketEvent
+from helpline.workflow.models import AgentRouting, Availability
 
 ACTIVE_WINDOW = dt.timedelta(minutes=15)
 
@@ -34,7 +34,7 @@ def now_figures(f: ReportFilter) -> dict[str, Any]:
         .distinct()
         .count()
     )
-    online = AgentChatStatus.objects.filter(status=Availability.ONLINE, agent__is_active=True)
+    online = AgentRouting.objects.filter(status=Availability.ONLINE, agent__is_active=True)
     if f.team_id:
         online = online.filter(agent__teams__id=f.team_id)
     return {

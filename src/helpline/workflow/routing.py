@@ -1,5 +1,6 @@
-"""Assignment strategies per team: manual, round-robin, least-loaded and skills, respecting agents'
-availability, capacity and working hours. VIP customers jump the queue."""
+"""Ticket assignment per team: manual, round-robin, least-loaded and skills, picking from the same
+candidates as chat routing (workflow.availability: status, capacity, skills, working hours). VIP
+customers jump the queue and may go past a full capacity."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from helpline.accounts.models import Role, User
+from helpline.accounts.models import User
 from helpline.core.actors import Actor
+from helpline.customers.models import Channel
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import ACTIVE_STATUSES, Status, Ticket, TicketEvent
-from helpline.workflow.models import AgentRouting, BusinessCalendar, Strategy, TeamRouting
+from helpline.workflow import availability
+from helpline.workflow.availability import Candidate
+from helpline.workflow.models import Strategy, TeamRouting
 
 
 def routing_actor(strategy: str) -> Actor:
@@ -36,70 +40,40 @@ def required_skills(ticket: Ticket) -> set[str]:
     return skills
 
 
-def _loads(agent_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Ticket.objects.filter(assignee_id__in=agent_ids, status__in=ACTIVE_STATUSES)
-        .values("assignee_id")
-        .annotate(n=Count("id"))
+def eligible_agents(config: TeamRouting, now: dt.datetime, *, ignore_capacity: bool = False) -> list[Candidate]:
+    """Members who can take a ticket now (workflow.availability): not away, within working hours
+    when the team respects them, under capacity (unless `ignore_capacity`). Stable order (by id)."""
+    return availability.candidates(
+        "ticket",
+        team=config.team,
+        now=now,
+        respect_hours=config.respect_working_hours,
+        default_capacity=config.default_capacity,
+        ignore_capacity=ignore_capacity,
     )
-    return {r["assignee_id"]: r["n"] for r in rows}
-
-
-def eligible_agents(
-    config: TeamRouting, now: dt.datetime, *, ignore_capacity: bool = False
-) -> list[tuple[User, int, AgentRouting | None]]:
-    """Members who can take a ticket now: active full agents, available, within working hours and
-    under capacity. Returns (agent, open tickets, profile), in a stable order (by id)."""
-    members = list(
-        config.team.members.filter(is_active=True)
-        .exclude(role=Role.LIGHT_AGENT)
-        .select_related("routing", "routing__calendar")
-        .order_by("id")
-    )
-    loads = _loads([m.pk for m in members])
-    team_calendar = BusinessCalendar.objects.filter(team_id=config.team_id).first()
-    result = []
-    for agent in members:
-        profile = getattr(agent, "routing", None)
-        if profile is not None and not profile.available:
-            continue
-        if config.respect_working_hours:
-            calendar = (profile.calendar if profile is not None else None) or team_calendar
-            if calendar is not None and not calendar.to_calendar().is_open(now):
-                continue
-        capacity = profile.capacity if profile is not None and profile.capacity is not None else config.default_capacity
-        load = loads.get(agent.pk, 0)
-        if load >= capacity and not ignore_capacity:
-            continue
-        result.append((agent, load, profile))
-    return result
 
 
 def choose_agent(ticket: Ticket, config: TeamRouting, now: dt.datetime) -> User | None:
-    candidates = eligible_agents(config, now, ignore_capacity=is_vip(ticket, config))
-    if not candidates:
-        return None
-    if config.strategy == Strategy.SKILLS:
-        wanted = required_skills(ticket)
-        scored = [(len(wanted & set((p.skills if p else []) or [])), a, load) for a, load, p in candidates]
-        best = max(s for s, _a, _l in scored)
-        pool = [(a, load) for s, a, load in scored if s == best]
-        return min(pool, key=lambda x: (x[1], x[0].pk))[0]
-    if config.strategy == Strategy.LEAST_LOADED:
-        return min(((a, load) for a, load, _p in candidates), key=lambda x: (x[1], x[0].pk))[0]
-    if config.strategy == Strategy.ROUND_ROBIN:
-        ids = [a.pk for a, _l, _p in candidates]
-        last = config.last_assigned_id or 0
-        after = [a for a, _l, _p in candidates if a.pk > last]
-        return after[0] if after else candidates[0][0] if ids else None
-    return None
+    pool = eligible_agents(config, now, ignore_capacity=is_vip(ticket, config))
+    chosen = availability.choose(
+        pool, strategy=config.strategy, wanted=required_skills(ticket), last_assigned_id=config.last_assigned_id
+    )
+    return chosen.agent if chosen is not None else None
 
 
 def route_ticket(*, ticket: Ticket, actor: Actor | None = None, now: dt.datetime | None = None) -> User | None:
-    """Assign the ticket by its team's strategy; None when manual or nobody can take it (it waits in the queue)."""
+    """Assign the ticket by its team's strategy; None when manual or nobody can take it (it waits in the
+    queue). A chat goes to an agent online with room for it (workflow.availability.pick_chat_agent)."""
     if ticket.team_id is None or ticket.assignee_id is not None or ticket.status not in ACTIVE_STATUSES:
         return None
     now = now or timezone.now()
+    if ticket.channel == Channel.CHAT:
+        language = ticket.requester.language or ticket.language
+        with transaction.atomic():
+            agent = availability.pick_chat_agent(language=language, team=ticket.team, now=now)
+            if agent is not None:
+                ticket_actions.update_ticket(actor=actor or routing_actor("chat"), ticket=ticket, assignee=agent)
+        return agent
     with transaction.atomic():
         config = TeamRouting.objects.select_for_update().select_related("team").filter(team_id=ticket.team_id).first()
         if config is None or config.strategy == Strategy.MANUAL:
@@ -114,19 +88,32 @@ def route_ticket(*, ticket: Ticket, actor: Actor | None = None, now: dt.datetime
 
 
 def route_new_ticket(event: TicketEvent) -> None:
-    ticket = Ticket.objects.select_related("requester").prefetch_related("tags").get(pk=event.ticket_id)
+    ticket = Ticket.objects.select_related("requester", "team").prefetch_related("tags").get(pk=event.ticket_id)
     route_ticket(ticket=ticket, now=event.created_at)
+
+
+def vip_first(tickets: QuerySet[Ticket], tiers: list[str]) -> QuerySet[Ticket]:
+    """VIP customers' tickets (tagged vip, or the requester's tier among `tiers`) first, then oldest first."""
+    tagged = Exists(Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"), tag__name="vip"))
+    vip = Q(tagged) | Q(requester__custom_attributes__tier__in=tiers) if tiers else Q(tagged)
+    ranked = tickets.annotate(vip_rank=Case(When(vip, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    return ranked.order_by("vip_rank", "created_at", "id")
+
+
+def all_vip_tiers() -> list[str]:
+    """The VIP tiers of every team's routing (chats without a team use them all)."""
+    tiers: set[str] = set()
+    for listed in TeamRouting.objects.values_list("vip_tiers", flat=True):
+        tiers.update(str(t) for t in listed or [])
+    return sorted(tiers)
 
 
 def queue(config: TeamRouting) -> Any:
     """Unassigned open tickets of the team, VIP customers first, then oldest first."""
-    vip = Q(requester__custom_attributes__tier__in=list(config.vip_tiers or [])) | Q(tags__name="vip")
-    return (
-        Ticket.objects.filter(team_id=config.team_id, assignee__isnull=True, status__in=(Status.NEW, Status.OPEN))
-        .annotate(vip_rank=Case(When(vip, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("vip_rank", "created_at", "id")
-        .distinct()
-    )
+    waiting = Ticket.objects.filter(
+        team_id=config.team_id, assignee__isnull=True, status__in=(Status.NEW, Status.OPEN)
+    ).exclude(channel=Channel.CHAT)  # chats wait for an agent online (chat.assignment)
+    return vip_first(waiting, list(config.vip_tiers or []))
 
 
 def fill_capacity(agent: User, *, now: dt.datetime | None = None) -> list[Ticket]:
@@ -136,7 +123,7 @@ def fill_capacity(agent: User, *, now: dt.datetime | None = None) -> list[Ticket
     for config in (
         TeamRouting.objects.filter(team__members=agent).exclude(strategy=Strategy.MANUAL).select_related("team")
     ):
-        while any(a.pk == agent.pk for a, _l, _p in eligible_agents(config, now)):
+        while any(c.agent.pk == agent.pk for c in eligible_agents(config, now)):
             ticket = queue(config).first()
             if ticket is None:
                 break

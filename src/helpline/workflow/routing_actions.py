@@ -1,15 +1,17 @@
-"""Writes to routing settings: a team's strategy and capacity, an agent's skills and availability."""
+"""Writes to routing settings: a team's strategy and capacity, an agent's availability profile."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helpline.accounts.models import Team, User
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotPermittedError
-from helpline.workflow.models import AgentRouting, BusinessCalendar, Strategy, TeamRouting
+from helpline.workflow import availability
+from helpline.workflow.models import AgentRouting, Availability, BusinessCalendar, Strategy, TeamRouting
 from helpline.workflow.sla_actions import _audit, _require_admin
 
 
@@ -40,12 +42,15 @@ def save_agent_routing(
     *,
     actor: Actor,
     agent: User,
-    available: bool = True,
+    status: str | None = None,
     capacity: int | None = None,
+    chat_capacity: int | None = None,
     skills: Any = (),
     calendar: BusinessCalendar | None = None,
 ) -> AgentRouting:
-    """Admins set anyone's routing profile; agents may switch their own availability."""
+    """An agent's one availability profile (workflow.availability), read by ticket and chat routing:
+    skills, ticket capacity (None: the team's default), chat capacity, working hours and, when given,
+    the status. Admins set anyone's; agents may set their own."""
     own = actor.agent is not None and actor.agent.pk == agent.pk
     if not (actor.is_system or (actor.agent is not None and actor.agent.is_admin) or own):
         raise NotPermittedError(_("Only admins may change other agents' routing."))
@@ -60,7 +65,16 @@ def save_agent_routing(
                 _("Skill “%(s)s” should look like lang:ka, channel:email or product:printer.") % {"s": skill},
                 code="invalid_skill",
             )
-    profile, _created = AgentRouting.objects.get_or_create(agent=agent)
-    profile.available, profile.capacity, profile.skills, profile.calendar = available, capacity, cleaned, calendar
-    profile.save()
+    with transaction.atomic():
+        if status is not None or chat_capacity is not None:
+            profile = AgentRouting.objects.filter(agent=agent).first()
+            availability.set_availability(
+                actor=actor,
+                agent=agent,
+                status=status if status is not None else (profile.status if profile else Availability.OFFLINE),
+                chat_capacity=chat_capacity,
+            )
+        profile, _created = AgentRouting.objects.get_or_create(agent=agent)
+        profile.capacity, profile.skills, profile.calendar = capacity, cleaned, calendar
+        profile.save(update_fields=["capacity", "skills", "calendar"])
     return profile

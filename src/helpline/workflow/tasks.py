@@ -21,3 +21,13 @@ def deliver_sms(message_id: int, attempt: int = 1) -> str:
     from helpline.workflow import sms_delivery
 
     return attempt_message(deliver_sms, message_id, attempt, sms_delivery.attempt)
+
+
+@task()
+def fill_agent_capacity(agent_id: int) -> int:
+    """An agent came online: hand them queued tickets of their routed teams, VIP first."""
+    from helpline.accounts.models import User
+    from helpline.workflow.routing import fill_capacity
+
+    agent = User.objects.filter(pk=agent_id, is_active=True).first()
+    return len(fill_capacity(agent)) if agent is not None else 0

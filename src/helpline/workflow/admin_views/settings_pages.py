@@ -15,7 +15,16 @@ from helpline.accounts.page_helpers import current_agent
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError, InvalidInputError
 from helpline.workflow import macro_forms, routing_actions, sla_actions
-from helpline.workflow.models import AgentRouting, BusinessCalendar, Macro, SlaPolicy, Strategy, TeamRouting
+from helpline.workflow.models import (
+    DEFAULT_CHAT_CAPACITY,
+    AgentRouting,
+    Availability,
+    BusinessCalendar,
+    Macro,
+    SlaPolicy,
+    Strategy,
+    TeamRouting,
+)
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -243,6 +252,8 @@ def _routing_page(request: HttpRequest, *, error: str = "", status: int = 200) -
         "agents": agents,
         "calendars": BusinessCalendar.objects.all(),
         "strategies": Strategy.choices,
+        "statuses": Availability.choices,
+        "default_chat_capacity": DEFAULT_CHAT_CAPACITY,
         "error": error,
         "section": "automations",
     }
@@ -250,16 +261,18 @@ def _routing_page(request: HttpRequest, *, error: str = "", status: int = 200) -
 
 
 def _save_agent_routing(request: HttpRequest) -> HttpResponse:
-    """An agent's routing profile: skills (lang:, channel:, product:), capacity, availability, hours."""
+    """An agent's availability profile: skills (lang:, channel:, product:), capacities, status, hours."""
     agent = get_object_or_404(User, pk=request.POST.get("agent"), is_active=True)
     calendar_id = request.POST.get("calendar") or ""
     try:
         capacity_text = request.POST.get("capacity", "").strip()
+        chat_capacity_text = request.POST.get("chat_capacity", "").strip()
         routing_actions.save_agent_routing(
             actor=Actor.of_agent(current_agent(request)),
             agent=agent,
-            available=request.POST.get("available") == "on",
+            status=request.POST.get("status") or None,
             capacity=int(capacity_text) if capacity_text else None,
+            chat_capacity=int(chat_capacity_text) if chat_capacity_text else None,
             skills=request.POST.get("skills", ""),
             calendar=get_object_or_404(BusinessCalendar, pk=calendar_id) if calendar_id else None,
         )

@@ -2,12 +2,14 @@
 
 from helpline.workflow.models.follow_ups import FollowUp, FollowUpSettings, GreetingSent
 from helpline.workflow.models.macros import Macro
-from helpline.workflow.models.routing import AgentRouting, Strategy, TeamRouting
+from helpline.workflow.models.routing import DEFAULT_CHAT_CAPACITY, AgentRouting, Availability, Strategy, TeamRouting
 from helpline.workflow.models.rules import Rule, RuleRun, TimeAnchor, Trigger
 from helpline.workflow.models.sla import BusinessCalendar, ClockKind, SlaClock, SlaPolicy, TicketState
 
 __all__ = [
     "AgentRouting",
+    "Availability",
+    "DEFAULT_CHAT_CAPACITY",
     "FollowUp",
     "FollowUpSettings",
     "GreetingSent",

@@ -1,4 +1,5 @@
-"""Routing per team (strategy, capacity) and agents' routing profile (skills, capacity, availability)."""
+"""Routing per team (strategy, capacity) and each agent's one availability profile (status, skills,
+capacities, working hours), which chat routing and ticket routing both read (workflow.availability)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ class Strategy(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("Round-robin")
     LEAST_LOADED = "least_loaded", _("Least loaded")
     SKILLS = "skills", _("Skills")
+
+
+class Availability(models.TextChoices):
+    """Online: takes chats and tickets. Offline: not at the desk, so no chats; tickets still come
+    within working hours. Away: takes nothing new."""
+
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+DEFAULT_CHAT_CAPACITY = 3
 
 
 class TeamRouting(models.Model):
@@ -29,9 +42,11 @@ class AgentRouting(models.Model):
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="routing"
     )
-    available = models.BooleanField(default=True)
-    capacity = models.PositiveIntegerField(null=True, blank=True)  # None: the team's default
+    status = models.CharField(max_length=10, choices=Availability.choices, default=Availability.OFFLINE)
+    capacity = models.PositiveIntegerField(null=True, blank=True)  # open tickets; None: the team's default
+    chat_capacity = models.PositiveSmallIntegerField(default=DEFAULT_CHAT_CAPACITY)  # chats at once
     skills = models.JSONField(default=list, blank=True)  # e.g. ["lang:ka", "channel:email", "product:printer"]
     calendar = models.ForeignKey(
         "workflow.BusinessCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status_since = models.DateTimeField(null=True, blank=True)
