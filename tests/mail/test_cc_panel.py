@@ -73,8 +73,20 @@ def test_agents_see_add_and_drop_people_in_copy_and_the_reply_follows() -> None:
         for bad in ("not an address", "support+x@desk.example", "ann@example.com"):
             response = client.post(f"/mail/tickets/{ticket.number}/cc/", {"address": bad}, follow=True)
             assert response.status_code == 200 and 'class="alert' in response.content.decode()
-        assert list(Participant.objects.filter(ticket=ticket).values_list("email", flat=True)) == ["carol@example.com"]
+        active = Participant.objects.filter(ticket=ticket, dropped_at__isnull=True)
+        assert list(active.values_list("email", flat=True)) == ["carol@example.com"]
         assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.CC_CHANGED).count() == 2
+
+        # a "reply all" to an older mail still names Bob: he stays dropped
+        older = raw_mail(
+            "Any news?",
+            sender="Ann Customer <ann@example.com>",
+            message_id="<cc-1b@example.com>",
+            headers={"In-Reply-To": "<cc-1@example.com>", "Cc": "Bob Colleague <bob@example.com>"},
+        )
+        assert actions.receive_message(mailbox=box, raw=older).outcome == "added"
+        page = client.get(f"/tickets/{ticket.number}/").content.decode()
+        assert cc_list(page) == ["carol@example.com"]
 
         # the agent's reply from the page: To the requester, Cc the list as it now stands
         response = client.post(
@@ -89,11 +101,23 @@ def test_agents_see_add_and_drop_people_in_copy_and_the_reply_follows() -> None:
         assert [a.addr_spec for a in sent["Cc"].addresses] == ["carol@example.com"]
         assert sent["Subject"] == f"Re: [#{ticket.number}] {ticket.subject}"
         assert sent["Message-ID"] == reply.external_id and sent["Message-ID"].endswith("@desk.example>")
-        assert sent["In-Reply-To"] == "<cc-1@example.com>" and sent["References"] == "<cc-1@example.com>"
+        assert sent["In-Reply-To"] == "<cc-1b@example.com>"
+        assert sent["References"] == "<cc-1@example.com> <cc-1b@example.com>"
         assert ticket_number_from_address(sent["Reply-To"].addresses[0].addr_spec) == ticket.number
         assert sent["From"].addresses[0].addr_spec == "support@desk.example"
         (envelope,) = [e for e in sink.handler.envelopes if b"A technician comes at 3." in e.content]
         assert sorted(envelope.rcpt_tos) == ["ann@example.com", "carol@example.com"]
+
+        # an agent can copy Bob again
+        client.post(f"/mail/tickets/{ticket.number}/cc/", {"address": "bob@example.com"})
+        assert cc_list(client.get(f"/tickets/{ticket.number}/").content.decode()) == [
+            "bob@example.com",
+            "carol@example.com",
+        ]
+        assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.CC_CHANGED).last().data == {
+            "added": ["bob@example.com"],
+            "removed": [],
+        }
 
 
 def test_light_agents_see_the_copy_list_but_cannot_change_it() -> None:

@@ -182,7 +182,7 @@ class AgentNotification(Delivery):
 
 class Participant(models.Model):
     """Someone besides the requester in an email conversation (in copy, or answering from their own
-    address): agents' replies go to them in Cc."""
+    address): agents' replies go to them in Cc unless an agent dropped them."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(max_length=255)
@@ -190,6 +190,9 @@ class Participant(models.Model):
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An agent stopped copying them. The row stays, so a later mail that still names them (a
+    # "reply all" to an older message) does not bring them back; an agent can add them again.
+    dropped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

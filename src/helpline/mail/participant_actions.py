@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
@@ -35,7 +36,7 @@ def _clean_address(value: str) -> str:
 
 
 def _emails(ticket: Ticket) -> list[str]:
-    return list(Participant.objects.filter(ticket=ticket).values_list("email", flat=True))
+    return list(Participant.objects.filter(ticket=ticket, dropped_at__isnull=True).values_list("email", flat=True))
 
 
 def add_participant(*, actor: Actor, ticket: Ticket, address: str) -> Participant:
@@ -57,29 +58,36 @@ def add_participant(*, actor: Actor, ticket: Ticket, address: str) -> Participan
             )
         before = _emails(ticket)
         existing = Participant.objects.filter(ticket=ticket, email=email).first()
-        if existing is not None:
+        if existing is not None and existing.dropped_at is None:
             return existing
         if len(before) >= MAX_PARTICIPANTS:
             raise InvalidInputError(
                 _("A ticket copies at most %(count)d people.") % {"count": MAX_PARTICIPANTS}, code="cc_too_many"
             )
-        identity = CustomerIdentity.objects.filter(kind=IdentityKind.EMAIL, value=email).first()
-        participant = Participant.objects.create(
-            ticket=ticket, email=email, customer_id=identity.customer_id if identity else None
-        )
+        if existing is not None:  # dropped earlier: copied again
+            existing.dropped_at = None
+            existing.save(update_fields=["dropped_at"])
+            participant = existing
+        else:
+            identity = CustomerIdentity.objects.filter(kind=IdentityKind.EMAIL, value=email).first()
+            participant = Participant.objects.create(
+                ticket=ticket, email=email, customer_id=identity.customer_id if identity else None
+            )
         cc_actions.record_cc_change(actor=actor, ticket=ticket, before=before, after=[*before, email])
     return participant
 
 
 def remove_participant(*, actor: Actor, ticket: Ticket, participant_id: int) -> None:
-    """Stop copying someone on the ticket's replies."""
+    """Stop copying someone on the ticket's replies (for good: a later mail naming them does not
+    add them back; an agent can)."""
     permissions.require(permissions.can_update(actor, ticket))
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        participant = Participant.objects.filter(ticket=ticket, pk=participant_id).first()
+        participant = Participant.objects.filter(ticket=ticket, pk=participant_id, dropped_at__isnull=True).first()
         if participant is None:
             raise NotFoundError(_("That person is not in copy on this ticket."), code="cc_not_found")
         before = _emails(ticket)
-        participant.delete()
+        participant.dropped_at = timezone.now()
+        participant.save(update_fields=["dropped_at"])
         after = [e for e in before if e != participant.email]
         cc_actions.record_cc_change(actor=actor, ticket=ticket, before=before, after=after)

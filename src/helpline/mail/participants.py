@@ -17,7 +17,8 @@ MAX_PARTICIPANTS = 20
 
 def keep(*, ticket: Ticket, mail: ParsedMail, sender: Customer, own_addresses: set[str]) -> list[str]:
     """Record the conversation's other people (called inside the message's transaction); no
-    query at all for the usual mail that names nobody but the requester and us."""
+    query at all for the usual mail that names nobody but the requester and us. People an agent
+    dropped are known rows too, so they are not added back."""
     own = {base_address(a) for a in own_addresses}
     sender_address = (mail.from_address or "").strip().lower()
     wanted: dict[str, Customer | None] = {}
@@ -40,7 +41,8 @@ def keep(*, ticket: Ticket, mail: ParsedMail, sender: Customer, own_addresses: s
 def cc_addresses(ticket: Ticket) -> list[str]:
     """Who an agent's reply copies, with display names where we know the person."""
     requester = (ticket.requester.email or "").lower()
-    rows = Participant.objects.filter(ticket=ticket).select_related("customer")[:MAX_PARTICIPANTS]
+    rows = Participant.objects.filter(ticket=ticket, dropped_at__isnull=True).select_related("customer")
+    rows = rows[:MAX_PARTICIPANTS]
     return [
         formataddr((row.customer.name if row.customer else "", row.email)) for row in rows if row.email != requester
     ]

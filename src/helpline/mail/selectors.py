@@ -24,4 +24,4 @@ def quarantined_messages() -> QuerySet[RawMessage]:
 
 def ticket_participants(ticket: Ticket) -> list[Participant]:
     """Who the ticket's replies copy, in the order they joined."""
-    return list(Participant.objects.filter(ticket=ticket).select_related("customer"))
+    return list(Participant.objects.filter(ticket=ticket, dropped_at__isnull=True).select_related("customer"))
