@@ -64,6 +64,27 @@ def test_admin_builds_a_rule_and_tries_it(admin_client: Client, run: Any) -> Non
     assert not rule.active
 
 
+def test_rule_builder_sets_a_follow_up(admin_client: Client) -> None:
+    response = admin_client.post(
+        "/admin/automations/new/",
+        rule_post(
+            action_type=["follow_up", "", ""],
+            action_target=["48", "", ""],
+            action_text=["Call {{ customer.name }} back", "", ""],
+        ),
+    )
+    assert response.status_code == 302
+    rule = Rule.objects.get(name="Printer triage")
+    assert rule.actions == [{"type": "follow_up", "title": "Call {{ customer.name }} back", "due_in_hours": 48}]
+    page = admin_client.get(f"/admin/automations/{rule.pk}/").content.decode()
+    assert 'value="48"' in page and "Call {{ customer.name }} back" in page
+    refused = admin_client.post(
+        f"/admin/automations/{rule.pk}/",
+        rule_post(action_type=["follow_up", "", ""], action_target=["tomorrow", "", ""], action_text=["Call", "", ""]),
+    )
+    assert refused.status_code == 422 and "tomorrow" in refused.content.decode()
+
+
 def test_rule_errors_name_the_problem_and_keep_the_input(admin_client: Client) -> None:
     response = admin_client.post(
         "/admin/automations/new/",

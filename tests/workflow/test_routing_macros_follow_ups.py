@@ -143,6 +143,43 @@ def test_follow_up_reminder_is_sent_once(clock: Any, run: Any) -> None:
         )
 
 
+def test_a_rule_sets_a_follow_up_after_solving(clock: Any, run: Any) -> None:
+    """Check in three days after a ticket is solved: a rule creates the assignee's follow-up task,
+    which the sweep reminds them of when due."""
+    from helpline.workflow import rule_actions
+
+    agent = make_agent()
+    rule_actions.save_rule(
+        actor=SYSTEM,
+        name="Check in after solving",
+        trigger="ticket_updated",
+        conditions_all=[
+            {"field": "event.kind", "op": "is", "value": "status_changed"},
+            {"field": "ticket.status", "op": "is", "value": "solved"},
+        ],
+        actions=[{"type": "follow_up", "due_in_hours": "72", "title": "Check in on {{ ticket.reference }}"}],
+        active=True,
+    )
+    ticket = run(make_ticket, assignee=agent)
+    run(ticket_actions.update_ticket, actor=Actor.of_agent(agent), ticket=ticket, status=Status.SOLVED)
+    task = FollowUp.objects.get(ticket=ticket)
+    assert task.agent == agent and task.title == f"Check in on {ticket.reference}"
+    assert task.due_at == clock() + dt.timedelta(hours=72)
+    mail.outbox.clear()
+    assert sweep.run_sweep(clock() + dt.timedelta(hours=71))["follow_ups"] == 0
+    assert sweep.run_sweep(clock() + dt.timedelta(hours=72))["follow_ups"] == 1
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+    for bad, code in (
+        ({"type": "follow_up", "due_in_hours": "soon", "title": "Call"}, "invalid_due"),
+        ({"type": "follow_up", "due_in_hours": "0", "title": "Call"}, "invalid_due"),
+        ({"type": "follow_up", "due_in_hours": "24", "title": " "}, "title_required"),
+        ({"type": "follow_up", "due_in_hours": "24", "title": "{{ ticket.nope }}"}, "unknown_placeholder"),
+    ):
+        with pytest.raises(InvalidInputError) as refused:
+            rule_actions.save_rule(actor=SYSTEM, name="Bad follow-up", trigger="ticket_updated", actions=[bad])
+        assert refused.value.code == code, bad
+
+
 def test_composer_macro_picker_applies_and_returns_text(clock: Any, run: Any) -> None:
     from django.test import Client
 

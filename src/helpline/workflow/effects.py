@@ -6,6 +6,7 @@ names the rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +26,19 @@ from helpline.webhooks.signing import signature_headers
 from helpline.workflow.placeholders import check_template, render
 
 SETTABLE = {"status": Status.values, "priority": Priority.values, "ticket_type": TicketType.values, "language": None}
-EFFECT_TYPES = ("set", "assign", "add_tags", "remove_tags", "reply", "note", "notify", "macro", "webhook")
+EFFECT_TYPES = (
+    "set",
+    "assign",
+    "add_tags",
+    "remove_tags",
+    "reply",
+    "note",
+    "notify",
+    "macro",
+    "webhook",
+    "follow_up",
+)
+MAX_FOLLOW_UP_HOURS = 24 * 366
 MACRO_EFFECT_TYPES = ("set", "assign", "add_tags", "remove_tags", "note")
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 
@@ -114,6 +127,20 @@ def clean_effects(
             secret = str(effect.get("secret", "")).strip()
             stored = effect.get("secret_encrypted", "")
             cleaned.append({"type": kind, "url": url, "secret_encrypted": crypto.encrypt(secret) if secret else stored})
+        elif kind == "follow_up":
+            title = str(effect.get("title", "")).strip()
+            if not title:
+                raise _bad(_("Say what to follow up on."), "title_required")
+            check_template(title, known_fields=known_custom_fields)
+            hours_text = str(effect.get("due_in_hours", "")).strip()
+            hours = int(hours_text) if hours_text.isdigit() else 0
+            if not 1 <= hours <= MAX_FOLLOW_UP_HOURS:
+                raise _bad(
+                    _("A follow-up is due in 1 to %(max)s hours (got “%(value)s”).")
+                    % {"max": MAX_FOLLOW_UP_HOURS, "value": hours_text},
+                    "invalid_due",
+                )
+            cleaned.append({"type": kind, "title": title, "due_in_hours": hours})
     return cleaned
 
 
@@ -166,6 +193,8 @@ def perform(effect: dict[str, Any], *, ticket: Ticket, actor: Actor, context: di
         apply_macro(actor=actor, ticket=ticket, macro=macro, send_reply=True)
     elif kind == "webhook":
         _webhook(effect, ticket=ticket, actor=actor, context=context or {})
+    elif kind == "follow_up":
+        _follow_up(effect, ticket=ticket, actor=actor)
     else:
         raise RuleRuntimeError(_("Unknown action “%(type)s”.") % {"type": kind})
     ticket.refresh_from_db()
@@ -213,6 +242,21 @@ def _notify(effect: dict[str, Any], *, ticket: Ticket) -> None:
         "ref": ticket.reference
     }
     send_mail(subject[:200], render(effect["body"], ticket=ticket, agent=ticket.assignee), None, recipients)
+
+
+def _follow_up(effect: dict[str, Any], *, ticket: Ticket, actor: Actor) -> None:
+    """A follow-up task for the assignee (call back, check in after delivery), reminded when due."""
+    from helpline.workflow.follow_ups import create_follow_up
+
+    if ticket.assignee is None:
+        raise RuleRuntimeError(_("The ticket has no assignee to follow it up."))
+    create_follow_up(
+        actor=actor,
+        ticket=ticket,
+        agent=ticket.assignee,
+        title=render(effect["title"], ticket=ticket, agent=ticket.assignee),
+        due_at=timezone.now() + dt.timedelta(hours=int(effect["due_in_hours"])),
+    )
 
 
 def _webhook(effect: dict[str, Any], *, ticket: Ticket, actor: Actor, context: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ def action_rows(actions: list[dict[str, Any]], extra: int = 2) -> list[dict[str,
             "notify": a.get("to", ""),
             "macro": str(a.get("macro", "")),
             "webhook": a.get("url", ""),
+            "follow_up": str(a.get("due_in_hours", "")),
         }.get(kind, "")
         text = {
             "set": a.get("value", ""),
@@ -43,6 +44,7 @@ def action_rows(actions: list[dict[str, Any]], extra: int = 2) -> list[dict[str,
             "reply": a.get("body", ""),
             "note": a.get("body", ""),
             "notify": a.get("body", ""),
+            "follow_up": a.get("title", ""),
         }.get(kind, "")
         extra_value = a.get("subject", "") if kind == "notify" else ""
         rows.append(
@@ -94,6 +96,8 @@ def parse_actions(post: QueryDict) -> list[dict[str, Any]]:
             result.append({"type": kind, "to": target, "subject": extra, "body": text})
         elif kind == "macro":
             result.append({"type": kind, "macro": target})
+        elif kind == "follow_up":
+            result.append({"type": kind, "due_in_hours": target, "title": text})
         elif kind == "webhook":
             action: dict[str, Any] = {"type": kind, "url": target, "secret": secret.strip()}
             if not secret.strip() and n < len(kept):
