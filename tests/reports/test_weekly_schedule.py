@@ -33,7 +33,12 @@ def at(*args: int) -> dt.datetime:
 
 @pytest.fixture
 def stored_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "outbound"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "outbound", "webhooks", "search"],
+        }
+    }
 
 
 @pytest.fixture
@@ -155,3 +160,38 @@ def test_a_failed_send_is_retried_and_not_lost(stored_tasks: None, clock: Any, c
     run.refresh_from_db()
     assert (run.status, run.attempts, run.error) == (WeeklyRunStatus.SENT, 2, "")
     assert _work_due(commits) == []
+
+
+def test_the_hourly_check_sends_a_slot_whose_stored_run_was_lost_once(
+    stored_tasks: None, clock: Any, commits: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from helpline.core.periodic import enqueue_due_jobs, registered_jobs
+
+    assert "reports.weekly" in {job.name for job in registered_jobs()}
+    _save(commits)
+    monday = at(2026, 3, 9, 5)
+    DBTaskResult.objects.filter(task_path=TASK).delete()  # the stored run is lost (a restored backup)
+    mail.outbox.clear()
+    clock.move_to(monday + dt.timedelta(minutes=5))
+    with commits():
+        enqueue_due_jobs()
+    assert "waiting" in _work_due(commits)  # within the grace period the stored run is trusted
+    assert mail.outbox == []
+    clock.move_to(monday + dt.timedelta(hours=1))
+    with commits():
+        assert "reports.weekly" in enqueue_due_jobs()
+    assert "sent" in _work_due(commits)
+    assert len(mail.outbox) == 1
+    following = at(2026, 3, 16, 5)
+    assert _waiting() == [(following, [following.isoformat()])]  # the chain is back
+    # the lost run turning up after all finds the slot done
+    with commits():
+        tasks.send_weekly_report.enqueue(monday.isoformat())
+    clock.move_to(monday + dt.timedelta(hours=2))
+    with commits():
+        enqueue_due_jobs()
+    results = _work_due(commits)
+    assert "stale" in results and "sent" not in results
+    assert len(mail.outbox) == 1

@@ -120,7 +120,12 @@ def test_a_recurring_campaign_runs_each_round_once_from_stored_tasks(settings: A
 
     from tests.stored_tasks import waiting_tasks, work_due_tasks
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "outbound"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "outbound", "webhooks", "search"],
+        }
+    }
     start = dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC)
     task = "helpline.surveys.tasks.run_nps_campaign"
     with time_machine.travel(start, tick=False) as clock:

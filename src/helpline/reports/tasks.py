@@ -20,5 +20,11 @@ def retry_weekly_report(slot: str) -> str:
     return weekly_schedule.deliver(dt.datetime.fromisoformat(slot))
 
 
+@task()
+def check_weekly_report() -> str:
+    """Hourly (a periodic job): run an overdue weekly slot, or store the chain if it is missing."""
+    return weekly_schedule.catch_up()
+
+
 def schedule_weekly_report() -> None:
     weekly_schedule.schedule()

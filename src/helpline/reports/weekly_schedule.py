@@ -10,8 +10,9 @@
   settings changed, a duplicate) stops there; so does a second run of a claimed slot.
 - A failed send is retried (`RETRY_AFTER`, at most `MAX_ATTEMPTS`); a run that dies while sending
   stays "sending" and is not sent again (at most once).
-- Task backends that cannot defer use the `send_weekly_report` command (cron) instead, which claims
-  the same rows.
+- The hourly periodic job (`core.periodic`, run by every task worker) catches up a slot whose
+  stored run is overdue (lost, or a backend that cannot defer) through the same `run_slot`, so the
+  report still goes out once. The `send_weekly_report` command does the same from cron.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from helpline.reports.models import ReportSettings, WeeklyReportRun, WeeklyRunSt
 
 log = logging.getLogger("helpline.reports.weekly")
 MAX_ATTEMPTS = 3
-MIN_GAP = dt.timedelta(days=1)  # a slot within a day after a report went out is skipped
+MIN_GAP = dt.timedelta(days=1)
+CATCH_UP_AFTER = dt.timedelta(
+    minutes=10
+)  # the stored run normally starts within seconds of its slot  # a slot within a day after a report went out is skipped
 RETRY_AFTER = dt.timedelta(minutes=15)
 
 
@@ -133,6 +137,23 @@ def _enqueue_retry(slot: dt.datetime, when: dt.datetime) -> None:
 
     if _backend_defers():
         transaction.on_commit(lambda: tasks.retry_weekly_report.using(run_after=when).enqueue(slot.isoformat()))
+
+
+def catch_up(*, now: dt.datetime | None = None) -> str:
+    """The hourly check: run the slot the chain waits for if it is overdue; store the chain if
+    there is none. Exactly once with the stored run (both go through `run_slot`'s lock and claim)."""
+    now = now or timezone.now()
+    record = weekly.report_settings()
+    if record.pk is None or not record.weekly_enabled or not record.recipients():
+        return "off"
+    slot = record.weekly_next_run_at
+    if slot is None:
+        schedule(now)
+        return "scheduled"
+    if slot > now - CATCH_UP_AFTER:
+        return "waiting"
+    log.warning("weekly report run for %s is overdue: running it now", slot.isoformat())
+    return run_slot(slot, now=now)
 
 
 def send_due(*, now: dt.datetime | None = None, force: bool = False) -> bool:
