@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from helpline.core.actors import Actor
-from helpline.mail import actions
+from helpline.mail import actions, participant_actions
 from helpline.mail.models import Mailbox, Participant, Security
 from helpline.mail.tokens import ticket_number_from_address
 from helpline.tickets.models import EventKind, Message, Ticket, TicketEvent
@@ -153,3 +153,12 @@ def test_only_email_tickets_copy_people() -> None:
     with pytest.raises(InvalidInputError) as refused:
         participant_actions.add_participant(actor=Actor.of_agent(agent), ticket=ticket, address="bob@example.com")
     assert refused.value.code == "cc_not_email" and not Participant.objects.exists()
+
+
+def test_the_live_fragments_carry_the_panel_so_other_agents_see_a_change() -> None:
+    box = Mailbox.objects.create(name="Support", email_address="support@desk.example", send_acknowledgement=False)
+    ticket = Ticket.objects.get(number=actions.receive_message(mailbox=box, raw=raw_mail("Hi")).ticket)
+    watching = signed_in()
+    participant_actions.add_participant(actor=Actor.of_agent(make_agent()), ticket=ticket, address="zoe@example.com")
+    live = watching.get(f"/tickets/{ticket.number}/live/").content.decode()
+    assert '<div id="cc-panel" hx-swap-oob="true">' in live and cc_list(live) == ["zoe@example.com"]

@@ -1,4 +1,5 @@
-"""`{% cc_panel ticket %}`: on an email ticket, who replies copy, with adding and dropping people."""
+"""`{% cc_panel ticket %}`: on an email ticket, who replies copy, with adding and dropping people
+(`{% cc_panel ticket oob=True %}` in the ticket page's live fragments)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("mail/_cc_panel.html", takes_context=True)
-def cc_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
+def cc_panel(context: template.Context, ticket: Any, oob: bool = False) -> dict[str, Any]:
     shown = ticket.channel == Channel.EMAIL  # other channels' replies copy nobody: no query for them
     return {
         "ticket": ticket,
         "people": selectors.ticket_participants(ticket) if shown else [],
         "shown": shown,
+        "oob": oob,  # in the live fragments: swapped in place after a change
         "can_update": context.get("can_update", False),
         "csrf_token": context.get("csrf_token"),
     }
