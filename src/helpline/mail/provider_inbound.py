@@ -23,7 +23,9 @@ from helpline.mail.models import Mailbox
 from helpline.mail.receiver import mailbox_for_address
 
 log = logging.getLogger("helpline.mail.provider_inbound")
-SIGNED_PROVIDERS = {"mailgun", "mailersend", "mailjet", "postal", "sparkpost", "resend", "amazon ses"}
+# Providers whose posts anymail always checks against a signature (others: only the shared secret,
+# or a signature only when its key happens to be configured).
+SIGNED_PROVIDERS = {"mailgun", "mailersend", "postal"}
 
 
 def raw_bytes(event: Any) -> bytes:
