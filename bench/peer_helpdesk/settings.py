@@ -57,6 +57,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
+MEDIA_ROOT = os.environ.get("PEER_MEDIA_ROOT", "")
 SITE_ID = 1
 LOGIN_URL = "helpdesk:login"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -126,13 +126,18 @@ def test_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
     def dying_route(row: RawMessage, raw: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 4:
-            raise SystemExit("worker killed")  # the process dies after storing message 4
+            raise SystemExit("worker killed")  # the process dies while processing message 4
         real_route(row, raw)
 
     monkeypatch.setattr(ingest, "_route", dying_route)
     with pytest.raises(SystemExit):
         imap.fetch_once(box)
-    assert RawMessage.objects.count() == 4 and Ticket.objects.count() == 3
+    # the chunk's rows were all recorded before processing began; three were processed
+    assert RawMessage.objects.count() == 6 and Ticket.objects.count() == 3
+    assert (
+        sorted(RawMessage.objects.values_list("status", flat=True))
+        == [RawStatus.PROCESSED] * 3 + [RawStatus.RECEIVED] * 3
+    )
     assert not any(imap.PROCESSED_KEYWORD in f for f in inbox_state(dovecot)["flags"])  # nothing marked yet
     monkeypatch.setattr(ingest, "_route", real_route)
     outcomes = imap.fetch_once(box)  # the restarted worker

@@ -7,12 +7,13 @@ import os
 from django.conf import settings
 
 from helpline.assist.models import BotSettings
+from helpline.core import batching
 
 
 def bot_settings() -> BotSettings:
     """The saved settings, else the defaults: off on every channel, except the email first reply
     when HELPLINE_BOT_EMAIL_AUTOREPLY is set."""
-    row = BotSettings.objects.order_by("pk").first()
+    row = batching.memo("assist.bot_settings", lambda: BotSettings.objects.order_by("pk").first())
     if row is not None:
         return row
     return BotSettings(

@@ -12,7 +12,11 @@ ids instead and do the work once, for all of them, when the outermost batch ends
     index_ticket(ticket_id)               # outside: now, as before
 
 The work runs in the order it was first deferred, outside any transaction, each part guarded:
-a failure is logged and never keeps the other parts from running."""
+a failure is logged and never keeps the other parts from running.
+
+Reads that every message of a batch repeats (the mailboxes' addresses, active webhook endpoints,
+SLA policies, the bot's settings) are made once per batch with `memo(key, read)`; a change made
+while a batch runs is seen by the next batch (a fetched chunk takes a fraction of a second)."""
 
 from __future__ import annotations
 
@@ -20,8 +24,9 @@ import logging
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 log = logging.getLogger("helpline.batching")
 _local = threading.local()
 
@@ -40,6 +45,23 @@ def defer(key: str, work: Callable[[list[Any]], object], item: Hashable, *, orde
         pending[key] = (order, work, {})
     pending[key][2][item] = None
     return True
+
+
+def memo(key: str, read: Callable[[], T]) -> T:
+    """Inside a batch: `read()` once per batch, its result kept until the batch ends.
+    Outside a batch: `read()` now, every time."""
+    if not active():
+        return read()
+    cache: dict[str, Any] = _local.memo
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def forget(key: str) -> None:
+    """Drop one memo of the current batch (after a write that changes what it read)."""
+    if active():
+        _local.memo.pop(key, None)
 
 
 def flush() -> None:
@@ -62,10 +84,14 @@ def flush() -> None:
 def batch() -> Iterator[None]:
     if not active():
         _local.pending = {}
+        _local.memo = {}
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
         yield
     finally:
         if _local.depth == 1:
-            flush()
+            try:
+                flush()
+            finally:
+                _local.memo = {}
         _local.depth -= 1

@@ -23,6 +23,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from helpline.core import batching
+
 log = logging.getLogger("helpline.realtime")
 
 DESK_GROUP = "desk"
@@ -70,10 +72,30 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
     send_to_groups([(group, message)])
 
 
+PUSHES_KEY = "realtime.pushes"
+
+
 def send_to_groups(sends: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """Push each (group, message), all at once: one hop to the event loop for all of them, the
     channel layer's round trips overlapping (a ticket change goes to the desk, the ticket's page and
-    the portal). A failed push is logged; the others still go."""
+    the portal). A failed push is logged; the others still go. Inside a `core.batching` batch (a
+    fetched chunk of mail) the pushes are collected and sent together when the batch's work is done."""
+    if batching.active():
+        collected: list[tuple[str, dict[str, Any]]] = batching.memo(PUSHES_KEY, list)
+        collected.extend(sends)
+        batching.defer(PUSHES_KEY, _send_collected, PUSHES_KEY)
+        return
+    _push(sends)
+
+
+def _send_collected(_keys: list[str]) -> None:
+    collected: list[tuple[str, dict[str, Any]]] = batching.memo(PUSHES_KEY, list)
+    sends = list(collected)
+    collected.clear()
+    _push(sends)
+
+
+def _push(sends: Sequence[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None or not sends:
         return

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
-from helpline.mail.ingest import Outcome, process, receive
+from helpline.mail.ingest import Outcome, process, receive, receive_many
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
 from helpline.tickets import permissions
 
@@ -18,6 +18,7 @@ __all__ = [
     "Outcome",
     "quarantine_unaddressed",
     "receive_message",
+    "receive_messages",
     "retry_message",
     "save_mailbox",
     "store_oauth_tokens",
@@ -27,6 +28,12 @@ __all__ = [
 def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
     """Take one message as received (IMAP, SMTP receiver, import): stored first, processed once."""
     return receive(mailbox=mailbox, raw=raw, source=source)
+
+
+def receive_messages(*, mailbox: Mailbox, raws: list[bytes], source: str = "imap") -> list[Outcome]:
+    """A chunk of messages as fetched: all stored and recorded first (one transaction), then each
+    processed once in its own transaction. Outcomes in the order of `raws`."""
+    return receive_many(mailbox=mailbox, raws=raws, source=source)
 
 
 def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:

@@ -85,15 +85,11 @@ def fetch_once(mailbox: Mailbox, client: IMAPClient | None = None) -> list[Outco
         for start in range(0, len(uids), BATCH):
             chunk = uids[start : start + BATCH]
             data = conn.fetch(chunk, ["BODY.PEEK[]"])
-            done: list[int] = []
-            with batching.batch():  # search indexing once per chunk, not once per message
-                for uid in chunk:
-                    raw = data.get(uid, {}).get(b"BODY[]")
-                    if raw is None:
-                        continue
-                    outcomes.append(actions.receive_message(mailbox=mailbox, raw=raw, source="imap"))
-                    done.append(uid)  # stored and recorded (processed or quarantined): safe to mark
-            _mark(conn, mailbox, done)
+            done = [uid for uid in chunk if data.get(uid, {}).get(b"BODY[]") is not None]
+            with batching.batch():  # shared reads, search indexing and event subscribers once per chunk
+                raws = [data[uid][b"BODY[]"] for uid in done]
+                outcomes += actions.receive_messages(mailbox=mailbox, raws=raws, source="imap")
+            _mark(conn, mailbox, done)  # stored and recorded (processed or quarantined): safe to mark
         actions.record_check(mailbox=mailbox)
     except Exception as exc:
         actions.record_check(mailbox=mailbox, error=f"{type(exc).__name__}: {exc}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helpline.core import batching
 from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.customers import actions as customer_actions
@@ -83,6 +85,76 @@ def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
     return process(row, raw=raw)
 
 
+def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap") -> list[Outcome]:
+    """A fetched chunk: every message's bytes stored, then the rows of all of them recorded in one
+    transaction, then each processed in its own, as `receive` does for one. Safe to call again."""
+    stored = [(store_raw(raw), quick_message_id(raw)) for raw in raws]
+    now = timezone.now()
+    with transaction.atomic():
+        RawMessage.objects.bulk_create(
+            [
+                RawMessage(
+                    mailbox=mailbox,
+                    message_id=message_id,
+                    sha256=digest,
+                    size=len(raw),
+                    path=rel,
+                    source=source,
+                    received_at=now,
+                )
+                for raw, ((digest, rel), message_id) in zip(raws, stored, strict=True)
+            ],
+            ignore_conflicts=True,  # seen before: that row stands (processed, or to be processed now)
+        )
+        rows = {
+            row.message_id: row
+            for row in RawMessage.objects.filter(mailbox=mailbox, message_id__in={m for _s, m in stored})
+        }
+    outcomes = []
+    for raw, (_stored, message_id) in zip(raws, stored, strict=True):
+        row = rows[message_id]
+        row.mailbox = mailbox
+        if row.status != RawStatus.RECEIVED:
+            outcomes.append(_outcome_of(row, "duplicate"))
+        else:
+            outcomes.append(_process_fresh(row, raw))
+    return outcomes
+
+
+class _TakenMeanwhile(Exception):
+    """Another worker finished the same row first: this attempt is undone."""
+
+
+RAW_FIELDS = [f.attname for f in RawMessage._meta.concrete_fields if not f.primary_key]
+
+
+def _process_fresh(row: RawMessage, raw: bytes) -> Outcome:
+    """A row just recorded as received, processed without first re-reading it under a lock: the
+    closing update applies only while the row is still `received`, so if another worker processed
+    it meanwhile (it waits for that worker's commit) the update finds nothing and this attempt is
+    rolled back, leaving the other's outcome."""
+    attempts = row.attempts
+    try:
+        with transaction.atomic():
+            row.attempts += 1
+            _route(row, raw)
+            row.error = ""
+            row.processed_at = timezone.now()
+            values = {name: getattr(row, name) for name in RAW_FIELDS}
+            if not RawMessage.objects.filter(pk=row.pk, status=RawStatus.RECEIVED).update(**values):
+                raise _TakenMeanwhile
+            return _outcome_of(row)
+    except _TakenMeanwhile:
+        row.refresh_from_db()
+        return _outcome_of(row, "duplicate")
+    except Quarantine as exc:
+        reason = exc.reason
+    except Exception as exc:  # parse failures, unexpected data: keep it, show it, never drop it
+        log.exception("mail processing failed raw=%s", row.pk)
+        reason = f"processing_error: {type(exc).__name__}: {exc}"[:2000]
+    return _quarantine(row, reason, attempts + 1)
+
+
 def process(row: RawMessage, *, raw: bytes | None = None, retry: bool = False) -> Outcome:
     """Route a stored message; on any failure the row ends quarantined with the reason."""
     try:
@@ -101,11 +173,15 @@ def process(row: RawMessage, *, raw: bytes | None = None, retry: bool = False) -
     except Exception as exc:  # parse failures, unexpected data: keep it, show it, never drop it
         log.exception("mail processing failed raw=%s", row.pk)
         reason = f"processing_error: {type(exc).__name__}: {exc}"[:2000]
+    return _quarantine(row, reason, row.attempts + 1)
+
+
+def _quarantine(row: RawMessage, reason: str, attempts: int) -> Outcome:
     RawMessage.objects.filter(pk=row.pk).update(
         status=RawStatus.QUARANTINED,
         outcome="quarantined",
         error=reason,
-        attempts=row.attempts + 1,
+        attempts=attempts,
         processed_at=timezone.now(),
     )
     row.refresh_from_db()
@@ -165,7 +241,9 @@ def _route(row: RawMessage, raw: bytes) -> None:
     mail = parse(raw)
     row.sender = mail.from_address[:255]
     row.subject = mail.subject[:255]
-    addresses = {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
+    addresses = batching.memo(
+        "mail.own_addresses", lambda: {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
+    )
     if loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses)):
         row.status, row.outcome = RawStatus.IGNORED, "loop"
         return

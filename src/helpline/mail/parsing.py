@@ -126,8 +126,9 @@ def synthetic_message_id(raw: bytes) -> str:
 
 def quick_message_id(raw: bytes) -> str:
     """The Message-ID from the headers alone (cheap); a digest of the bytes when there is none."""
-    try:
-        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=len(raw))
+    try:  # the header block only: the body can be megabytes
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[: end + 1])
         found = message_ids(str(headers.get("Message-ID", "") or ""))
     except Exception:
         found = []

@@ -28,12 +28,11 @@ def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, st
                 return _follow_merges(ticket), "token"
     refs = list(dict.fromkeys([*reversed(mail.in_reply_to), *reversed(mail.references)]))[:50]
     if refs:
-        found = {
-            m.external_id: m.ticket_id
-            for m in Message.objects.filter(channel=Channel.EMAIL, external_id__in=refs).only(
-                "external_id", "ticket_id"
-            )
-        }
+        messages = Message.objects.filter(channel=Channel.EMAIL, external_id__in=refs).select_related("ticket")
+        tickets = {m.external_id: m.ticket for m in messages}
+        if refs[0] in tickets:  # the message answered directly is one of ours: nothing else to look up
+            return _follow_merges(tickets[refs[0]]), "references"
+        found = {external_id: ticket.pk for external_id, ticket in tickets.items()}
         found.update(
             {
                 o.message_id: o.ticket_message.ticket_id

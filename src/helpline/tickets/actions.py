@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,16 +60,19 @@ class TicketClosedError(ConflictError):
 
 
 def _next_ticket_number() -> int:
-    updated = Counter.objects.filter(name="ticket").update(value=F("value") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                Counter.objects.create(name="ticket", value=TICKET_NUMBER_START)
-        except IntegrityError:
-            pass
-        else:
-            return TICKET_NUMBER_START
-        Counter.objects.filter(name="ticket").update(value=F("value") + 1)
+    with connection.cursor() as cursor:  # one statement: increment and read back
+        cursor.execute("UPDATE tickets_counter SET value = value + 1 WHERE name = %s RETURNING value", ["ticket"])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    try:  # the very first ticket
+        with transaction.atomic():
+            Counter.objects.create(name="ticket", value=TICKET_NUMBER_START)
+    except IntegrityError:
+        pass
+    else:
+        return TICKET_NUMBER_START
+    Counter.objects.filter(name="ticket").update(value=F("value") + 1)
     return Counter.objects.get(name="ticket").value
 
 

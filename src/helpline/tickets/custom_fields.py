@@ -50,6 +50,8 @@ def clean_custom_fields(values: dict[str, Any], *, partial: bool, enforce_requir
     """Check keys and types; with `partial=False` and `enforce_required`, required fields must be set."""
     if not isinstance(values, dict):
         raise InvalidInputError(_("Custom fields must be an object of key and value."), code="invalid_fields")
+    if not values and (partial or not enforce_required):
+        return {}  # nothing to check against the definitions
     definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(active=True)}
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}

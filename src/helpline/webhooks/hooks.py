@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpline.core import hooks
+from helpline.core import batching, hooks
 from helpline.core.events import TICKET_EVENT_WORKER_HOOK
 from helpline.tickets.models import TicketEvent
 from helpline.webhooks import actions
@@ -12,7 +12,10 @@ from helpline.webhooks.payloads import event_payload
 
 @hooks.register(TICKET_EVENT_WORKER_HOOK)
 def queue_webhook_deliveries(event: TicketEvent) -> None:
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True).defer("secret") if e.wants(event.kind)]
+    active = batching.memo(
+        "webhooks.endpoints", lambda: list(WebhookEndpoint.objects.filter(active=True).defer("secret"))
+    )
+    endpoints = [e for e in active if e.wants(event.kind)]
     if not endpoints:
         return
     actions.queue_deliveries(

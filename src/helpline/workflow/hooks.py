@@ -13,6 +13,7 @@ from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from helpline.workflow import engine, scheduling, sla_events
 from helpline.workflow.models import Trigger
+from helpline.workflow.rule_cache import active_rules
 
 log = logging.getLogger("helpline.workflow")
 
@@ -56,6 +57,8 @@ def run_automations(event: TicketEvent) -> None:
     trigger = trigger_for(event)
     if trigger is None:
         return
+    if not active_rules(trigger):
+        return  # nothing to evaluate: no need to read the opening message
     message = event.message if event.message_id else None
     if trigger == Trigger.TICKET_CREATED:
         message = event.ticket.messages.order_by("created_at", "id").first()

@@ -88,6 +88,8 @@ def route_ticket(*, ticket: Ticket, actor: Actor | None = None, now: dt.datetime
 
 
 def route_new_ticket(event: TicketEvent) -> None:
+    if event.ticket.team_id is None or event.ticket.assignee_id is not None:
+        return  # as the ticket was when the task started: no team to route in, or already assigned
     ticket = Ticket.objects.select_related("requester", "team").prefetch_related("tags").get(pk=event.ticket_id)
     route_ticket(ticket=ticket, now=event.created_at)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from helpline.core import batching
 from helpline.core.business_hours import Calendar, add_business_time, business_time_between
 from helpline.tickets.models import ACTIVE_STATUSES, Status, Ticket
 from helpline.workflow.models import BusinessCalendar, ClockKind, SlaClock, SlaPolicy, TicketState
@@ -46,9 +47,18 @@ def policy_matches(policy: SlaPolicy, facts: dict[str, object]) -> bool:
     return True
 
 
+def active_policies() -> list[SlaPolicy]:
+    """Active policies in order (read once per batch of events)."""
+    return batching.memo(
+        "workflow.sla_policies", lambda: list(SlaPolicy.objects.filter(active=True).order_by("position", "id"))
+    )
+
+
 def choose_policy(ticket: Ticket, policies: Iterable[SlaPolicy] | None = None) -> SlaPolicy | None:
+    candidates = list(policies) if policies is not None else active_policies()
+    if not candidates:
+        return None
     facts = ticket_facts(ticket)
-    candidates = policies if policies is not None else SlaPolicy.objects.filter(active=True).order_by("position", "id")
     for policy in candidates:
         if policy.active and policy_matches(policy, facts):
             return policy
@@ -115,14 +125,25 @@ def _meet(clock: SlaClock, calendar: Calendar | None, now: dt.datetime) -> None:
     clock.met_at = now
 
 
+CLOCK_FIELDS = ("policy_id", "started_at", "spent", "paused", "due_at", "warn_at", "met_at", "warned_at", "breached_at")
+
+
+def _clock_values(clock: SlaClock) -> tuple[object, ...]:
+    return tuple(getattr(clock, name) for name in CLOCK_FIELDS)
+
+
 class TicketClocks:
-    """The clocks of one ticket, loaded once, changed in memory, saved together."""
+    """The clocks of one ticket, loaded once, changed in memory, saved together (only what changed)."""
 
     def __init__(self, ticket: Ticket, now: dt.datetime):
         self.ticket = ticket
         self.now = now
-        self.state, _created = TicketState.objects.get_or_create(ticket=ticket, defaults={"status_since": now})
+        state = TicketState.objects.select_related("policy").filter(ticket=ticket).first()
+        self.new_state = state is None
+        self.state = state if state is not None else TicketState(ticket=ticket, status_since=now)
+        self.loaded_state = (self.state.policy_id, self.state.status_since)
         existing = {c.kind: c for c in SlaClock.objects.filter(ticket=ticket)}
+        self.loaded = {kind: _clock_values(clock) for kind, clock in existing.items()}
         for kind in ClockKind.values:
             if kind not in existing:
                 existing[kind] = SlaClock(ticket=ticket, kind=kind)
@@ -158,11 +179,22 @@ class TicketClocks:
                 _start(clock, self.now, fresh=False)
 
     def save(self) -> None:
-        self.state.save()
-        for clock in self.clocks.values():
+        if self.new_state:  # another writer (the rules engine) may create it meanwhile: upsert
+            TicketState.objects.bulk_create(
+                [self.state], update_conflicts=True, unique_fields=["ticket"], update_fields=["policy", "status_since"]
+            )
+        elif (self.state.policy_id, self.state.status_since) != self.loaded_state:
+            self.state.save(update_fields=["policy", "status_since"])
+        new = []
+        for kind, clock in self.clocks.items():
             clock.policy = self.policy
             _set_due(clock, self.policy, self.calendar)
-            clock.save()
+            if kind not in self.loaded:
+                new.append(clock)
+            elif _clock_values(clock) != self.loaded[kind]:
+                clock.save(update_fields=[name.removesuffix("_id") for name in CLOCK_FIELDS])
+        if new:
+            SlaClock.objects.bulk_create(new)
 
 
 def status_changed(clocks: TicketClocks, before: str, after: str) -> None:

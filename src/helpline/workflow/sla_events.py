@@ -28,6 +28,15 @@ def apply_event(event: TicketEvent) -> None:
         return
     if event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.NOTE:
         return
+    if (
+        event.kind == EventKind.MESSAGE_ADDED
+        and event.data.get("kind") == MessageKind.INBOUND
+        and event.created_at == event.ticket.created_at
+    ):
+        return  # the customer's message that opened the ticket: its "created" event started the clocks
+    inbound = event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.INBOUND
+    if inbound and not _may_start_next_response(event.ticket_id):
+        return  # the usual customer message: no clock moves, nothing to lock or write
     now = event.created_at
     with transaction.atomic():
         ticket = (
@@ -63,6 +72,21 @@ def apply_event(event: TicketEvent) -> None:
         else:
             clocks.rematch()
         clocks.save()
+
+
+def _may_start_next_response(ticket_id: int) -> bool:
+    """A customer's message starts the next-response clock only once the first response is met and
+    that clock is idle; read without a lock (the full path re-reads under the ticket's lock)."""
+    clocks = {
+        kind: (met_at, started_at, paused)
+        for kind, met_at, started_at, paused in SlaClock.objects.filter(
+            ticket_id=ticket_id, kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
+        ).values_list("kind", "met_at", "started_at", "paused")
+    }
+    first, following = clocks.get(ClockKind.FIRST_RESPONSE), clocks.get(ClockKind.NEXT_RESPONSE)
+    if first is None or first[0] is None:
+        return False
+    return following is None or (following[1] is None and not following[2])
 
 
 # -- warnings and breaches -----------------------------------------------------------------------
