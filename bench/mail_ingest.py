@@ -1,21 +1,34 @@
-"""Email ingest throughput: raw bytes to stored, threaded and indexed ticket messages.
+"""Email ingest throughput: raw bytes to stored, threaded and indexed ticket messages, against
+django-helpdesk 2.6.1 on the same mails.
 
-Creates its own PostgreSQL database (helpline_mailbench), migrates it, then receives 2,000 mixed
-mails (5-50 KB, ~60 % new conversations and ~40 % replies threaded by In-Reply-To, some with an
-HTML part and a PDF attachment, bodies in en/ru/ka/ja/te) through `helpline.mail.actions.receive_message`
-exactly as the IMAP fetcher, the SMTP receiver and `helpline mail import` do (raw store, row per
-Message-ID, parse, thread, ticket actions, search indexing with immediate tasks). Acknowledgements are switched off (no
-mail is sent). Runs with one
-worker process and with two, several times each, and prints the medians next to the peer figure
-(django-helpdesk 2.6.1 `get_email`, 22.5 messages/s on this machine class, see
-../shared/peer/django-helpdesk.md).
+Creates its own PostgreSQL database (helpline_mailbench, or $BENCH_MAIL_DB), migrates it, then
+receives 2,000 mixed mails (4-40 KB of text, ~60 % new conversations and ~40 % replies threaded by
+In-Reply-To, half with an HTML part, 15 % with a 20 KB PDF; bodies in en/ru/ka/ja/te) through
+`helpline.mail.actions.receive_messages` in chunks of 25 inside `core.batching.batch()`, exactly as
+the IMAP fetcher does: every raw message written and fsync'd (content-addressed), the chunk's rows
+recorded, then each message parsed, its customer found or created, threaded, and added through the
+ticket actions (events recorded) in its own transaction; after commit the realtime pushes; then,
+once per chunk, the ticket-event worker subscribers as the task worker runs them (immediate task
+backend, same process): search indexing, SLA clocks, routing, automations, language detection,
+answer bot, webhooks, agent notifications. Acknowledgements are off (no mail is sent). Runs with
+one worker process and with two (conversations split between them), several times each; workers
+start warm (imports, the language model) and are timed from a common start.
 
-    .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--keep]
+Printed per run and as medians: messages/s, wall per message per worker, the workers' CPU and their
+PostgreSQL backends' CPU per message (user+sys, from /proc), SQL queries per message, the load average.
+
+The peer: `get_email` of django-helpdesk 2.6.1 (PyPI, its own virtualenv bench/.venv-peer, built
+here when missing) on the same mails of the first run(s), in its own database (helpdesk_mailbench,
+or $BENCH_PEER_MAIL_DB) on the same server, through bench/peer_helpdesk/mail_ingest.py: a queue with
+`email_box_type="local"` reading a folder of .eml copies, replies fed after what they answer; only
+the command runs are timed. If the peer cannot be built, the recorded figure (22.5 messages/s,
+../shared/peer/django-helpdesk.md) is printed, marked "recorded".
+
+    .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Messages are received in chunks of 25 inside `helpline.core.batching.batch()`, as the IMAP fetcher
-does, so search indexing runs once per chunk. The peer figure is the recorded one: bench/peer_helpdesk
-drives django-helpdesk's web pages only and has no `get_email` harness.
+Figures (2 cores shared with other work, PostgreSQL 15, fsync on; see bench/README.md):
+FIGURES
 """
 
 from __future__ import annotations
@@ -112,13 +125,13 @@ def _setup() -> None:
 def warm_up() -> None:
     """What a long-running worker has loaded before its first mail (imports, hook registries, the
     language model), done once in the parent so forked workers start warm."""
-    from helpline.assist.language import detect_language
+    from helpline.assist.language import _identifier
     from helpline.core import hooks
     from helpline.core.events import TICKET_EVENT_HOOK, TICKET_EVENT_WORKER_HOOK
 
     hooks.get(TICKET_EVENT_HOOK)
     hooks.get(TICKET_EVENT_WORKER_HOOK)
-    detect_language("warm up the statistical model, bitte")
+    _identifier()  # the n-gram model (about 0.5 s to load)
     import helpline.mail.ingest  # noqa: F401
     import helpline.search.indexing  # noqa: F401
 
@@ -309,7 +322,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--peer-runs", type=int, default=1, help="django-helpdesk runs (0: leave the peer out)")
+    parser.add_argument(
+        "--peer-runs",
+        type=int,
+        default=0 if os.environ.get("BENCH_SKIP_PEER") == "1" else 1,
+        help="django-helpdesk get_email runs on the mails of the first runs (0, or BENCH_SKIP_PEER=1: none)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", type=int, default=0, help="profile N messages in this process and stop")
     args = parser.parse_args()

@@ -69,3 +69,29 @@ def test_batches_nest_and_work_deferred_while_flushing_joins_the_flush() -> None
             assert batching.defer("first", first, 1, order=-1)
         assert done == []  # the inner batch's end is not the end
     assert done == [("first", [1]), ("second", ["a", "late"])]
+
+
+def test_a_chunk_is_recorded_first_then_processed_once_each(mailbox: Mailbox) -> None:
+    """receive_messages, as the IMAP fetcher calls it: a Message-ID twice in one chunk and the same
+    chunk again give duplicates, never a second ticket; the rate limit counts the chunk's own mail."""
+    from helpline.mail.models import RawMessage, RawStatus
+
+    mailbox.sender_rate_limit = 2
+    mailbox.save()
+    chunk = [
+        raw_mail("first", message_id="<c1@c>"),
+        raw_mail("first again", message_id="<c1@c>"),
+        raw_mail("second", message_id="<c2@c>"),
+        raw_mail("third, over the limit", message_id="<c3@c>"),
+        raw_mail("someone else", sender="Bob <bob@example.com>", message_id="<c4@c>"),
+    ]
+    with batching.batch():
+        outcomes = actions.receive_messages(mailbox=mailbox, raws=chunk, source="imap")
+    assert [o.outcome for o in outcomes] == ["new_ticket", "duplicate", "new_ticket", "quarantined", "new_ticket"]
+    assert outcomes[1].ticket == outcomes[0].ticket
+    assert outcomes[3].reason.startswith("rate_limited")
+    with batching.batch():
+        again = actions.receive_messages(mailbox=mailbox, raws=chunk, source="imap")
+    assert [o.outcome for o in again] == ["duplicate"] * 5
+    assert Ticket.objects.count() == 3 and RawMessage.objects.count() == 4
+    assert RawMessage.objects.filter(status=RawStatus.QUARANTINED).count() == 1

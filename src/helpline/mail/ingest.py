@@ -143,7 +143,9 @@ def _process_fresh(row: RawMessage, raw: bytes) -> Outcome:
             values = {name: getattr(row, name) for name in RAW_FIELDS}
             if not RawMessage.objects.filter(pk=row.pk, status=RawStatus.RECEIVED).update(**values):
                 raise _TakenMeanwhile
-            return _outcome_of(row)
+        if row.status == RawStatus.PROCESSED:
+            _count_sender(row)
+        return _outcome_of(row)
     except _TakenMeanwhile:
         row.refresh_from_db()
         return _outcome_of(row, "duplicate")
@@ -223,15 +225,35 @@ def _handle_bounce(row: RawMessage, mail: ParsedMail) -> None:
     row.ticket_message = target
 
 
+SENDER_COUNTS_KEY = "mail.sender_counts"
+
+
 def _rate_limited(row: RawMessage, sender: str) -> bool:
+    """More messages processed from this sender in the last hour than the mailbox allows. Inside a
+    batch each sender is counted once; the batch's own processed messages are added as they commit."""
     limit = row.mailbox.sender_rate_limit
     if not limit:
         return False
-    since = timezone.now() - dt.timedelta(hours=1)
-    recent = RawMessage.objects.filter(
-        mailbox=row.mailbox, sender=sender, received_at__gte=since, status=RawStatus.PROCESSED
-    ).exclude(pk=row.pk)
-    return recent.count() >= limit
+    counts: dict[tuple[int, str], int] = batching.memo(SENDER_COUNTS_KEY, dict)
+    key = (row.mailbox_id, sender)
+    if key not in counts:
+        since = timezone.now() - dt.timedelta(hours=1)
+        counts[key] = (
+            RawMessage.objects.filter(
+                mailbox=row.mailbox, sender=sender, received_at__gte=since, status=RawStatus.PROCESSED
+            )
+            .exclude(pk=row.pk)
+            .count()
+        )
+    return counts[key] >= limit
+
+
+def _count_sender(row: RawMessage) -> None:
+    """A message from `row.sender` was processed (committed): count it for the rest of the batch."""
+    counts: dict[tuple[int, str], int] = batching.memo(SENDER_COUNTS_KEY, dict)
+    key = (row.mailbox_id, row.sender)
+    if key in counts:
+        counts[key] += 1
 
 
 def _route(row: RawMessage, raw: bytes) -> None:
