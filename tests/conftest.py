@@ -58,3 +58,14 @@ def _no_cached_greeting_offer() -> Iterator[None]:
     cache.delete(OFFER_CACHE_KEY)
     yield
     cache.delete(OFFER_CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in another language leaves that language active in the thread (LocaleMiddleware,
+    the profile page): each test starts in the default language, whatever ran before it on this worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
