@@ -28,13 +28,9 @@ def apply_event(event: TicketEvent) -> None:
         return
     if event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.NOTE:
         return
-    if (
-        event.kind == EventKind.MESSAGE_ADDED
-        and event.data.get("kind") == MessageKind.INBOUND
-        and event.created_at == event.ticket.created_at
-    ):
-        return  # the customer's message that opened the ticket: its "created" event started the clocks
     inbound = event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.INBOUND
+    if inbound and event.created_at == event.ticket.created_at:
+        return  # the customer's message that opened the ticket: its "created" event started the clocks
     if inbound and not _may_start_next_response(event.ticket_id):
         return  # the usual customer message: no clock moves, nothing to lock or write
     now = event.created_at
