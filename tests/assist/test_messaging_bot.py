@@ -4,7 +4,6 @@ thread and the answer goes out through the (fake, local) Telegram Bot API; askin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,15 +17,6 @@ from tests.messaging.helpers import make_account, webhook_path
 
 pytestmark = pytest.mark.django_db
 SECRET = "tg-bot-secret"
-
-
-@pytest.fixture
-def providers() -> Iterator[FakeProviders]:
-    fake = FakeProviders().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

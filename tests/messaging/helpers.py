@@ -17,6 +17,7 @@ from helpline.messaging.models import ChannelAccount
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import Message, Ticket
 from tests.factories import make_agent
+from tests.messaging.fake_providers import MESSENGER_TOKEN, TWILIO_SID, TWILIO_TOKEN, WHATSAPP_PHONE_ID, WHATSAPP_TOKEN
 
 APP_SECRET = "meta-app-secret"
 VERIFY_TOKEN = "verify-me"
@@ -65,3 +66,24 @@ def agent_reply(ticket: Ticket, text: str, commits: Any, **kwargs: Any) -> Messa
         message = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text=text, **kwargs)
     message.refresh_from_db()
     return message
+
+
+def whatsapp_account(base_url: str) -> ChannelAccount:
+    return make_account(
+        "whatsapp",
+        base_url,
+        access_token=WHATSAPP_TOKEN,
+        phone_number_id=WHATSAPP_PHONE_ID,
+        app_secret=APP_SECRET,
+        verify_token=VERIFY_TOKEN,
+    )
+
+
+def sms_account(base_url: str) -> ChannelAccount:
+    return make_account("sms", base_url, account_sid=TWILIO_SID, auth_token=TWILIO_TOKEN, from_number="+15005550006")
+
+
+def messenger_account(base_url: str) -> ChannelAccount:
+    return make_account(
+        "messenger", base_url, page_access_token=MESSENGER_TOKEN, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN
+    )

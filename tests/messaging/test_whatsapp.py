@@ -14,7 +14,7 @@ from helpline.customers.models import Channel
 from helpline.messaging.models import InboundPayload, PayloadStatus
 from helpline.tickets.models import DeliveryStatus, Message, Ticket
 from tests.messaging.fake_providers import WHATSAPP_PHONE_ID, WHATSAPP_TOKEN, FakeProviders
-from tests.messaging.helpers import APP_SECRET, VERIFY_TOKEN, agent_reply, make_account, post_meta, webhook_path
+from tests.messaging.helpers import VERIFY_TOKEN, agent_reply, post_meta, webhook_path, whatsapp_account
 
 pytestmark = pytest.mark.django_db
 WA_ID = "995599123456"
@@ -46,14 +46,7 @@ def status(mid: str, state: str, **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def account(providers: FakeProviders) -> Any:
-    return make_account(
-        "whatsapp",
-        providers.url,
-        access_token=WHATSAPP_TOKEN,
-        phone_number_id=WHATSAPP_PHONE_ID,
-        app_secret=APP_SECRET,
-        verify_token=VERIFY_TOKEN,
-    )
+    return whatsapp_account(providers.url)
 
 
 def test_subscription_handshake(account: Any) -> None:

@@ -36,7 +36,9 @@ class BotArticleOut(Schema):
 
 class BotReplyOut(Schema):
     conversation: str
-    kind: str = Field(description="answered, resolved, retry, need_contact, handed_off or forwarded")
+    kind: str = Field(
+        description="answered, resolved, retry, prompt (no words to search for), need_contact, handed_off or forwarded"
+    )
     text: str
     language: str
     status: str

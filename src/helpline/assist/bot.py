@@ -22,6 +22,7 @@ from helpline.assist.config import bot_settings
 from helpline.assist.dialogue import next_step
 from helpline.assist.language import detect_language
 from helpline.assist.models import BotConversation, ConversationStatus
+from helpline.assist.signals import feedback, has_words, is_angry
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.customers.models import Channel, Customer
@@ -32,7 +33,7 @@ MAX_TURNS = 60
 
 @dataclass
 class BotReply:
-    kind: str  # answered | resolved | retry | handed_off | need_contact | forwarded
+    kind: str  # answered | resolved | retry | prompt | handed_off | need_contact | forwarded
     text: str
     conversation: BotConversation
     confidence: float = 0.0
@@ -99,6 +100,13 @@ def _respond(conversation: BotConversation, text: str, language: str, *, email: 
     email = email or conversation.contact
     if conversation.pending_handoff:
         return _hand_off(conversation, conversation.pending_handoff, email=email or text, name=name)
+    if (
+        not has_words(text)
+        and not is_angry(text)
+        and not (conversation.last_article_key and feedback(text) is not None)
+    ):
+        # emoji or punctuation only: nothing to search for, and not a failed try
+        return BotReply("prompt", _("Type a question or a few words to search for."), conversation)
     config = bot_settings()
     step = next_step(conversation, text, language, config)
     if step.kind == "resolved":

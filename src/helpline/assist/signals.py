@@ -1,6 +1,7 @@
 """Cheap cues in a customer's message: asking for a person, anger, yes/no after an answer.
 Word lists per served language (en, ka, am, mn, te); matching is case-insensitive, on word starts
-for Latin and Cyrillic, and on substrings for the other scripts."""
+for Latin and Cyrillic, and on substrings for the other scripts. A few emoji count too (a thumbs-up
+after an answer is a yes, an angry face is anger)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ ANGRY = [
     "ተናድጃለሁ", "ተናደድኩ", "አስከፊ", "አሳፋሪ",
     "аймшигтай", "уурласан", "уурлаж", "хэрэггүй", "муухай", "залхсан",
     "కోపం", "చెత్త", "దారుణం", "అసహ్యం",
+    "😡", "🤬", "😠", "💢",
 ]  # fmt: skip
 YES = [
     "yes", "yep", "yeah", "thanks", "thank you", "solved", "that helped", "it worked", "great", "ok",
@@ -27,6 +29,7 @@ YES = [
     "አዎ", "አመሰግናለሁ", "ረድቶኛል",
     "тийм", "баярлалаа", "болсон",
     "అవును", "ధన్యవాదాలు", "సరే",
+    "👍", "👌", "✅", "🙏", "❤", "😊", "🙂", "👏", "🥰",
 ]  # fmt: skip
 NO = [
     "no", "nope", "didn't", "did not", "not helpful", "doesn't", "does not", "not really", "not solved",
@@ -34,6 +37,7 @@ NO = [
     "አይ", "አይደለም", "አልረዳኝም",
     "үгүй", "болоогүй", "биш",
     "లేదు", "కాదు",
+    "👎", "❌", "😞", "🙁", "☹", "😕",
 ]  # fmt: skip
 
 
@@ -49,6 +53,12 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
 
 
 _HUMAN, _ANGRY, _YES, _NO = _pattern(HUMAN), _pattern(ANGRY), _pattern(YES), _pattern(NO)
+
+
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words (letters or digits of any script), as opposed to
+    emoji, stickers' emoji and punctuation only."""
+    return any(c.isalnum() for c in text)
 
 
 def asks_for_human(text: str, extra: list[str] | tuple[str, ...] = ()) -> bool:

@@ -4,7 +4,11 @@ in the ticket's thread (so the channel delivers it and the agent later sees what
 article's own words and link, then "did this answer your question?". It hands off to a person on
 low confidence, when asked for one, on an angry message or after two failed tries: a reply saying
 so, an internal note with the reason and a `bot-handoff` tag; the ticket stays in the unassigned
-queue (or is routed by its team's strategy) and the bot stays quiet on it from then on."""
+queue (or is routed by its team's strategy) and the bot stays quiet on it from then on.
+
+Messages without words get no search: a file, photo or voice message with no text goes to a person
+(the bot can't read it); emoji, stickers and reactions get no reply, except a yes/no emoji after an
+answer (feedback) and an angry one (hand-off)."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from helpline.assist.config import answers_on, bot_settings, greeting
 from helpline.assist.dialogue import Step, next_step
 from helpline.assist.language import detect_language
 from helpline.assist.models import BotConversation, BotSettings, ConversationStatus
+from helpline.assist.signals import feedback, has_words, is_angry
 from helpline.core.actors import Actor
 from helpline.customers.models import Channel
 from helpline.tickets import actions as ticket_actions
@@ -37,6 +42,7 @@ REASONS = {
     "angry": gettext_lazy("the customer sounds upset"),
     "low_confidence": gettext_lazy("no article answers the question confidently"),
     "failed_tries": gettext_lazy("two answers did not help"),
+    "attachment": gettext_lazy("the customer sent a file or voice message without text"),
 }
 
 
@@ -47,12 +53,38 @@ def wants_answer(message: Message, config: BotSettings) -> bool:
         message.kind == MessageKind.INBOUND
         and message.channel in THREAD_CHANNELS
         and answers_on(config, message.channel)
-        and bool(message.body_text.strip())
+        and (bool(message.body_text.strip()) or bool((message.meta or {}).get("no_text")))
         and ticket.assignee_id is None
         and ticket.merged_into_id is None
         and ticket.status != Status.CLOSED
         and not ticket.messages.filter(kind=MessageKind.REPLY, author_agent__isnull=False).exists()
     )
+
+
+def content_of(message: Message) -> str:
+    """What a customer's message holds: "words" to answer; a "file" (photo, document or voice message)
+    without text; or "symbols": emoji, a sticker, a reaction, or a message the provider sent empty."""
+    meta = message.meta or {}
+    if meta.get("sticker"):
+        return "symbols"
+    if meta.get("no_text"):
+        return "file" if message.attachments.exists() else "symbols"
+    return "words" if has_words(message.body_text) else "symbols"
+
+
+def _step(conversation: BotConversation, message: Message, language: str, config: BotSettings) -> Step | None:
+    """What to do with the message; None to stay quiet."""
+    content = content_of(message)
+    if content == "file":
+        return Step("hand_off", "attachment")
+    text = message.body_text
+    if (
+        content == "symbols"
+        and not is_angry(text)
+        and not (conversation.last_article_key and feedback(text) is not None)
+    ):
+        return None
+    return next_step(conversation, text, language, config)
 
 
 def _language(message: Message) -> str:
@@ -88,11 +120,13 @@ def answer_message(message_id: int) -> str:
         conversation = _conversation(message.ticket)
         if conversation.status == ConversationStatus.HANDED_OFF or message.pk in conversation.transcript_ids():
             return ""
-        conversation.language = language
         first = not conversation.transcript
+        step = _step(conversation, message, language, config)
+        if step is None:
+            return ""
+        conversation.language = language
         conversation.transcript = [*conversation.transcript, {"message": message.pk}][-60:]
         with translation.override(language):
-            step = next_step(conversation, message.body_text, language, config)
             reply = _say(conversation, message, step, config, language, greet=first)
         conversation.save()
     opening = not Message.objects.filter(ticket_id=message.ticket_id, pk__lt=message.pk).exists()

@@ -221,6 +221,8 @@ def post_visitor_message(
         actor = Actor.of_customer(customer)
         ticket = current_ticket(conversation)
         meta: dict[str, Any] = {"page_url": conversation.page_url} if conversation.page_url else {}
+        if not body:
+            meta["no_text"] = True  # a file alone (the first message's body stands in for it)
         if ticket is None or ticket.status == Status.CLOSED or ticket.requester_id != customer.pk:
             # add_message is idempotent on the external id; opening a ticket is not, so look first
             existing = Message.objects.filter(channel=Channel.CHAT, external_id=external_id).first()

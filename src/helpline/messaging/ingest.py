@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -120,7 +121,11 @@ def _store_inbound(account: ChannelAccount, adapter: Adapter, message: InboundMe
     if Message.objects.filter(channel=channel, external_id=message.external_id).exists():
         return False  # the provider delivered the same webhook again
     files: list[IncomingFile] = [adapter.fetch_media(account, media) for media in message.media]
-    meta = {"account": account.public_id, "sender": message.sender}
+    meta: dict[str, Any] = {"account": account.public_id, "sender": message.sender}
+    if message.stand_in or not message.text.strip():
+        meta["no_text"] = True  # the body stands in for a file, a sticker or an empty message
+    if message.sticker:
+        meta["sticker"] = True
     text = message.text or ("" if files else "[empty message]")
     try:
         with transaction.atomic():

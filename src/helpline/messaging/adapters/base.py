@@ -47,6 +47,8 @@ class InboundMessage:
     language: str = ""
     media: tuple[MediaRef, ...] = ()
     choice: str = ""  # the id of a button the customer pressed (Telegram callback data, WhatsApp reply id)
+    sticker: bool = False  # a sticker: a picture standing for an emoji, nothing to answer
+    stand_in: bool = False  # `text` is ours, naming what was sent (e.g. "[contacts]"), not the customer's words
 
 
 @dataclass(frozen=True)

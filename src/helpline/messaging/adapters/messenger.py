@@ -59,7 +59,12 @@ class MessengerAdapter(GraphWebhook):
             choice = str((message.get("quick_reply") or {}).get("payload") or "")
             parsed.messages.append(
                 InboundMessage(
-                    sender=sender, external_id=message["mid"], text=message.get("text", ""), media=media, choice=choice
+                    sender=sender,
+                    external_id=message["mid"],
+                    text=message.get("text", ""),
+                    media=media,
+                    choice=choice,
+                    sticker="sticker_id" in message,
                 )
             )
         elif "postback" in event:

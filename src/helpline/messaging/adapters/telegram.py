@@ -48,6 +48,7 @@ class TelegramAdapter:
             chat_id = message["chat"]["id"]
             sender: dict[str, Any] = message.get("from") or {}
             media: list[MediaRef] = []
+            sticker = message.get("sticker") if isinstance(message.get("sticker"), dict) else {}
             if message.get("photo"):
                 largest = max(message["photo"], key=lambda p: p.get("file_size", 0) or p.get("width", 0))
                 media.append(MediaRef(ref=largest["file_id"], filename="photo.jpg", content_type="image/jpeg"))
@@ -69,10 +70,11 @@ class TelegramAdapter:
                     InboundMessage(
                         sender=str(chat_id),
                         external_id=f"{chat_id}:{message['message_id']}",
-                        text=message.get("text") or message.get("caption") or "",
+                        text=message.get("text") or message.get("caption") or sticker.get("emoji", ""),
                         name=name,
                         language=sender.get("language_code", ""),
                         media=tuple(media),
+                        sticker=bool(sticker),
                     )
                 ]
             )

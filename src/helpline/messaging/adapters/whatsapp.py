@@ -52,6 +52,7 @@ class WhatsAppAdapter(GraphWebhook):
     def _message(self, message: dict[str, Any], names: dict[str, str]) -> InboundMessage:
         kind = message.get("type", "")
         text = choice = ""
+        stand_in = False
         media: list[MediaRef] = []
         if kind == "text":
             text = message["text"]["body"]
@@ -67,11 +68,13 @@ class WhatsAppAdapter(GraphWebhook):
             reply = message["interactive"].get("button_reply") or message["interactive"].get("list_reply") or {}
             text = reply.get("title", "")
             choice = str(reply.get("id", ""))
+        elif kind == "reaction":  # an emoji on one of our messages, e.g. a thumbs-up to an answer
+            text = message["reaction"].get("emoji", "")
         elif kind == "location":
             loc = message["location"]
             text = f"{loc.get('name', '')} {loc.get('latitude')},{loc.get('longitude')}".strip()
         else:
-            text = f"[{kind}]"
+            text, stand_in = f"[{kind}]", True
         sender = message["from"]
         return InboundMessage(
             sender="+" + sender.lstrip("+"),
@@ -80,6 +83,8 @@ class WhatsAppAdapter(GraphWebhook):
             name=names.get(sender, ""),
             media=tuple(media),
             choice=choice,
+            sticker=kind == "sticker",
+            stand_in=stand_in,
         )
 
     def _auth(self, account: ChannelAccount) -> dict[str, str]:
