@@ -45,12 +45,19 @@ def test_feedback_is_counted_per_article_and_language(client: Client, kb: dict[s
     ka = kb["cancel-subscription"].article.translations.get(language="ka")
     url = f"/help/ka/articles/{ka.article.public_id}/feedback/"
     assert client.post(url, {"helpful": "yes", "translation_language": "ka"}).status_code == 302
-    client.post(url, {"helpful": "no", "translation_language": "ka"})
+    Client().post(url, {"helpful": "no", "translation_language": "ka"})
     client.post(url, {"helpful": "yes", "translation_language": "en"})
     ka.refresh_from_db()
     en = ka.article.translations.get(language="en")
     assert (ka.helpful_yes, ka.helpful_no) == (1, 1)
     assert (en.helpful_yes, en.helpful_no) == (1, 0)
+    # One vote per reader: the same answer again counts nothing, the other one moves the vote.
+    client.post(url, {"helpful": "yes", "translation_language": "ka"})
+    ka.refresh_from_db()
+    assert (ka.helpful_yes, ka.helpful_no) == (1, 1)
+    client.post(url, {"helpful": "no", "translation_language": "ka"})
+    ka.refresh_from_db()
+    assert (ka.helpful_yes, ka.helpful_no) == (0, 2)
 
 
 def test_search_and_faq_pages(client: Client, kb: dict[str, ArticleTranslation]) -> None:
@@ -77,9 +84,11 @@ def test_api_search(client: Client, kb: dict[str, ArticleTranslation]) -> None:
     assert top["url"].endswith(f"/help/en/articles/{top['article']}/")
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
-    for bad in ["", "x" * 600]:
+    for bad, code in [("", "query_empty"), ("x" * 600, "query_too_long"), ("PK\x03\x04\x14\x06", "query_binary")]:
         error = client.get("/api/kb/search", {"q": bad})
-        assert error.status_code == 422 and error.json()["error"]["code"] in {"query_empty", "query_too_long"}
+        assert error.status_code == 422 and error.json()["error"]["code"] == code
+    nul = client.get("/api/kb/search", {"q": "%PDF\x00"})  # refused before it reaches the endpoint
+    assert nul.status_code == 400 and nul.json()["error"]["code"] == "invalid_characters"
 
 
 def test_api_agents_see_agents_only_articles(client: Client, kb: dict[str, ArticleTranslation]) -> None:
@@ -180,6 +189,10 @@ def test_request_form_suggests_articles_and_counts_deflections(
     assert response.status_code == 204
     translation.refresh_from_db()
     assert translation.deflections == 1
+    client.post("/help/deflect/", {"article": translation.article.public_id, "language": "en"})  # a reload
+    Client().post("/help/deflect/", {"article": translation.article.public_id, "language": "en"})
+    translation.refresh_from_db()
+    assert translation.deflections == 2  # once per reader
     assert client.post("/help/deflect/", {"article": "nope", "language": "en"}).status_code == 404
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -315,10 +317,18 @@ def add_files(*, actor: Actor, article: Article, files: Sequence[IncomingFile]) 
     return stored
 
 
-def record_feedback(*, translation: ArticleTranslation, helpful: bool) -> None:
-    """A "was this helpful?" answer, counted per article and language."""
+def record_feedback(*, translation: ArticleTranslation, helpful: bool, previous: bool | None = None) -> None:
+    """A "was this helpful?" answer, counted per article and language. `previous` is the reader's
+    earlier answer on this translation, if any: the same answer again counts nothing, the other
+    one moves the reader's vote."""
+    if previous is helpful:
+        return
     field = "helpful_yes" if helpful else "helpful_no"
-    ArticleTranslation.objects.filter(pk=translation.pk).update(**{field: F(field) + 1})
+    changes: dict[str, Any] = {field: F(field) + 1}
+    if previous is not None:
+        other = "helpful_no" if helpful else "helpful_yes"
+        changes[other] = Greatest(F(other) - 1, 0)
+    ArticleTranslation.objects.filter(pk=translation.pk).update(**changes)
 
 
 def record_view(*, translation: ArticleTranslation) -> None:

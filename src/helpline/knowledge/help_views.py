@@ -20,6 +20,8 @@ from helpline.knowledge.search import search_articles
 from helpline.portal.views.common import render_portal
 from helpline.web.context_processors import desk_agent
 
+FEEDBACK_SESSION_KEY = "kb_feedback"  # {translation id: helpful} of this reader
+DEFLECTION_SESSION_KEY = "kb_deflected"  # translation ids this reader was deflected by
 
 def _served(language: str) -> str:
     if language not in dict(settings.LANGUAGES):
@@ -106,7 +108,10 @@ def feedback(request: HttpRequest, language: str, public_id: str) -> HttpRespons
         shown, _languages = selectors.published_article(_reader(request), public_id, shown_language)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    actions.record_feedback(translation=shown, helpful=request.POST.get("helpful") == "yes")
+    helpful = request.POST.get("helpful") == "yes"
+    given: dict[str, bool] = request.session.get(FEEDBACK_SESSION_KEY, {})
+    actions.record_feedback(translation=shown, helpful=helpful, previous=given.get(str(shown.pk)))
+    request.session[FEEDBACK_SESSION_KEY] = {**given, str(shown.pk): helpful}  # one vote per reader
     url = reverse("help:article", kwargs={"language": language, "public_id": public_id})
     return HttpResponseRedirect(url + "?feedback=thanks")
 
@@ -161,5 +166,8 @@ def deflect(request: HttpRequest) -> HttpResponse:
         shown, _languages = selectors.published_article(None, request.POST.get("article", "")[:40], language)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    actions.record_deflection(translation=shown)
+    deflected: list[int] = request.session.get(DEFLECTION_SESSION_KEY, [])
+    if shown.pk not in deflected:  # one per reader and article: a page reloaded counts once
+        actions.record_deflection(translation=shown)
+        request.session[DEFLECTION_SESSION_KEY] = [*deflected[-99:], shown.pk]
     return HttpResponse(status=204)
