@@ -86,3 +86,20 @@ def test_csv_import_and_bad_rows(tmp_path: Path) -> None:
     assert ArticleTranslation.objects.filter(article__key="pay-card").count() == 2
     with pytest.raises(CommandError):
         run("import", tmp_path / "missing")
+
+
+def test_reindex_adds_missing_title_vectors(tmp_path: Path, commits: Any) -> None:
+    from helpline.assist.models import Embedding
+    from helpline.knowledge.tasks import EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE
+
+    (tmp_path / "wifi.en.md").write_text(EN, encoding="utf-8")
+    with commits():
+        run("import", tmp_path)
+    translation = ArticleTranslation.objects.get()
+    sources = {e.source for e in Embedding.objects.filter(source_id=translation.pk)}
+    assert sources == {EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE}
+    Embedding.objects.filter(source=TITLE_EMBEDDING_SOURCE).delete()  # as stored before title vectors
+    assert "1 published translations indexed" in run("reindex")
+    assert Embedding.objects.filter(source=TITLE_EMBEDDING_SOURCE, source_id=translation.pk).count() == 1
+    with pytest.raises(CommandError):
+        run("import")

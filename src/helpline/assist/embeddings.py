@@ -8,13 +8,13 @@ import ctypes
 import functools
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 DIM = 384
-QUERY_TOKENS = 28
+QUERY_TOKENS = 24
 _lock = threading.RLock()  # embed_* hold it while the model may still be loading
 _model: Any = None
 
@@ -66,10 +66,16 @@ def query_tokens() -> int:
     return max(8, int(os.environ.get("HELPLINE_QUERY_TOKENS", str(QUERY_TOKENS))))
 
 
-def clip_query(model: Any, text: str, limit: int) -> str:
-    """The longest prefix of whole words of `text` that is at most `limit` tokens as a query."""
+def clip_query(model: Any, text: str, limit: int, weight: Callable[[str], float] | None = None) -> str:
+    """`text` cut to at most `limit` tokens as a query. With a `weight` per word (e.g. how rare the
+    word is in the indexed documents), the lightest words go first, the rest keeping their order:
+    a long question keeps what it is about wherever it says it; without, its longest prefix of words."""
     if model.token_count(text, True) <= limit:
         return text
+    if weight is not None:
+        text = _drop_light_words(model, text, limit, weight)
+        if model.token_count(text, True) <= limit:
+            return text
     words = text.split()
     low, high = 1, len(words)
     while low < high:  # the model's tokenizer is fast C: a handful of calls
@@ -81,19 +87,41 @@ def clip_query(model: Any, text: str, limit: int) -> str:
     return " ".join(words[:low])
 
 
+def _drop_light_words(model: Any, text: str, limit: int, weight: Callable[[str], float]) -> str:
+    """Drop the fewest words of least weight for the rest to fit in `limit` tokens (a binary search
+    over how many go: a handful of calls to the model's tokenizer)."""
+    words = text.split()
+    order = sorted(range(len(words)), key=lambda i: (weight(words[i]), -i))  # lightest (later ones) first
+
+    def without(count: int) -> str:
+        dropped = set(order[:count])
+        return " ".join(word for i, word in enumerate(words) if i not in dropped)
+
+    low, high = 1, max(1, len(words) - 1)
+    while low < high:
+        middle = (low + high) // 2
+        if model.token_count(without(middle), True) <= limit:
+            high = middle
+        else:
+            low = middle + 1
+    return without(low)
+
+
 @functools.lru_cache(maxsize=1024)
-def _embed_query(text: str, limit: int) -> np.ndarray:
+def _embed_clipped(text: str) -> np.ndarray:
     with _lock:
-        model = _get_model()
-        vector = np.asarray(model.query(clip_query(model, text, limit)), dtype=np.float32)
+        vector = np.asarray(_get_model().query(text), dtype=np.float32)
     vector.flags.writeable = False  # shared by every caller asking the same question
     return vector
 
 
-def embed_query(text: str) -> np.ndarray:
-    """The vector of a question (its first `query_tokens()` tokens); repeated questions, e.g. the
-    suggestions while a customer types, come from a small cache."""
-    return _embed_query(text[:2000], query_tokens())
+def embed_query(text: str, weight: Callable[[str], float] | None = None) -> np.ndarray:
+    """The vector of a question cut to `query_tokens()` tokens (see `clip_query`); repeated
+    questions, e.g. the suggestions while a customer types, come from a small cache."""
+    with _lock:
+        model = _get_model()
+        clipped = clip_query(model, text[:2000], query_tokens(), weight)
+    return _embed_clipped(clipped)
 
 
 def embed_passages(texts: Sequence[str]) -> np.ndarray:

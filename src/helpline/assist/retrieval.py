@@ -1,7 +1,11 @@
 """Hybrid retrieval: BM25 fused with embedding cosine similarity.
 
 The index holds documents already embedded (vectors come from storage, computed in background
-tasks); a query is embedded once and never re-embeds the corpus. The fused score is the cosine
+tasks); a query is embedded once and never re-embeds the corpus. A document may also have a
+vector of its title: for a short question (a few words, as customers type in chat and messaging,
+where whole pages score alike and across languages nearly at random) its semantic score is the
+better of the two, since a short question reads like a title. Longer questions are matched to
+the whole text only, keeping their scores (and the bot's confidence) on the scale they had. The fused score is the cosine
 similarity plus a small lexical bonus (BM25 divided by what a document holding every query term
 would score), so exact
 wording helps while a question in another language still finds its article through the vectors.
@@ -17,8 +21,10 @@ import numpy as np
 
 from helpline.assist import embeddings
 from helpline.assist.lexical import BM25
+from helpline.search.text import words
 
 LEXICAL_WEIGHT = 0.1
+SHORT_QUESTION_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Document:
     key: Any
     text: str
     vector: np.ndarray | None
+    title_vector: np.ndarray | None = None  # a short question may be closer to the title alone
 
 
 @dataclass(frozen=True)
@@ -43,15 +50,25 @@ class HybridIndex:
         matrix = np.zeros((len(documents), embeddings.DIM), dtype=np.float32)
         self.has_vector = np.zeros(len(documents), dtype=bool)
         for i, doc in enumerate(documents):
-            if doc.vector is not None and doc.vector.shape == (embeddings.DIM,):
+            if _usable(doc.vector):
                 matrix[i] = doc.vector
                 self.has_vector[i] = True
         self.matrix = np.ascontiguousarray(matrix)  # vectors are stored normalised: a product is the cosine
+        self.titles: np.ndarray | None = None
+        if any(_usable(d.title_vector) for d in documents):
+            self.titles = np.zeros_like(self.matrix)
+            for i, doc in enumerate(documents):
+                if self.has_vector[i] and _usable(doc.title_vector):
+                    self.titles[i] = doc.title_vector
         self.any_vector = bool(self.has_vector.any())
         self.all_vectors = bool(self.has_vector.all())
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The question's vector; a long one drops first the words commonest in these documents."""
+        return embeddings.embed_query(query, self.bm25.word_weight)
 
     def scores(self, query: str, query_vector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fused, semantic and lexical scores of every document; -inf for a document that can't
@@ -61,8 +78,11 @@ class HybridIndex:
         coverage = np.minimum(lexical / ceiling, 1.0) if ceiling > 0 else lexical
         lexical_norm = coverage * coverage  # a stray common word adds little, the whole question a lot
         if self.any_vector:
-            vector = query_vector if query_vector is not None else embeddings.embed_query(query)
-            semantic = self.matrix @ np.asarray(vector, dtype=np.float32)
+            vector = query_vector if query_vector is not None else self.embed_query(query)
+            vector = np.asarray(vector, dtype=np.float32)
+            semantic = self.matrix @ vector
+            if self.titles is not None and len(words(query)) <= SHORT_QUESTION_WORDS:
+                semantic = np.maximum(semantic, self.titles @ vector)
         else:
             semantic = np.zeros(len(self.keys), dtype=np.float32)
         fused = semantic + np.float32(LEXICAL_WEIGHT) * lexical_norm
@@ -98,6 +118,10 @@ class HybridIndex:
             if wanted >= size:
                 return hits
             wanted *= 4  # the filter turned too many away: look further down
+
+
+def _usable(vector: np.ndarray | None) -> bool:
+    return vector is not None and vector.shape == (embeddings.DIM,)
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:

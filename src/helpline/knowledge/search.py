@@ -19,9 +19,10 @@ from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.knowledge.models import ArticleTranslation
 from helpline.knowledge.selectors import visible_visibilities
-from helpline.knowledge.tasks import EMBEDDING_SOURCE, document_text
+from helpline.knowledge.tasks import EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE, document_text
 
 MAX_QUERY = 500
+SOURCES = (EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _signature() -> Any:
     published = ArticleTranslation.objects.filter(is_published=True).aggregate(
         n=Count("id"), at=Max("updated_at"), article_at=Max("article__updated_at")
     )
-    vectors = Embedding.objects.filter(source=EMBEDDING_SOURCE).aggregate(n=Count("id"), at=Max("updated_at"))
+    vectors = Embedding.objects.filter(source__in=SOURCES).aggregate(n=Count("id"), at=Max("updated_at"))
     return (published["n"], published["at"], published["article_at"], vectors["n"], vectors["at"])
 
 
@@ -75,11 +76,19 @@ def _index() -> _Cached:
         return cached
     with _lock:
         translations = list(ArticleTranslation.objects.filter(is_published=True).select_related("article"))
-        vectors = {
-            e.source_id: from_bytes(e.vector)
-            for e in Embedding.objects.filter(source=EMBEDDING_SOURCE, source_id__in=[t.pk for t in translations])
+        vectors: dict[tuple[str, int], Any] = {
+            (e.source, e.source_id): from_bytes(e.vector)
+            for e in Embedding.objects.filter(source__in=SOURCES, source_id__in=[t.pk for t in translations])
         }
-        documents = [Document(t.pk, document_text(t), vectors.get(t.pk)) for t in translations]
+        documents = [
+            Document(
+                t.pk,
+                document_text(t),
+                vectors.get((EMBEDDING_SOURCE, t.pk)),
+                title_vector=vectors.get((TITLE_EMBEDDING_SOURCE, t.pk)),
+            )
+            for t in translations
+        ]
         meta = {t.pk: (t.article_id, t.language, t.article.visibility) for t in translations}
         _cache = _Cached(signature, HybridIndex(documents), meta)
         return _cache

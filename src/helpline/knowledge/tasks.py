@@ -1,4 +1,6 @@
-"""Background work of the knowledge base: embedding published translations."""
+"""Background work of the knowledge base: embedding published translations, each twice: the whole
+text, and the title alone (a question of two or three words is closer to a title than to a page,
+above all across languages)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from django_tasks import task
 from helpline.knowledge.models import ArticleTranslation
 
 EMBEDDING_SOURCE = "kb.translation"
+TITLE_EMBEDDING_SOURCE = "kb.translation.title"
 
 
 def document_text(translation: ArticleTranslation) -> str:
@@ -23,6 +26,12 @@ def embed_translation(translation_id: int) -> bool:
         source=EMBEDDING_SOURCE,
         source_id=translation.pk,
         text=document_text(translation),
+        language=translation.language,
+    )
+    store_embedding(
+        source=TITLE_EMBEDDING_SOURCE,
+        source_id=translation.pk,
+        text=translation.published_title[:400],
         language=translation.language,
     )
     return True

@@ -1,5 +1,6 @@
 """`helpline kb import PATH` and `helpline kb export PATH`: a folder of Markdown files with front
-matter, or a CSV file (by the .csv suffix)."""
+matter, or a CSV file (by the .csv suffix). `helpline kb reindex` embeds every published
+translation whose stored vectors are missing or stale (e.g. after an upgrade adds title vectors)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,24 @@ from tqdm import tqdm
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.knowledge import transfer
+from helpline.knowledge.models import ArticleTranslation
+from helpline.knowledge.tasks import embed_translation
 
 
 class Command(BaseCommand):
     help = "Import or export knowledge-base articles (Markdown with front matter, or CSV)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("direction", choices=["import", "export"])
-        parser.add_argument("path", type=Path)
+        parser.add_argument("direction", choices=["import", "export", "reindex"])
+        parser.add_argument("path", type=Path, nargs="?")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args: Any, direction: str, path: Path, no_progress: bool, **options: Any) -> None:
+    def handle(self, *args: Any, direction: str, path: Path | None, no_progress: bool, **options: Any) -> None:
+        if direction == "reindex":
+            self._reindex(no_progress)
+            return
+        if path is None:
+            raise CommandError(f"kb {direction} needs a PATH")
         if direction == "import":
             self._import(path, no_progress)
         else:
@@ -49,6 +57,12 @@ class Command(BaseCommand):
         )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} records failed")
+
+    def _reindex(self, no_progress: bool) -> None:
+        ids = list(ArticleTranslation.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True))
+        for translation_id in tqdm(ids, disable=no_progress, unit="translation"):
+            embed_translation(translation_id)  # unchanged text is not embedded again
+        self.stdout.write(f"{len(ids)} published translations indexed")
 
     def _export(self, path: Path, no_progress: bool) -> None:
         records = list(transfer.export_rows())
