@@ -3,8 +3,10 @@ driven by headless Debian Chromium through Playwright."""
 
 from __future__ import annotations
 
+import email
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = os.environ.get("HELPLINE_CHROMIUM", "/usr/bin/chromium")
+AGENT_PASSWORD = "e2e-Password-1"  # noqa: S105 (the throwaway accounts the browser tests seed)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -125,3 +128,28 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+def sign_in(page: Any, server: LiveServer, username: str, password: str = AGENT_PASSWORD) -> Any:
+    """Sign `page` in as the agent `username` through the login form; returns the page (on the inbox)."""
+    page.goto(f"{server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(re.compile(r".*/tickets/.*"))
+    return page
+
+
+def mailed_texts(outbox: Path, to: str) -> Iterator[str]:
+    """The plain-text bodies of the mails the server wrote to its file outbox for `to`, oldest first."""
+    for path in sorted(outbox.glob("*.log")):
+        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if not chunk.strip():
+                continue
+            message = email.message_from_string(chunk.strip())
+            if to not in (message.get("To") or ""):
+                continue
+            for part in message.walk():
+                if part.get_content_type() == "text/plain":
+                    payload = part.get_payload(decode=True)
+                    yield payload.decode(part.get_content_charset() or "utf-8")

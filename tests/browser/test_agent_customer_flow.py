@@ -4,14 +4,13 @@ and the customer sees the reply in the portal, live, without reloading."""
 
 from __future__ import annotations
 
-import email
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, mailed_texts, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,28 +25,11 @@ print(json.dumps("ok"))
 
 
 def _magic_link(outbox: Path, to: str) -> str:
-    for path in sorted(outbox.glob("*.log")):
-        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
-            if not chunk.strip():
-                continue
-            message = email.message_from_string(chunk.strip())
-            if to not in (message.get("To") or ""):
-                continue
-            for part in message.walk():
-                if part.get_content_type() == "text/plain":
-                    body = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                    found = re.search(r"https?://\S+/portal/auth/\S+/", body)
-                    if found:
-                        return found.group(0)
+    for body in mailed_texts(outbox, to):
+        found = re.search(r"https?://\S+/portal/auth/\S+/", body)
+        if found:
+            return found.group(0)
     raise AssertionError(f"no sign-in link mailed to {to} in {outbox}")
-
-
-def _login(page: Any, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "e2e-Password-1")
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tickets/.*"))
 
 
 def test_customer_request_agent_reply_live_everywhere(live_server_process: LiveServer, browser: Any) -> None:
@@ -74,9 +56,9 @@ def test_customer_request_agent_reply_live_everywhere(live_server_process: LiveS
 
     # 3. Two agents open the ticket; each sees that the other is there.
     amara = browser.new_context().new_page()
-    _login(amara, server, "amara")
+    sign_in(amara, server, "amara")
     bold = browser.new_context().new_page()
-    _login(bold, server, "bold")
+    sign_in(bold, server, "bold")
     amara.goto(f"{server.url}/tickets/{number}/")
     bold.goto(f"{server.url}/tickets/{number}/")
     amara.wait_for_selector("#thread")

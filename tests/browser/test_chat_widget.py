@@ -4,13 +4,12 @@ writes twice, and on return each message shows exactly once, in order."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +31,9 @@ print(json.dumps(Ticket.objects.filter(channel="chat").order_by("-id").values_li
 """
 
 
-AGENT_PASSWORD = "e2e-Password-1"  # noqa: S105 (a throwaway test account)
-
-
 def sign_in_agent(browser: Any, server: LiveServer, username: str) -> Any:
     """A new browser context with the agent signed in (on the inbox)."""
-    page = browser.new_context().new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", AGENT_PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tickets/.*"))
-    return page
+    return sign_in(browser.new_context().new_page(), server, username)
 
 
 def _bubbles(page: Any, text: str) -> int:

@@ -3,13 +3,12 @@ in test-results/reports-dashboard.png."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -55,11 +54,7 @@ def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, bro
     server.run_python(SEED)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", "e2e-Password-1")
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tickets/.*"))
+    sign_in(page, server, "boss")
     page.goto(f"{server.url}/reports/")
     page.wait_for_function("document.documentElement.dataset.chartsReady === '8'")
     for chart in ("trend", "csat", "ratings", "channels", "teams", "languages", "types", "hours"):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,6 @@ print(json.dumps("ok"))
 """
 
 
-def _login(page: Any, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "e2e-Password-1")
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tickets/.*"))
-
-
 def _figure(page: Any, name: str) -> str:
     return str(page.inner_text(f"[data-figure={name}]")).strip()
 
@@ -37,7 +29,7 @@ def test_wall_board_updates_live(live_server_process: LiveServer, browser: Any) 
     server = live_server_process
     server.run_python(SEED)
     wall = browser.new_context().new_page()
-    _login(wall, server, "boss")
+    sign_in(wall, server, "boss")
     wall.goto(f"{server.url}/reports/wall/")
     wall.wait_for_function("document.getElementById('wall').dataset.live === 'true'", timeout=10_000)
     assert (_figure(wall, "open"), _figure(wall, "agents_online")) == ("0", "0")
@@ -55,7 +47,7 @@ def test_wall_board_updates_live(live_server_process: LiveServer, browser: Any) 
     wall.wait_for_function("document.querySelector('[data-figure=open]').textContent.trim() === '1'", timeout=10_000)
 
     agent = browser.new_context().new_page()
-    _login(agent, server, "tamar")
+    sign_in(agent, server, "tamar")
     agent.goto(f"{server.url}/chat/status/")
     agent.check("#chat-status input[name=status][value=online]")
     agent.click("#chat-status button[type=submit]")

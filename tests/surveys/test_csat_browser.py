@@ -5,14 +5,13 @@ a clear page, not an error."""
 
 from __future__ import annotations
 
-import email
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, mailed_texts, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,27 +59,12 @@ print(json.dumps([s.rating, s.comment]))
 
 
 def _survey_links(outbox: Path, to: str) -> dict[int, str]:
-    for path in sorted(outbox.glob("*.log")):
-        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
-            message = email.message_from_string(chunk.strip())
-            if to not in (message.get("To") or ""):
-                continue
-            for part in message.walk():
-                if part.get_content_type() == "text/plain":
-                    body = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                    links = re.findall(r"https?://\S+/survey/\S+/\?rating=(\d)", body)
-                    if links:
-                        urls = re.findall(r"https?://\S+/survey/\S+/\?rating=\d", body)
-                        return {int(n): url for n, url in zip(links, urls, strict=True)}
+    for body in mailed_texts(outbox, to):
+        links = re.findall(r"https?://\S+/survey/\S+/\?rating=(\d)", body)
+        if links:
+            urls = re.findall(r"https?://\S+/survey/\S+/\?rating=\d", body)
+            return {int(n): url for n, url in zip(links, urls, strict=True)}
     raise AssertionError(f"no survey mailed to {to} in {outbox}")
-
-
-def _login(page: Any, server: LiveServer) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", "rita")
-    page.fill("input[name=password]", "e2e-Password-1")
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tickets/.*"))
 
 
 def test_customer_rates_comments_and_changes_and_bad_links_get_a_page(
@@ -117,7 +101,7 @@ def test_customer_rates_comments_and_changes_and_bad_links_get_a_page(
 
     # 4. The agent sees the answer on the ticket and on the customer page.
     agent = browser.new_context().new_page()
-    _login(agent, server)
+    sign_in(agent, server, "rita")
     agent.goto(f"{server.url}/tickets/{number}/")
     card = agent.inner_text("#ticket-csat")
     assert "5/5" in card and "Quick and kind, thank you" in card
