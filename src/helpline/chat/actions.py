@@ -66,7 +66,7 @@ def identify_visitor(
             if value and getattr(conversation, field) != value:
                 setattr(conversation, field, value)
                 fields.append(field)
-        if email and conversation.customer_id:
+        if email and conversation.customer is not None:
             customer_actions.link_identity(
                 actor=CHAT_ACTOR, customer=conversation.customer, kind=IdentityKind.EMAIL, value=email
             )

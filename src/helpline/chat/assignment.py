@@ -4,6 +4,8 @@ respected; a chat nobody can take waits in the queue, its position shown to the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -61,7 +63,7 @@ def transfer_chat(
         if agent.pk == ticket.assignee_id:
             raise InvalidInputError(_("This agent already has the chat."), code="transfer_same_agent")
         check_agent_can_take(agent)
-        new_agent = agent
+        new_agent: User | None = agent
     else:
         assert team is not None
         exclude = [ticket.assignee_id] if ticket.assignee_id else []
@@ -93,7 +95,7 @@ def _tell_visitors(ticket: Ticket, *, agent: User | None, team: Team | None) -> 
                 ) % {"team": str(team)}
         group = visitor_group(conversation.visitor_id)
         message = {"type": "chat.notice", "text": text}
-        transaction.on_commit(lambda g=group, m=message: send_to_group(g, m))
+        transaction.on_commit(partial(send_to_group, group, message))
 
 
 def route_waiting_chats(*, limit: int = 100) -> int:

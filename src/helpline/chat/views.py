@@ -119,7 +119,7 @@ def upload(request: HttpRequest) -> JsonResponse:
     if visitor is None:
         return JsonResponse({"error": {"code": "bad_token", "message": "invalid visitor token"}}, status=403)
     upload_file = request.FILES.get("file")
-    if upload_file is None or upload_file.size > MAX_UPLOAD:
+    if upload_file is None or (upload_file.size or 0) > MAX_UPLOAD:
         return JsonResponse({"error": {"code": "file_missing", "message": "no file or file too large"}}, status=422)
     incoming = IncomingFile(
         filename=upload_file.name or "file", content=upload_file.read(), declared_type=upload_file.content_type or ""

@@ -321,7 +321,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
         author = None
         if ticket.requester_id != customer.pk:  # a colleague in copy answering, or someone new
             actor, author = MAIL_ACTOR, customer
-        message = ticket_actions.add_message(
+        message: Message | None = ticket_actions.add_message(
             actor=actor,
             author=author,
             ticket=ticket,

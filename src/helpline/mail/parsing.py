@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
@@ -142,9 +142,8 @@ def _filename(part: Message) -> str:
         name = None
     if not name:
         try:
-            name = part.get_param("name")
-            if isinstance(name, tuple):
-                name = decode_bytes(name[2].encode("latin-1"), name[0])
+            param = part.get_param("name")  # RFC 2231 values come as (charset, language, value)
+            name = decode_bytes(param[2].encode("latin-1"), param[0]) if isinstance(param, tuple) else param
         except Exception:
             name = None
     return " ".join(str(name).split()) if name else ""
@@ -155,10 +154,10 @@ def _payload_bytes(part: Message) -> bytes:
         data = part.get_payload(decode=True)
     except Exception:
         data = None
-    if data is None:
-        payload = part.get_payload()
-        data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-    return data
+    if isinstance(data, bytes):
+        return data
+    payload = part.get_payload()
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
 
 
 def _part_text(part: Message) -> str:
@@ -202,7 +201,7 @@ def _default_name(part: Message, ctype: str, index: int) -> str:
 
 def _rfc822_bytes(part: Message) -> tuple[bytes, str]:
     payload = part.get_payload()
-    inner = payload[0] if isinstance(payload, list) and payload else None
+    inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
     if inner is None:
         return _payload_bytes(part), ""
     try:
@@ -262,7 +261,7 @@ class _Walker:
         self.attach(part, _payload_bytes(part), ctype, name, inline=inline)
 
     def report(self, part: Message) -> None:
-        if (part.get_param("report-type") or "").lower() != "delivery-status":
+        if str(part.get_param("report-type") or "").lower() != "delivery-status":
             return
         original = ""
         diagnostic: list[str] = []
@@ -303,7 +302,7 @@ def parse_date(value: str) -> dt.datetime | None:
 
 
 def parse(raw: bytes) -> ParsedMail:
-    msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
     parsed = ParsedMail(message_id=quick_message_id(raw))
     parsed.subject = _header(msg, "Subject")[:250]
     from_value = _header(msg, "From")

@@ -37,9 +37,9 @@ def iter_messages(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
     """(where it came from, raw bytes) for every message under the given paths."""
     for path in paths:
         if _is_maildir(path):
-            box = mailboxes.Maildir(str(path), factory=None, create=False)
-            for key in sorted(box.iterkeys()):
-                with box.get_file(key) as handle:
+            maildir = mailboxes.Maildir(str(path), factory=None, create=False)
+            for key in sorted(maildir.iterkeys()):
+                with maildir.get_file(key) as handle:
                     yield f"{path}:{key}", handle.read()
         elif path.is_dir():
             for file in sorted(path.rglob("*.eml")):

@@ -40,7 +40,8 @@ def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, st
             }
         )
         for raw in RawMessage.objects.filter(message_id__in=refs, ticket__isnull=False).only("message_id", "ticket_id"):
-            found.setdefault(raw.message_id, raw.ticket_id)
+            if raw.ticket_id is not None:
+                found.setdefault(raw.message_id, raw.ticket_id)
         for ref in refs:
             if ref in found:
                 return _follow_merges(Ticket.objects.filter(pk=found[ref]).first()), "references"
