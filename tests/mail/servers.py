@@ -152,3 +152,19 @@ class FakePostmark:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def sink_mailbox(sink: SmtpSink, *, team_name: str = "Support") -> Any:
+    """A Support mailbox (its own team) that sends through `sink` in plain SMTP, acknowledgements off."""
+    from helpline.mail.models import Mailbox, Security
+    from tests.factories import make_team
+
+    return Mailbox.objects.create(
+        name="Support",
+        email_address="support@desk.example",
+        team=make_team(team_name),
+        smtp_host="127.0.0.1",
+        smtp_port=sink.port,
+        smtp_security=Security.PLAIN,
+        send_acknowledgement=False,
+    )

@@ -11,12 +11,12 @@ from django.utils import translation
 
 from helpline.core.actors import Actor
 from helpline.mail import actions, participant_actions
-from helpline.mail.models import Mailbox, Participant, Security
+from helpline.mail.models import Mailbox, Participant
 from helpline.mail.tokens import ticket_number_from_address
 from helpline.tickets.models import EventKind, Message, Ticket, TicketEvent
-from tests.factories import PASSWORD, make_agent, make_team
+from tests.factories import PASSWORD, make_agent
 from tests.mail.mails import raw_mail
-from tests.mail.servers import SmtpSink
+from tests.mail.servers import SmtpSink, sink_mailbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,15 +34,7 @@ def cc_list(page: str) -> list[str]:
 
 def test_agents_see_add_and_drop_people_in_copy_and_the_reply_follows() -> None:
     with SmtpSink() as sink:
-        box = Mailbox.objects.create(
-            name="Support",
-            email_address="support@desk.example",
-            team=make_team("Support"),
-            smtp_host="127.0.0.1",
-            smtp_port=sink.port,
-            smtp_security=Security.PLAIN,
-            send_acknowledgement=False,
-        )
+        box = sink_mailbox(sink)
         first = raw_mail(
             "The projector in room 4 is broken.",
             sender="Ann Customer <ann@example.com>",

@@ -9,27 +9,19 @@ from django.test import Client
 from helpline.core.actors import Actor
 from helpline.customers.models import Customer
 from helpline.mail import actions
-from helpline.mail.models import Mailbox, Participant, Security
+from helpline.mail.models import Participant
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import MessageKind, Ticket
-from tests.factories import PASSWORD, make_agent, make_team
+from tests.factories import PASSWORD, make_agent
 from tests.mail.mails import raw_mail
-from tests.mail.servers import SmtpSink
+from tests.mail.servers import SmtpSink, sink_mailbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_colleague_in_copy_answers_as_themselves_and_replies_copy_everyone() -> None:
     with SmtpSink() as sink:
-        box = Mailbox.objects.create(
-            name="Support",
-            email_address="support@desk.example",
-            team=make_team("Support"),
-            smtp_host="127.0.0.1",
-            smtp_port=sink.port,
-            smtp_security=Security.PLAIN,
-            send_acknowledgement=False,
-        )
+        box = sink_mailbox(sink)
         first = raw_mail(
             "Our office printer is broken.",
             sender="Ann Customer <ann@example.com>",
