@@ -30,6 +30,7 @@ mail_location = maildir:~/Maildir
 default_login_user = dovenull
 default_internal_user = dovecot
 mail_plugins =
+{capability}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
@@ -63,6 +64,13 @@ namespace inbox {{
 """
 
 
+# Dovecot 2.3's post-login CAPABILITY with the settings above
+POST_LOGIN_CAPABILITIES = (
+    "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS "
+    "THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS "
+    "LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS "
+    "BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE"
+)
 OPENSSL = shutil.which("openssl")
 
 
@@ -99,9 +107,12 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 class Dovecot:
     """`tls=True`: `ssl = yes` with a self-signed certificate (`self.cert`), implicit TLS on
-    `self.tls_port` and STARTTLS on `self.port`."""
+    `self.tls_port` and STARTTLS on `self.port`. `without`: capabilities the server does not
+    announce after login (e.g. MOVE, UIDPLUS), as an older or smaller IMAP server would."""
 
-    def __init__(self, root: Path, introspection_url: str = "", *, tls: bool = False) -> None:
+    def __init__(
+        self, root: Path, introspection_url: str = "", *, tls: bool = False, without: tuple[str, ...] = ()
+    ) -> None:
         self.root = root
         self.introspection_url = introspection_url
         self.port = free_port()
@@ -109,6 +120,7 @@ class Dovecot:
         self.tls_port = free_port() if tls else 0
         self.cert: Path | None = None
         self.config = root / "dovecot.conf"
+        self.without = {name.upper() for name in without}
 
     def start(self) -> Dovecot:
         assert DOVECOT is not None
@@ -129,7 +141,14 @@ class Dovecot:
             self.cert, key = make_certificate(self.root)
             ssl = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{key}"
         self.config.write_text(
-            CONFIG.format(root=self.root, port=self.port, tls_port=self.tls_port, oauth2=oauth2, ssl=ssl)
+            CONFIG.format(
+                root=self.root,
+                port=self.port,
+                tls_port=self.tls_port,
+                oauth2=oauth2,
+                ssl=ssl,
+                capability=self._capability_setting(),
+            )
         )
         os.chmod(self.root, 0o755)  # noqa: S103  the mail user must reach its home below
         os.chown(home, uid, gid)
@@ -150,6 +169,14 @@ class Dovecot:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("dovecot did not start: " + (self.root / "dovecot.log").read_text()[-2000:])
+
+    def _capability_setting(self) -> str:
+        """`imap_capability` replaces the post-login list (Dovecot 2.3 can only add with "+", not
+        remove), so the default list is written out without the left-out names."""
+        if not self.without:
+            return ""
+        kept = [name for name in POST_LOGIN_CAPABILITIES.split() if name not in self.without]
+        return "imap_capability = " + " ".join(kept)
 
     def stop(self) -> None:
         subprocess.run(  # noqa: S603

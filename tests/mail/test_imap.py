@@ -220,3 +220,60 @@ def test_xoauth2_sign_in_with_a_refreshed_token(tls: bool) -> None:
         finally:
             server.stop()
             shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("without", "expunge"),
+    [(("MOVE",), "uid_expunge"), (("MOVE", "UIDPLUS"), "expunge")],
+    ids=["uidplus", "no-uidplus"],
+)
+def test_move_on_a_server_without_the_move_extension(
+    without: tuple[str, ...], expunge: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """COPY, \\Deleted and then UID EXPUNGE of exactly our messages (UIDPLUS) or EXPUNGE."""
+    root = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
+    server = Dovecot(root, without=without).start()
+    try:
+        called: list[str] = []
+
+        def spying(name: str) -> Any:
+            real = getattr(IMAPClient, name)
+
+            def spy(self: IMAPClient, *args: Any) -> Any:
+                called.append(name)
+                return real(self, *args)
+
+            return spy
+
+        for name in ("move", "copy", "uid_expunge", "expunge"):
+            monkeypatch.setattr(IMAPClient, name, spying(name))
+        box = imap_mailbox(server, processed_action=ProcessedAction.MOVE, processed_folder="Processed")
+        deliver(server, raw_mail("deleted by a person, not expunged", message_id="<deleted-by-hand@c>"))
+        with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+            client.login(USER, PASSWORD)
+            assert not client.has_capability("MOVE")
+            client.select_folder("INBOX")
+            client.add_flags(client.search(["ALL"]), [b"\\Deleted"])
+        deliver(server, raw_mail("a", message_id="<nomove-a@c>"), raw_mail("b", message_id="<nomove-b@c>"))
+        outcomes = imap.fetch_once(box)
+        assert [(o.message_id, o.outcome) for o in outcomes] == [
+            ("<nomove-a@c>", "new_ticket"),
+            ("<nomove-b@c>", "new_ticket"),
+        ]
+        assert called == ["copy", expunge]
+        state = inbox_state(server)
+        assert state["processed"] == 2
+        # UID EXPUNGE removes only our messages; a plain EXPUNGE removes every \Deleted one
+        assert state["count"] == (1 if expunge == "uid_expunge" else 0)
+        with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+            client.login(USER, PASSWORD)
+            client.select_folder("Processed")
+            fetched = client.fetch(client.search(["ALL"]), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            ids = sorted(
+                d[b"BODY[HEADER.FIELDS (MESSAGE-ID)]"].decode().split(":", 1)[1].strip() for d in fetched.values()
+            )
+        assert ids == ["<nomove-a@c>", "<nomove-b@c>"]
+        assert imap.fetch_once(box) == []
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
