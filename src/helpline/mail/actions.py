@@ -16,6 +16,7 @@ from helpline.tickets import permissions
 
 __all__ = [
     "Outcome",
+    "quarantine_message",
     "quarantine_unaddressed",
     "receive_message",
     "receive_messages",
@@ -110,29 +111,46 @@ def quarantine_unaddressed(*, raw: bytes, source: str, reason: str) -> Outcome |
     """Keep a message addressed to none of our mailboxes (e.g. posted by a provider's inbound
     webhook): stored and quarantined under the first active mailbox, where an admin sees it and
     a retry processes it into that mailbox. None when there is no mailbox at all."""
-    from django.utils import timezone
-
-    from helpline.mail.ingest import _outcome_of
-    from helpline.mail.parsing import quick_message_id
-    from helpline.mail.store import store_raw
-
     box = Mailbox.objects.filter(active=True).order_by("id").first()
     if box is None:
         return None
+    return quarantine_message(mailbox=box, raw=raw, source=source, reason=reason)
+
+
+def quarantine_message(
+    *, mailbox: Mailbox, raw: bytes, source: str, reason: str, outcome: str = "quarantined"
+) -> Outcome:
+    """Store a message and hold it in the quarantine unprocessed (no ticket, no acknowledgement),
+    e.g. one its provider judged spam (`outcome="spam"`). An admin's retry releases it: it is
+    then processed as if just received. Once per mailbox and Message-ID, like every message."""
+    from django.utils import timezone
+
+    from helpline.mail.ingest import _outcome_of
+    from helpline.mail.parsing import parse, quick_message_id
+    from helpline.mail.store import store_raw
+
     digest, rel = store_raw(raw)
+    now = timezone.now()
+    try:  # who and what, for the admin reviewing the quarantine
+        mail = parse(raw)
+        sender, subject = mail.from_address[:255], mail.subject[:255]
+    except Exception:  # unreadable: the quarantine shows the reason and the raw file
+        sender = subject = ""
     row, created = RawMessage.objects.get_or_create(
-        mailbox=box,
+        mailbox=mailbox,
         message_id=quick_message_id(raw),
         defaults={
             "sha256": digest,
             "size": len(raw),
             "path": rel,
             "source": source,
-            "received_at": timezone.now(),
+            "sender": sender,
+            "subject": subject,
+            "received_at": now,
             "status": RawStatus.QUARANTINED,
-            "outcome": "quarantined",
+            "outcome": outcome,
             "error": reason[:2000],
-            "processed_at": timezone.now(),
+            "processed_at": now,
         },
     )
-    return _outcome_of(row, "quarantined" if created else "duplicate")
+    return _outcome_of(row, outcome if created else "duplicate")

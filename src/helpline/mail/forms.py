@@ -56,6 +56,7 @@ class MailboxForm(forms.ModelForm):
             "max_message_bytes",
             "sender_rate_limit",
             "send_acknowledgement",
+            "spam_score_threshold",
         ]
         labels = {
             "imap_security": _("IMAP security"),

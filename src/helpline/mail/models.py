@@ -81,6 +81,16 @@ class Mailbox(models.Model):
     max_message_bytes = models.PositiveIntegerField(default=25 * 1024 * 1024)
     sender_rate_limit = models.PositiveIntegerField(_("messages per sender per hour"), default=60)
     send_acknowledgement = models.BooleanField(default=True)
+    spam_score_threshold = models.FloatField(
+        _("spam score threshold"),
+        null=True,
+        blank=True,
+        default=5.0,
+        help_text=_(
+            "Mail posted by an email service provider that gives a spam score but no verdict is held in the "
+            "quarantine as spam from this score on (SpamAssassin's default is 5). Empty: scores are ignored."
+        ),
+    )
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,9 @@ second ticket.
 The request is authenticated by anymail before the signal fires: HTTP basic auth with
 `ANYMAIL_WEBHOOK_SECRET` and, where the provider signs its posts (Mailgun), the signature. A
 provider without its own signature is refused unless the shared secret is configured.
+
+Mail the provider judged spam is stored and held in the quarantine (outcome "spam"): no ticket, no
+acknowledgement; an admin releases it with the quarantine's retry.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ SIGNED_PROVIDERS = {"mailgun", "mailersend", "postal"}
 
 def raw_bytes(event: Any) -> bytes:
     """The message as the provider received it: its raw MIME when the payload carries it
-    (Postmark's RawEmail, Mailgun's body-mime), else the message anymail built from the parsed
+    (Postmark's RawEmail, Mailgun's body-mime, SendGrid's email), else the message anymail built from the parsed
     fields, with a Message-ID from the provider's event id when it has none (so a retried post
     is recognised)."""
     esp = event.esp_event
@@ -38,7 +41,7 @@ def raw_bytes(event: Any) -> bytes:
     if isinstance(esp, dict):
         text = esp.get("RawEmail")
     elif isinstance(esp, HttpRequest):
-        text = esp.POST.get("body-mime")
+        text = esp.POST.get("body-mime") or esp.POST.get("email")  # Mailgun's, SendGrid's "send raw"
     if text:
         return str(text).encode("utf-8", "surrogateescape")
     data: bytes = event.message.as_bytes()
@@ -71,6 +74,24 @@ def mailbox_for(message: Any) -> Mailbox | None:
     return None
 
 
+def spam_reason(message: Any, box: Mailbox) -> str:
+    """Why the provider's verdict holds this message as spam ("" when it does not): its own
+    yes/no (Postmark, Mailgun, Amazon SES), else its score against the mailbox's threshold
+    (SendGrid, Mailjet, Mandrill, Brevo give only a score)."""
+    detected = getattr(message, "spam_detected", None)
+    try:
+        score = float(message.spam_score) if getattr(message, "spam_score", None) is not None else None
+    except (TypeError, ValueError):
+        score = None
+    scored = f" (score {score:g})" if score is not None else ""
+    if detected is True:
+        return f"spam: the provider judged it spam{scored}"
+    threshold = box.spam_score_threshold
+    if detected is None and score is not None and threshold is not None and score >= threshold:
+        return f"spam: the provider's spam score {score:g} is at or above the mailbox's threshold {threshold:g}"
+    return ""
+
+
 def _shared_secret_configured() -> bool:
     return bool((getattr(settings, "ANYMAIL", {}) or {}).get("WEBHOOK_SECRET")) or bool(
         getattr(settings, "ANYMAIL_WEBHOOK_SECRET", None)
@@ -85,7 +106,10 @@ def on_inbound(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     raw = raw_bytes(event)
     source = provider.replace(" ", "_")[:20]
     box = mailbox_for(event.message)
-    if box is not None:
+    spam = spam_reason(event.message, box) if box is not None else ""
+    if box is not None and spam:  # held for an admin to review and release, never answered
+        outcome = actions.quarantine_message(mailbox=box, raw=raw, source=source, reason=spam, outcome="spam")
+    elif box is not None:
         outcome = actions.receive_message(mailbox=box, raw=raw, source=source)
     else:
         named = ", ".join(recipients(event.message)[:5]) or "nobody"
