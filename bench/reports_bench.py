@@ -4,7 +4,8 @@
 
 Migrates the surveys app into the database if needed and, when it holds no CSAT answers, adds
 synthetic ones (set-based INSERT … SELECT) for `--survey-share` of the solved tickets so the CSAT
-figures have rows to read. The range ends at the newest ticket. For each KPI: one warm-up call,
+figures have rows to read; likewise SLA clocks, NPS answers and reopens (`_prepare_sla_nps_reopens`),
+which the generated desk does not hold. The range ends at the newest ticket. For each KPI: one warm-up call,
 then `--repeat` timed calls; prints p50 / max in ms, SQL queries per call and the value, against
 the issue's target (p50 <= 1 s each), and writes bench/results/reports-<db>.json.
 """
@@ -46,6 +47,7 @@ def _prepare(survey_share: float) -> None:
     call_command("migrate", "reports", verbosity=0)
     from helpline.surveys.models import CsatSurvey
 
+    _prepare_sla_nps_reopens()
     if CsatSurvey.objects.exists() or survey_share <= 0:
         return
     started = time.perf_counter()
@@ -66,6 +68,80 @@ def _prepare(survey_share: float) -> None:
         inserted = cursor.rowcount
         cursor.execute("ANALYZE surveys_csatsurvey")
     print(f"added {inserted:,} synthetic CSAT answers in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def _prepare_sla_nps_reopens() -> None:
+    """The generated desk has no SLA clocks, NPS answers or reopened tickets; give those KPIs rows to
+    read (set-based, once): first-response and resolution clocks for every ticket (8 h and 48 h
+    targets, met or breached from the ticket's own times), NPS answers from 5% of customers per
+    month-long campaign over the last 120 days, and a reopen (solved → open) on 3% of solved tickets."""
+    from django.db import connection
+
+    from helpline.surveys.models import NpsSurvey
+    from helpline.tickets.models import TicketEvent
+    from helpline.workflow.models import SlaClock
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if not SlaClock.objects.exists():
+            for kind, hours, met in (("first_response", 8, "first_response_at"), ("resolution", 48, "solved_at")):
+                cursor.execute(
+                    f"""
+                    INSERT INTO workflow_slaclock (ticket_id, kind, policy_id, started_at, spent, paused, due_at,
+                        warn_at, met_at, warned_at, breached_at)
+                    SELECT t.id, %s, NULL, t.created_at, interval '0', false,
+                        t.created_at + %s * interval '1 hour', t.created_at + (%s * 60 - 30) * interval '1 minute',
+                        t.{met}, NULL,
+                        CASE WHEN coalesce(t.{met}, now()) > t.created_at + %s * interval '1 hour'
+                             THEN t.created_at + %s * interval '1 hour' END
+                    FROM tickets_ticket t WHERE t.merged_into_id IS NULL
+                    """,  # noqa: S608 (column names are constants above)
+                    [kind, hours, hours, hours, hours],
+                )
+            cursor.execute("ANALYZE workflow_slaclock")
+        if not NpsSurvey.objects.exists():
+            for month in range(4):
+                cursor.execute(
+                    """
+                    INSERT INTO surveys_npscampaign (public_id, name, follow_up_question, sample_size, throttle_days,
+                        scheduled_for, status, created_at, sent_at, repeat_every_days)
+                    VALUES (md5('nps' || %s::text), 'Bench NPS ' || %s::text, '', 10000, 90,
+                        now() - (%s * 30 + 30) * interval '1 day', 'sent', now() - (%s * 30 + 30) * interval '1 day',
+                        now() - (%s * 30 + 30) * interval '1 day', 0)
+                    RETURNING id
+                    """,
+                    [month, month, month, month, month],
+                )
+                campaign = cursor.fetchone()[0]
+                cursor.execute(
+                    """
+                    INSERT INTO surveys_npssurvey (public_id, campaign_id, customer_id, language, sent_at, score,
+                        comment, first_answered_at, answered_at)
+                    SELECT md5('nps' || %s::text || '-' || c.id::text), %s, c.id, 'en', cp.sent_at,
+                        CASE WHEN abs(hashtext('a' || c.id::text || %s::text)) %% 3 = 0 THEN NULL
+                             ELSE abs(hashtext('s' || c.id::text || %s::text)) %% 11 END,
+                        '', cp.sent_at + interval '1 day', cp.sent_at + interval '1 day'
+                    FROM customers_customer c, surveys_npscampaign cp
+                    WHERE cp.id = %s AND abs(hashtext('n' || c.id::text || %s::text)) %% 100 < 5
+                    """,
+                    [month, campaign, month, month, campaign, month],
+                )
+            cursor.execute("UPDATE surveys_npssurvey SET first_answered_at = NULL, answered_at = NULL WHERE score IS NULL")
+            cursor.execute("ANALYZE surveys_npssurvey")
+        if not TicketEvent.objects.filter(kind="status_changed", before="solved", after="open").exists():
+            cursor.execute(
+                """
+                INSERT INTO tickets_ticketevent (ticket_id, kind, actor_label, before, after, data, created_at)
+                SELECT t.id, 'status_changed', '', '"solved"'::jsonb, '"open"'::jsonb, '{}'::jsonb,
+                    t.solved_at - interval '1 hour'
+                FROM tickets_ticket t
+                WHERE t.solved_at IS NOT NULL AND t.solved_at - interval '1 hour' > t.created_at
+                  AND abs(hashtext('r' || t.id::text)) %% 100 < 3
+                """,
+                [],
+            )
+            cursor.execute("ANALYZE tickets_ticketevent")
+    print(f"prepared SLA clocks, NPS answers and reopens in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
 def _with_calendar(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -97,7 +173,7 @@ def _with_calendar(fn: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def _kpis(f: Any) -> list[tuple[str, Callable[[], Any]]]:
-    from helpline.reports import breakdowns, dashboard, kpis
+    from helpline.reports import breakdowns, dashboard, kpis, wallboard
 
     def short(value: Any) -> str:
         text = repr(value)
@@ -117,6 +193,8 @@ def _kpis(f: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("repeat contacts", lambda: kpis.repeat_contact_rate(f)),
         ("reopen rate", lambda: kpis.reopen_rate(f)),
         ("backlog and age", lambda: kpis.backlog(f)),
+        ("SLA compliance", lambda: kpis.sla_compliance(f)),
+        ("SLA breaching now", lambda: kpis.sla_breaching_now(f)),
         ("retention and churn", lambda: kpis.retention(f)),
         ("loyal customers", lambda: kpis.loyal_customers(f)),
         ("volume by channel", lambda: breakdowns.volume_by(f, "channel")),
@@ -124,11 +202,13 @@ def _kpis(f: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("volume by type", lambda: breakdowns.volume_by(f, "type")),
         ("volume by team", lambda: breakdowns.volume_by(f, "team")),
         ("volume by agent", lambda: breakdowns.volume_by(f, "agent")),
+        ("volume by priority", lambda: breakdowns.volume_by(f, "priority")),
         ("daily trend", lambda: breakdowns.daily_trend(f)),
         ("day x hour heat map", lambda: breakdowns.heatmap(f)),
         ("CSAT distribution", lambda: breakdowns.csat_distribution(f)),
         ("CSAT by channel", lambda: breakdowns.csat_by(f, "channel")),
         ("leaderboard", lambda: breakdowns.leaderboard(f)),
+        ("wall board (now)", lambda: wallboard.now_figures(f)),
         ("whole dashboard (all of the above, both periods)", lambda: dashboard.build(f)),
     ]
     return [(name, fn) for name, fn in items] + [("_short", lambda: short)]  # type: ignore[list-item]
