@@ -21,6 +21,7 @@ from helpline.core.api_guards import guard_request
 from helpline.customers.api import organizations_router
 from helpline.customers.api import router as customers_router
 from helpline.knowledge.api import router as knowledge_router
+from helpline.mail.api import router as mail_router
 from helpline.reports.api import router as reports_router
 from helpline.tickets.api import router as tickets_router
 from helpline.tickets.api import settings_router as ticket_settings_router
@@ -73,6 +74,7 @@ install_error_handlers(api)
 api.add_decorator(guard_request, mode="view")
 
 api.add_router("", tickets_router)
+api.add_router("", mail_router)
 api.add_router("", ticket_settings_router)
 api.add_router("", customers_router)
 api.add_router("", organizations_router)

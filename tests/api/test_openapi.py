@@ -35,6 +35,8 @@ def test_schema_lists_every_resource_and_no_secret_outputs() -> None:
         "/api/tickets/{number}",
         "/api/tickets/{number}/messages",
         "/api/tickets/{number}/events",
+        "/api/tickets/{number}/cc",
+        "/api/tickets/{number}/cc/{participant_id}",
         "/api/customers",
         "/api/organizations",
         "/api/agents",
