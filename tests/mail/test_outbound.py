@@ -34,7 +34,7 @@ def smtp_mailbox(port: int, **extra: Any) -> Mailbox:
         smtp_host="127.0.0.1",
         smtp_port=port,
         smtp_security=Security.PLAIN,
-        signature="{{ agent.get_full_name|default:agent.username }}\n{{ team.name }} team",
+        signature="{{ agent.name }}\n{{ team.name }} team",
         **extra,
     )
 

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
 from helpline.assist.admin_pages import bot_settings_page
-from helpline.mail.views import mailboxes
+from helpline.mail.views import mailboxes, signatures
 from helpline.messaging import admin_pages as channels
 from helpline.workflow.admin_views import rules as workflow_rules
 from helpline.workflow.admin_views import settings_pages as workflow_settings
@@ -21,6 +21,7 @@ urlpatterns = [
     path("teams/", teams.team_list, name="teams"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<int:pk>/", teams.team_edit, name="team_edit"),
+    path("teams/<int:pk>/signature/", signatures.team_signature, name="team_signature"),
     path("fields/", fields.field_list, name="fields"),
     path("fields/new/", fields.field_create, name="field_create"),
     path("fields/<str:key>/edit/", fields.field_edit, name="field_edit"),

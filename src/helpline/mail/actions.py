@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from helpline.accounts.models import Team
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.mail.ingest import Outcome, process, receive, receive_many
-from helpline.mail.models import Mailbox, RawMessage, RawStatus
+from helpline.mail.models import Mailbox, RawMessage, RawStatus, TeamSignature
 from helpline.tickets import permissions
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "receive_messages",
     "retry_message",
     "save_mailbox",
+    "save_team_signatures",
     "store_oauth_tokens",
 ]
 
@@ -66,6 +68,10 @@ def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any)
     if not address or "@" not in address:
         raise InvalidInputError(_("A mailbox needs an email address."), code="mailbox_address")
     fields["email_address"] = address
+    if fields.get("signature"):
+        from helpline.mail import signatures
+
+        signatures.validate(fields["signature"])
     clash = Mailbox.objects.filter(email_address=address)
     if mailbox is not None:
         clash = clash.exclude(pk=mailbox.pk)
@@ -81,6 +87,49 @@ def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any)
         target.full_clean(exclude=["password", "smtp_password", "oauth_client_secret", "oauth_refresh_token"])
         target.save()
     return target
+
+
+def save_team_signatures(*, actor: Actor, team: Team, templates: dict[str, str]) -> list[TeamSignature]:
+    """Set a team's reply signatures: `templates` maps a language code ("" for the default) to its
+    template; an empty template removes that language's. Every template is checked first (an
+    unknown placeholder is refused, named); nothing changes unless all pass."""
+    from django.conf import settings
+
+    from helpline.accounts.actions import record_audit
+    from helpline.accounts.models import AuditAction
+    from helpline.mail import signatures
+
+    permissions.require(permissions.can_manage_settings(actor))
+    known = {code for code, _name in settings.LANGUAGES}
+    for language, template in templates.items():
+        if language and language not in known:
+            raise InvalidInputError(_("Unknown language: %(code)s") % {"code": language}, code="signature_language")
+        try:
+            signatures.validate(template)
+        except InvalidInputError as exc:
+            exc.details = {**exc.details, "language": language}
+            raise
+    with transaction.atomic():
+        current = {row.language: row for row in TeamSignature.objects.select_for_update().filter(team=team)}
+        changes: dict[str, list[str]] = {}
+        for language, template in templates.items():
+            template = template.strip()
+            row = current.get(language)
+            before = row.template if row is not None else ""
+            if template == before:
+                continue
+            changes[language or "default"] = [before, template]
+            if not template and row is not None:
+                row.delete()
+                current.pop(language)
+            elif row is not None:
+                row.template = template
+                row.save(update_fields=["template", "updated_at"])
+            else:
+                current[language] = TeamSignature.objects.create(team=team, language=language, template=template)
+        if changes:
+            record_audit(actor=actor.agent, action=AuditAction.TEAM_UPDATED, target=team, data={"signature": changes})
+    return sorted(current.values(), key=lambda row: row.language)
 
 
 def store_oauth_tokens(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpline.mail.models import Mailbox
@@ -74,6 +78,35 @@ class MailboxForm(forms.ModelForm):
             "team": _("Team"),
         }
         help_texts = {
-            "signature": _("Added to replies. Template variables: {{ agent }}, {{ team }}, {{ ticket.number }}."),
+            "signature": _(
+                "Added to replies when the ticket's team has no signature of its own. Placeholders: "
+                "{{ agent.name }}, {{ team.name }}, {{ ticket.number }} and the others listed on a team's "
+                "signature page."
+            ),
         }
         widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
+
+
+def _signature_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class TeamSignatureForm(forms.Form):
+    """A team's reply signature: the default and one per desk language (empty: the default)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default"] = _signature_field(gettext("Signature"))
+        self.fields["default"].help_text = gettext("For customers whose language has no signature below.")
+        for code, name in settings.LANGUAGES:
+            label = gettext("Signature in %(language)s") % {"language": name}
+            self.fields[f"lang_{code}"] = _signature_field(label)
+
+    @staticmethod
+    def field_for(language: str) -> str:
+        return f"lang_{language}" if language else "default"
+
+    def templates(self) -> dict[str, str]:
+        """Language code ("" for the default) to the template typed for it."""
+        data = self.cleaned_data
+        return {"": data["default"], **{code: data[f"lang_{code}"] for code, _name in settings.LANGUAGES}}

@@ -207,3 +207,20 @@ class Participant(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="unique_participant_ticket_email")]
+
+
+class TeamSignature(models.Model):
+    """A team's signature template under agents' email replies, for one language ("" is the
+    default for customers whose language has none of its own)."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10, blank=True)
+    template = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team", "language"]
+        constraints = [models.UniqueConstraint(fields=["team", "language"], name="unique_team_signature_language")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}:{self.language or '*'}"

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template import Context, Template
 from django.utils import timezone
 
 from helpline.core.actors import Actor
 from helpline.customers.models import Channel
-from helpline.mail import participants, smtp
+from helpline.mail import participants, signatures, smtp
 from helpline.mail.models import Mailbox, OutboundMail, OutboundStatus, RawMessage
 from helpline.mail.tokens import reply_address
 from helpline.tickets import delivery_actions
@@ -79,13 +78,6 @@ def _references(ticket: Ticket, before: Message) -> list[str]:
     return ids[-20:]
 
 
-def _signature(box: Mailbox, message: Message) -> str:
-    if not box.signature.strip():
-        return ""
-    context = Context({"agent": message.author_agent, "ticket": message.ticket, "team": box.team, "mailbox": box})
-    return Template(box.signature).render(context).strip()
-
-
 def build(outbound: OutboundMail) -> EmailMessage:
     box = outbound.mailbox
     message = outbound.ticket_message
@@ -108,7 +100,7 @@ def build(outbound: OutboundMail) -> EmailMessage:
         email["References"] = " ".join(refs)
     email["X-Helpline-Ticket"] = str(ticket.number)
     email["X-Helpline-Loop"] = box.email_address
-    signature = _signature(box, message)
+    signature = signatures.for_reply(box, message)
     text = message.body_text + (f"\n\n-- \n{signature}" if signature else "")
     email.set_content(text)
     html = message.body_html or ""

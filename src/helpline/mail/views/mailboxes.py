@@ -42,7 +42,7 @@ def _save(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
             except HelplineError as exc:
-                show_error(form, exc, "email_address")
+                show_error(form, exc, "signature" if exc.code.startswith("signature") else "email_address")
                 status = exc.status
             else:
                 messages.success(request, _("Mailbox %(name)s was saved.") % {"name": saved.name})
