@@ -211,6 +211,12 @@ def generate(args: argparse.Namespace) -> dict[str, object]:
             "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
             (TICKET_NUMBER_START + n - 1,),
         )
+        # the copied events are history: the task workers start reading after them (tickets.event_feed)
+        conn.execute(
+            "INSERT INTO tickets_eventcursor (name, position, gaps, updated_at) "
+            "SELECT 'worker', coalesce(max(id), 0), '[]', now() FROM tickets_ticketevent "
+            "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, gaps = '[]'"
+        )
     phases["indexes + constraints"] = time.perf_counter() - t
 
     if not args.no_reindex:

@@ -56,17 +56,20 @@ def _run(argv: list[str]) -> int:
         if worker is not None:
             worker.running = False
             worker.scheduler.stop(timeout=5)
+            worker.feed.stop(timeout=30)
     return 0
 
 
 def _start_embedded_worker() -> Any:
     """The embedded profile works its task queue in a thread of the server process, so pushes from
     tasks reach WebSockets over the in-memory channel layer; a second thread enqueues the periodic
-    jobs (core.periodic), so no cron is needed."""
+    jobs (core.periodic), so no cron is needed; a third reads the ticket events for the worker
+    subscribers (tickets.event_feed)."""
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
     from helpline.core.periodic import Scheduler
+    from helpline.tickets.event_feed import FeedReader
 
     worker = Worker(
         queue_names=QUEUES.split(","),
@@ -90,23 +93,29 @@ def _start_embedded_worker() -> Any:
     worker.thread = threading.Thread(target=work, name="helpline-task-worker", daemon=True)  # type: ignore[attr-defined]
     worker.thread.start()  # type: ignore[attr-defined]
     worker.scheduler = Scheduler(worker.worker_id).start()  # type: ignore[attr-defined]
+    worker.feed = FeedReader(worker.worker_id).start()  # type: ignore[attr-defined]
     return worker
 
 
 def _worker(argv: list[str]) -> int:
     """A production task worker: the database queue's worker, plus the periodic-jobs scheduler
-    thread (every worker runs one; each run is claimed by exactly one of them)."""
+    thread (every worker runs one; each run is claimed by exactly one of them) and the thread that
+    reads ticket events for the worker subscribers (each batch of events claimed by one of them)."""
     _setup_django()
     from django.core.management import call_command
     from django.utils.crypto import get_random_string
 
     from helpline.core.periodic import Scheduler
+    from helpline.tickets.event_feed import FeedReader
 
-    scheduler = Scheduler(f"worker-{os.getpid()}-{get_random_string(6)}").start()
+    worker_id = f"worker-{os.getpid()}-{get_random_string(6)}"
+    scheduler = Scheduler(worker_id).start()
+    feed = FeedReader(worker_id).start()
     try:
         call_command("db_worker", "--queue-name", QUEUES, *argv)
     finally:
         scheduler.stop(timeout=5)
+        feed.stop(timeout=30)
     return 0
 
 

@@ -3,10 +3,11 @@
 - `TICKET_EVENT_HOOK` subscribers run right after the commit, in the process that wrote: only
   cheap, latency-critical work belongs there (realtime pushes to agents, portal and chat).
 - `TICKET_EVENT_WORKER_HOOK` subscribers (search indexing, webhooks, notification mails, …) run on
-  the task worker: the events of one transaction (or of one `core.batching` batch, such as a
-  fetched chunk of mail) go out as one task, which calls the subscribers for each event in order
-  inside a batch, so subscribers that batch their work do it once per task. With immediate tasks
-  (tests) that happens at once, right after the commit.
+  the task workers, which read the stored events in id order (`tickets.event_feed`: a cursor and
+  claimed batches, so each event reaches each subscriber once with any number of workers). A batch
+  calls the subscribers for each event in order inside a `core.batching` batch, so subscribers that
+  batch their work do it once per batch. With immediate tasks (tests) that happens at once, right
+  after the commit (at the end of a `core.batching` batch, such as a fetched chunk of mail).
 
 A subscriber failing never undoes the write and never keeps the others from running: it is logged.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 
@@ -29,10 +30,14 @@ BATCH_KEY = "tickets.worker_events"
 
 
 def publish_ticket_events(events: Sequence[TicketEvent]) -> None:
-    """Call inside the action's transaction: subscribers hear of the events once it commits."""
+    """Call inside the action's transaction: subscribers hear of the events once it commits.
+
+    Worker subscribers: the stored events are the outbox. The task workers read them in id order
+    (`tickets.event_feed`), so the write adds no statement for them. Where tasks run immediately
+    (tests, `HELPLINE_TASKS=immediate`) they run right after the commit instead, in this thread."""
     for event in events:
         publish_on_commit(TICKET_EVENT_HOOK, event)
-    if not events:
+    if not events or not runs_inline():
         return
     pending: list[int] | None = getattr(_local, "pending", None)
     if pending is None:
@@ -41,43 +46,59 @@ def publish_ticket_events(events: Sequence[TicketEvent]) -> None:
     transaction.on_commit(_hand_over)
 
 
+def runs_inline() -> bool:
+    """True when tasks run immediately (no worker reads the events): worker subscribers run after commit."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
 def _hand_over() -> None:
-    """After commit: the events collected so far go to the worker (at the batch's end in a batch).
-    Ids of events whose transaction rolled back may be among them: the task skips what is gone."""
+    """After commit: run the worker subscribers on the events collected so far (at the batch's end
+    in a batch). Ids of events whose transaction rolled back may be among them: what is gone is skipped."""
     ids: list[int] = getattr(_local, "pending", None) or []
     _local.pending = None
     if not ids or not hooks.get(TICKET_EVENT_WORKER_HOOK):
         return
     if batching.active():
         for event_id in ids:
-            batching.defer(BATCH_KEY, enqueue_for_worker, event_id)
+            batching.defer(BATCH_KEY, run_subscribers, event_id)
         return
-    enqueue_for_worker(ids)
+    run_subscribers(sorted(ids))
 
 
-def enqueue_for_worker(event_ids: list[int]) -> None:
-    from helpline.tickets.tasks import run_worker_subscribers
-
-    try:
-        run_worker_subscribers.enqueue(sorted(event_ids))
-    except Exception:  # the queue is down: do the work here rather than lose it
-        log.exception("could not queue %s ticket events for the worker; running them here", len(event_ids))
-        run_subscribers(sorted(event_ids))
+def subscriber_name(subscriber: Callable[..., object]) -> str:
+    return f"{subscriber.__module__}.{subscriber.__qualname__}"
 
 
 def run_subscribers(event_ids: list[int]) -> int:
     """Every worker subscriber for every event that still exists, in event order. Returns the count."""
+    return run_subscribers_reporting(event_ids)[0]
+
+
+def run_subscribers_reporting(
+    event_ids: Iterable[int], only: set[tuple[str, int]] | None = None
+) -> tuple[int, list[tuple[str, int, str]]]:
+    """`run_subscribers` telling what failed: (count of events, [(subscriber, event id, error)]).
+    `only`: run just these (subscriber name, event id) pairs (a retry of what failed before)."""
     subscribers = hooks.get(TICKET_EVENT_WORKER_HOOK)
+    ids = sorted(set(event_ids))
     events = list(
-        TicketEvent.objects.filter(pk__in=event_ids)
+        TicketEvent.objects.filter(pk__in=ids)
         .select_related("ticket", "message", "actor_agent", "actor_customer")
         .order_by("pk")
     )
+    failed: list[tuple[str, int, str]] = []
     with batching.batch():
         for event in events:
             for subscriber in subscribers:
+                name = subscriber_name(subscriber)
+                if only is not None and (name, event.pk) not in only:
+                    continue
                 try:
                     subscriber(event)
-                except Exception:
-                    log.exception("worker subscriber failed event=%s subscriber=%s", event.pk, subscriber.__qualname__)
-    return len(events)
+                except Exception as exc:
+                    log.exception("worker subscriber failed event=%s subscriber=%s", event.pk, name)
+                    failed.append((name, event.pk, f"{type(exc).__name__}: {exc}"[:500]))
+    return len(events), failed

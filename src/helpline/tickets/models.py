@@ -308,3 +308,37 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventCursor(models.Model):
+    """How far the task workers have read the ticket events (`tickets.event_feed`): every event up to
+    `position` is claimed, except the ids in `gaps` (seen missing while later ids were there: a
+    transaction still open, or rolled back), re-checked on every claim until they show up or age out."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.BigIntegerField(default=0)
+    gaps = models.JSONField(default=list, blank=True)  # [[event id, first seen (unix seconds)], ...]
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class EventBatch(models.Model):
+    """Ticket events a worker claimed for the worker subscribers. Deleted when every subscriber has
+    run them; one that failed stays, with the (subscriber, event) pairs left to retry and the error."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        RETRY = "retry", _("Waiting to retry")
+        FAILED = "failed", _("Failed")
+
+    cursor = models.CharField(max_length=40)
+    event_ids = models.JSONField(default=list)
+    retry = models.JSONField(default=list, blank=True)  # [[subscriber, event id], ...] still to run
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CLAIMED)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField()
+    run_after = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "run_after"], name="eventbatch_state_due")]

@@ -1,6 +1,7 @@
 """Background work of the tickets domain: ticket-event subscribers that run on the task worker.
 
-One task is queued per transaction (`event_bus`). On a busy desk that is one task per chat message
+Workers now read the events themselves (`tickets.event_feed`); this task remains for runs queued
+before that (one task per transaction, as `event_bus` used to queue them). On a busy desk that is one task per chat message
 or reply, more than one worker process can take one at a time (each task is a claim, a run and a
 result, each committed). So a run takes in the other tasks of its kind waiting in the database
 queue (up to `JOIN_AT_MOST`): their events run in the same batch, in event order, and those tasks
