@@ -29,6 +29,16 @@ def kb(section: Section, django_capture_on_commit_callbacks: Any) -> dict[str, A
 
 
 @pytest.fixture
+def demo_kb(db: Any, django_capture_on_commit_callbacks: Any) -> dict[str, int]:
+    """The demo help center (articles in en, ka, am, mn and te), imported and embedded as `helpline
+    demo` does it."""
+    from helpline.core.demo_data.knowledge_base import ensure_knowledge_base
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return ensure_knowledge_base(make_agent(Role.ADMIN), [])
+
+
+@pytest.fixture
 def agent(db: Any) -> User:
     return make_agent(Role.AGENT)
 

@@ -56,3 +56,34 @@ def test_unpublished_articles_are_not_found(kb: dict[str, ArticleTranslation]) -
 def test_bad_queries_are_refused_clearly(query: str) -> None:
     with pytest.raises(InvalidInputError):
         search_articles(query)
+
+
+def test_answering_never_embeds_the_articles(
+    kb: dict[str, ArticleTranslation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is built from the stored vectors (a fresh process, too); only the question is embedded."""
+    from helpline.assist import embeddings
+    from helpline.assist.models import Embedding
+    from helpline.knowledge import search
+
+    assert Embedding.objects.filter(source=search.EMBEDDING_SOURCE).count() == len(
+        ArticleTranslation.objects.filter(is_published=True)
+    )
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a passage was embedded while answering")
+
+    monkeypatch.setattr(embeddings, "embed_passages", refuse)
+    monkeypatch.setattr(embeddings, "embed_passage_cached", refuse)
+    monkeypatch.setattr(search, "_cache", None)  # as in a process that has not searched yet
+    questions = []
+    real_query = embeddings.embed_query
+
+    def counted(text: str, *args: object) -> object:
+        questions.append(text)
+        return real_query(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embeddings, "embed_query", counted)
+    hits = search_articles("Нууц үгээ мартчихлаа", language="mn")
+    assert hits[0].translation.article.key == "reset-password"
+    assert questions == ["Нууц үгээ мартчихлаа"]

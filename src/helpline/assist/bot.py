@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpline.assist.answers import compose
-from helpline.assist.config import bot_settings
-from helpline.assist.dialogue import next_step
+from helpline.assist.config import bot_settings, greeting
+from helpline.assist.dialogue import next_step, small_talk_reply
 from helpline.assist.language import detect_language
 from helpline.assist.models import BotConversation, ConversationStatus
 from helpline.assist.signals import feedback, has_words, is_angry
@@ -111,6 +111,8 @@ def _respond(conversation: BotConversation, text: str, language: str, *, email: 
     step = next_step(conversation, text, language, config)
     if step.kind == "resolved":
         return BotReply("resolved", _("Glad that helped! Write again any time."), conversation)
+    if step.kind == "small_talk":
+        return BotReply("prompt", small_talk_reply(greeting(config, language)), conversation)
     if step.kind == "retry":
         return BotReply("retry", _("Sorry about that. Could you describe the problem in other words?"), conversation)
     if step.kind == "hand_off":

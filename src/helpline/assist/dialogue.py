@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from helpline.assist.models import BotConversation, BotSettings, ConversationStatus
 from helpline.assist.signals import asks_for_human, feedback, is_angry
+from helpline.assist.smalltalk import is_small_talk
 from helpline.core.errors import InvalidInputError
 
 MAX_FAILED_TRIES = 2
@@ -18,10 +21,17 @@ MAX_FAILED_TRIES = 2
 
 @dataclass
 class Step:
-    kind: str  # answer | resolved | retry | hand_off
+    kind: str  # answer | resolved | retry | hand_off | small_talk
     reason: str = ""  # why the bot hands off
     hits: list[Any] = field(default_factory=list)
     confidence: float = 0.0
+
+
+def small_talk_reply(greeting: str = "") -> str:
+    """What the bot says to a greeting or thanks: the desk's greeting in the language, if one is
+    set and due, then an invitation to ask."""
+    ask = _("What can I help you with? Ask your question in a few words.")
+    return f"{greeting}\n\n{ask}" if greeting else ask
 
 
 def confidence_of(hits: list[Any]) -> float:
@@ -61,6 +71,8 @@ def next_step(conversation: BotConversation, text: str, language: str, config: B
             if conversation.failed_tries >= MAX_FAILED_TRIES:
                 return Step("hand_off", "failed_tries")
             return Step("retry")
+    if is_small_talk(text):
+        return Step("small_talk")  # a greeting or thanks: no article, and not a failed try
     hits = search(text, language)
     confidence = confidence_of(hits)
     if confidence < config.min_confidence:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from helpline.assist.answers import compose
 from helpline.assist.config import answers_on, bot_settings
 from helpline.assist.dialogue import confidence_of, search
+from helpline.assist.smalltalk import is_small_talk
 from helpline.core.actors import Actor
 from helpline.customers.models import Channel
 
@@ -41,6 +42,8 @@ def email_first_reply(event: Any) -> bool:
         return False  # only the first message of a new ticket
     language = (message.meta or {}).get("language") or ticket.language or settings.LANGUAGE_CODE
     question = f"{ticket.subject}\n{message.body_text}"[:500]
+    if is_small_talk(question):
+        return False  # "Hello" / "thanks": nothing to answer with an article
     hits = search(question, language)
     if confidence_of(hits) < config.min_confidence:
         return False

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from helpline.assist.answers import compose
 from helpline.assist.config import answers_on, bot_settings, greeting
-from helpline.assist.dialogue import Step, next_step
+from helpline.assist.dialogue import Step, next_step, small_talk_reply
 from helpline.assist.language import detect_language
 from helpline.assist.models import BotConversation, BotSettings, ConversationStatus
 from helpline.assist.signals import feedback, has_words, is_angry
@@ -151,6 +151,8 @@ def _say(
         reply = _reply(ticket, prefix + _("Glad that helped! Write again any time."), step="resolved")
         ticket_actions.update_ticket(actor=BOT_ACTOR, ticket=ticket, status=Status.SOLVED, add_tags=[RESOLVED_TAG])
         return reply
+    if step.kind == "small_talk":
+        return _reply(ticket, small_talk_reply(hello), step="small_talk")
     if step.kind == "retry":
         text = _("Sorry about that. Could you describe the problem in other words?")
         return _reply(ticket, prefix + text, step="retry")

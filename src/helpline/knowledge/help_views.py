@@ -16,12 +16,13 @@ from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.knowledge import actions, selectors
 from helpline.knowledge.models import ArticleFile, Section
-from helpline.knowledge.search import search_articles
+from helpline.knowledge.search import search_articles, suggested_articles
 from helpline.portal.views.common import render_portal
 from helpline.web.context_processors import desk_agent
 
 FEEDBACK_SESSION_KEY = "kb_feedback"  # {translation id: helpful} of this reader
 DEFLECTION_SESSION_KEY = "kb_deflected"  # translation ids this reader was deflected by
+
 
 def _served(language: str) -> str:
     if language not in dict(settings.LANGUAGES):
@@ -135,13 +136,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """Articles matching what a customer is typing (portal form, chat widget), as a small fragment."""
     language = request.GET.get("lang") or i18n.get_language() or settings.LANGUAGE_CODE
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    query = (request.GET.get("q") or "")[:500]
-    hits: list[Any] = []
-    if len(query.strip()) >= 4:
-        try:
-            hits = [h for h in search_articles(query, language=language, limit=3) if h.score >= 0.8]
-        except InvalidInputError:
-            hits = []
+    hits = suggested_articles(request.GET.get("q") or "", language=language)
     return render_portal(request, "knowledge/help/_suggestions.html", {"hits": hits, "help_language": language})
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from helpline.assist.embeddings import from_bytes
 from helpline.assist.models import Embedding
 from helpline.assist.retrieval import Document, HybridIndex
+from helpline.assist.smalltalk import is_small_talk
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.knowledge.models import ArticleTranslation
@@ -22,6 +23,7 @@ from helpline.knowledge.selectors import visible_visibilities
 from helpline.knowledge.tasks import EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE, document_text
 
 MAX_QUERY = 500
+SUGGEST_MIN_SCORE = 0.8  # below it nothing is close (greetings are kept out by is_small_talk, not by this)
 SOURCES = (EMBEDDING_SOURCE, TITLE_EMBEDDING_SOURCE)
 
 
@@ -124,6 +126,18 @@ def search_articles(query: str, *, language: str = "", actor: Actor | None = Non
         translation = by_article_language.get((matched.article_id, language)) or matched
         results.append(ArticleHit(translation, matched.language, hit.score, hit.semantic, hit.lexical))
     return results
+
+
+def suggested_articles(query: str, *, language: str, limit: int = 3) -> list[ArticleHit]:
+    """Articles to offer while a customer types a request (portal, web form, chat widget): close
+    matches only, and none for a greeting, thanks or other small talk, nor for a bad query."""
+    try:
+        query = clean_query(query[:MAX_QUERY])
+        if len(query) < 3 or is_small_talk(query):
+            return []
+        return [h for h in search_articles(query, language=language, limit=limit) if h.score >= SUGGEST_MIN_SCORE]
+    except InvalidInputError:
+        return []
 
 
 def snippet(text: str, length: int = 300) -> str:

@@ -15,7 +15,7 @@
   }
   function refresh() {
     var q = query();
-    if (q.length < 4) { box.innerHTML = ""; return; }
+    if (q.length < 3) { box.innerHTML = ""; return; }
     var url = box.getAttribute("data-kb-suggest") + "?lang=" + encodeURIComponent(box.getAttribute("data-kb-lang")) + "&q=" + encodeURIComponent(q.slice(0, 500));
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) { box.innerHTML = html; });
   }
