@@ -10,6 +10,10 @@ Protocol (JSON frames):
 - client → `read` {up_to}; server → `seen` when an agent has the chat open (visitor's messages read).
 - client → `page` {url, title, languages, language} on every page load and in-page navigation: the
   agents' context panel shows where the visitor is.
+- client → `suggest` {q, lang} while the visitor types a first message; server → `suggestions`
+  {q, articles: [{article, title, url, language}]} (none for greetings and small talk).
+- client → `article_read` {article, language} when the visitor opens a suggested article; if the
+  socket closes with no message sent after that, each article read counts as a deflection.
 - server → `queue` {position} while the chat waits for an agent, each time the queue moves (0: taken);
   server → `notice` {text} for things the visitor should know (e.g. a transfer to another agent).
 
@@ -29,13 +33,16 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.core.cache import cache
 
 from helpline.chat import actions, presence, selectors
 from helpline.chat.groups import QUEUE_GROUP, visitor_group
 from helpline.chat.models import Conversation
+from helpline.chat.strings import widget_language
 from helpline.chat.tokens import visitor_from_token
 from helpline.core.errors import HelplineError
 from helpline.core.realtime import ticket_group
+from helpline.knowledge.suggestions import count_deflection, suggestion_items
 from helpline.tickets.models import Message, MessageKind
 from helpline.web import presence as desk_presence
 
@@ -127,6 +134,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.acknowledged: set[str] = set()
+        self.read_articles: dict[str, str] = {}  # suggested articles opened since the last message sent
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.visitor_id = visitor_from_token((query.get("token") or [""])[0])
         if self.visitor_id is None:
@@ -146,6 +154,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.visitor_id is None:
             return
+        if self.read_articles:
+            await database_sync_to_async(_count_deflections, thread_sensitive=_ONE_DB_THREAD)(
+                self.visitor_id, self.read_articles
+            )
         await self.channel_layer.group_discard(visitor_group(self.visitor_id), self.channel_name)
         await sync_to_async(presence.visitor_disconnected)(self.visitor_id, self.channel_name)
         if self.in_queue_group:
@@ -184,6 +196,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 browser_language=str(content.get("languages") or ""),
                 language=str(content.get("language") or ""),
             )
+        elif kind == "suggest":
+            await self.suggest(content)
+        elif kind == "article_read":
+            article = str(content.get("article") or "")[:40]
+            if article and len(self.read_articles) < 20:
+                self.read_articles[article] = str(content.get("language") or "")[:16]
         elif kind == "ping":
             await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
             await self.send_json({"type": "pong"})
@@ -205,6 +223,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             )
         self.conversation = result.pop("conversation")
         self.typing = False
+        self.read_articles.clear()  # the suggestions did not settle it: no deflection
         self.acknowledged.add(result["message_public_id"])  # its `ticket.changed` echo needs no lookup
         if result["queue"] is None:
             result["queue"] = self.queue
@@ -219,6 +238,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 "message": result["message"],
             }
         )
+
+    async def suggest(self, content: dict[str, Any]) -> None:
+        query = str(content.get("q") or "")[:500]
+        language = widget_language(str(content.get("lang") or ""))
+        articles = await database_sync_to_async(suggestion_items, thread_sensitive=_ONE_DB_THREAD)(
+            query, language=language
+        )
+        await self.send_json({"type": "suggestions", "q": query, "articles": articles})
 
     async def set_queue(self, position: int, queued_at: Any, *, notify: bool = True) -> None:
         """Remember the chat's place in the queue; only waiting widgets listen to queue moves."""
@@ -285,6 +312,13 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         )
         if agents:
             await self.send_json({"type": "seen"})
+
+
+def _count_deflections(visitor_id: str, read: dict[str, str]) -> None:
+    """Once per visitor and article (a day): the widget reconnects on every page of the site."""
+    for public_id, language in read.items():
+        if cache.add(f"chat:deflected:{visitor_id}:{public_id}", 1, timeout=86400):
+            count_deflection(public_id=public_id, language=language)
 
 
 def _visitor_label() -> str:

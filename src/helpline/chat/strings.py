@@ -46,4 +46,5 @@ def widget_strings(language: str) -> dict[str, str]:
             "transcript": _("Email me this conversation"),
             "transcript_sent": _("The conversation is on its way to your inbox."),
             "failed": _("Not sent. Tap to retry."),
+            "suggested": _("These articles may answer your question:"),
         }

@@ -46,6 +46,7 @@
     ".note{font-size:12px;color:#555;text-align:center;padding:2px 8px}.status{font-size:11px;align-self:flex-end;color:#666}a{color:inherit}",
     "form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}form.stack{flex-direction:column;border:0}input,textarea{flex:1;padding:7px;border:1px solid #bbb;border-radius:6px;color:#111;background:#fff}",
     "button.send,.stack button{background:var(--c);color:#fff;border:0;border-radius:6px;padding:7px 12px;cursor:pointer}label.file{cursor:pointer;padding:6px}label.file input{display:none}",
+    ".tips{padding:6px 10px;border-top:1px solid #eee;max-height:40%;overflow-y:auto}.tips[hidden]{display:none}.tips a{display:block;padding:3px 0;color:var(--c);text-decoration:underline}",
     ".choices{display:flex;gap:4px;margin-top:6px;flex-wrap:wrap}.choice{border:1px solid #999;border-radius:6px;background:#fff;color:#111;padding:4px 9px;cursor:pointer}.choice[aria-pressed=true]{background:var(--c);color:#fff}"
   ].join("");
   root.appendChild(style);
@@ -56,14 +57,15 @@
   var log = el("div", "log");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
-  var typingLine = el("div", "note"), banner = el("div", "note");
+  var typingLine = el("div", "note"), banner = el("div", "note"), tips = el("div", "tips");
+  tips.hidden = true; tips.setAttribute("aria-live", "polite");
   typingLine.hidden = true; banner.hidden = true;
   var composer = el("form"), input = el("textarea"), fileLabel = el("label", "file", "\ud83d\udcce"), fileInput = el("input"), sendBtn = el("button", "send");
   input.rows = 1; input.name = "body"; fileInput.type = "file"; sendBtn.type = "submit";
   fileLabel.appendChild(fileInput);
   composer.appendChild(fileLabel); composer.appendChild(input); composer.appendChild(sendBtn);
   header.appendChild(title); header.appendChild(mailBtn); header.appendChild(closeBtn);
-  panel.appendChild(header); panel.appendChild(banner); panel.appendChild(log); panel.appendChild(typingLine); panel.appendChild(composer);
+  panel.appendChild(header); panel.appendChild(banner); panel.appendChild(log); panel.appendChild(typingLine); panel.appendChild(tips); panel.appendChild(composer);
   root.appendChild(panel); root.appendChild(launcher);
 
   function t(k, arg) { var s = (config && config.strings[k]) || k; return arg === undefined ? s : s.replace("%s", arg); }
@@ -168,6 +170,8 @@
         notices.push(data.text); render();
       } else if (data.type === "seen") {
         if (!seen) { seen = true; render(); }
+      } else if (data.type === "suggestions") {
+        if (data.q === input.value.trim().slice(0, 500) && !started()) showTips(data.articles || []);
       } else if (data.type === "error") {
         pending = pending.filter(function (p) { return p.cid !== data.cid; }); save("pending", pending);
         banner.textContent = data.message; banner.hidden = false; render();
@@ -204,10 +208,38 @@
     socket.send(JSON.stringify({ type: "typing", active: active }));
   }
 
+  // Articles that may answer the first message, while the visitor types it; reading one and leaving
+  // without sending anything counts as a deflection (the server counts it when the socket closes).
+  var tipTimer = null;
+  function started() {
+    return pending.length > 0 || Object.keys(messages).some(function (k) { return messages[k].from === "visitor"; });
+  }
+  function showTips(articles) {
+    tips.textContent = "";
+    tips.hidden = !articles.length;
+    if (!articles.length) return;
+    tips.appendChild(el("div", "note", t("suggested")));
+    articles.forEach(function (a) {
+      var link = el("a", "", a.title);
+      link.href = a.url; link.target = "_blank"; link.rel = "noopener"; link.lang = a.language;
+      link.setAttribute("data-article", a.article);
+      link.onclick = function () {
+        if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "article_read", article: a.article, language: a.language }));
+      };
+      tips.appendChild(link);
+    });
+  }
+  function askTips() {
+    var q = input.value.trim();
+    if (started() || q.length < 3 || !socket || socket.readyState !== 1) { showTips([]); return; }
+    socket.send(JSON.stringify({ type: "suggest", q: q.slice(0, 500), lang: (config && config.language) || "" }));
+  }
+
   composer.onsubmit = function (e) {
     e.preventDefault();
     var body = input.value.trim();
     if (!body) return;
+    showTips([]);
     var item = { cid: cid(), body: body };
     pending.push(item); save("pending", pending);
     input.value = ""; typing(false); render(); send(item);
@@ -217,6 +249,8 @@
     typing(!!input.value.trim());
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { typing(false); }, 4000);
+    clearTimeout(tipTimer);
+    tipTimer = setTimeout(askTips, 400);
   };
   fileInput.onchange = function () {
     var file = fileInput.files[0];
