@@ -1,6 +1,7 @@
 """Article suggestions in real browsers: while a customer types a request in the web form and in
 the chat widget (nothing for "hello"), reading a suggestion and leaving counts as a deflection;
-on the ticket page an agent inserts an article link into the reply with one click."""
+on the ticket page an agent inserts an article link, or the answer of a similar solved ticket, into
+the reply with one click."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ for key, title, body in [
     draft = kb.create_article(actor=Actor.system(), section=section, language="en", title=title, body=body, key=key)
     kb.publish(actor=Actor.system(), translation=draft)
 customer, _new = resolve_customer(kind="email", value="ana@example.com", name="Ana", language="en", channel="web")
+earlier = open_ticket(actor=Actor.of_customer(customer), requester=customer, subject="New card never arrived",
+                      body_text="Ordered in May.", channel="web")
+from helpline.tickets.actions import add_reply
+add_reply(actor=Actor.of_agent(agent), ticket=earlier, body_text="We sent a replacement card by courier.",
+          new_status="solved")
 ticket = open_ticket(actor=Actor.of_customer(customer), requester=customer, subject="Card never arrived",
                      body_text="I ordered a new card two weeks ago.", channel="web")
 print(json.dumps(ticket.number))
@@ -95,7 +101,8 @@ def test_suggestions_deflections_and_one_click_insert(live_server_process: LiveS
     visitor.goto("about:blank")
     assert deflections(server, "card-delivery", 1) == 1
 
-    # 3. The agent's ticket page: the article panel searches the subject; one click inserts the link.
+    # 3. The agent's ticket page: the article panel searches the subject; one click inserts the link,
+    # another the last answer of a solved ticket on the same subject.
     agent = sign_in(browser.new_context().new_page(), server, "kbagent")
     agent.goto(f"{server.url}/tickets/{number}/")
     agent.wait_for_selector("#kb-suggest-results [data-kb-insert]", timeout=15_000)
@@ -103,3 +110,7 @@ def test_suggestions_deflections_and_one_click_insert(live_server_process: LiveS
     assert link and "/help/en/articles/" in link
     agent.click("#kb-suggest-results [data-kb-insert]")
     assert link in agent.input_value("#composer-body")
+    agent.wait_for_selector("[data-kb-reuse]", timeout=15_000)
+    agent.click("[data-kb-reuse]")
+    body = agent.input_value("#composer-body")
+    assert link in body and body.rstrip().endswith("We sent a replacement card by courier.")

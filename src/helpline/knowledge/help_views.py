@@ -133,7 +133,8 @@ def search(request: HttpRequest, language: str) -> HttpResponse:
 
 
 def suggest(request: HttpRequest) -> HttpResponse:
-    """Articles matching what a customer is typing (portal form, chat widget), as a small fragment."""
+    """Articles matching what a customer is typing in a request form (portal, embedded web form), as a
+    small fragment; the chat widget asks over its socket (knowledge.suggestions)."""
     language = request.GET.get("lang") or i18n.get_language() or settings.LANGUAGE_CODE
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     hits = suggested_articles(request.GET.get("q") or "", language=language)
