@@ -37,7 +37,10 @@ class BotArticleOut(Schema):
 class BotReplyOut(Schema):
     conversation: str
     kind: str = Field(
-        description="answered, resolved, retry, prompt (no words to search for), need_contact, handed_off or forwarded"
+        description=(
+            "answered, resolved, retry, prompt (no words to search for, or a greeting or thanks), need_contact,"
+            " handed_off or forwarded"
+        )
     )
     text: str
     language: str
