@@ -113,3 +113,48 @@ def test_the_page_the_visitor_is_on_reaches_the_conversation() -> None:
     assert (conversation.page_url, conversation.page_title) == ("https://shop.example/returns#form", "Returns")
     assert conversation.browser_language == "am-ET,am,en"
     assert [p["title"] for p in conversation.pages] == ["Shop", "Returns"]
+
+
+def test_a_vip_customer_is_counted_from_their_real_place_and_others_move_back() -> None:
+    """Two visitors wait; a VIP customer (tier gold in a team's routing) starts a chat after them:
+    the VIP is told 1, the others move back one place; when an agent takes the VIP chat they move
+    up again."""
+    from helpline.chat import selectors
+    from helpline.workflow import routing_actions
+    from tests.factories import make_customer
+
+    routing_actions.save_team_routing(
+        actor=Actor.system(), team=make_team("Sales"), strategy="manual", vip_tiers="gold"
+    )
+    make_customer(email="tamar@example.com", custom_attributes={"tier": "gold"})
+    agent = make_agent(display_name="Dawit")
+    first_token, second_token, vip_token = new_visitor_token(), new_visitor_token(), new_visitor_token()
+    vip_visitor = visitor_from_token(vip_token)
+    assert vip_visitor
+    chat_actions.identify_visitor(visitor_id=vip_visitor, email="tamar@example.com")
+
+    async def run() -> dict[str, Any]:
+        first, second, vip = await connect(first_token), await connect(second_token), await connect(vip_token)
+        seen: dict[str, Any] = {}
+        seen["acks"] = [(await say(first, "a", "Hello"))["queue"], (await say(second, "b", "Hi"))["queue"]]
+        seen["vip_ack"] = (await say(vip, "c", "Urgent: my order"))["queue"]
+        seen["moved_back"] = [(await next_of(first, "queue"))["position"], (await next_of(second, "queue"))["position"]]
+        vip_ticket = await database_sync_to_async(lambda: Conversation.objects.get(visitor_id=vip_visitor).ticket)()
+        seen["vip_position"] = await database_sync_to_async(selectors.queue_position)(vip_ticket)
+        await database_sync_to_async(chat_actions.set_chat_status)(
+            actor=Actor.of_agent(agent), status=Availability.ONLINE, capacity=1
+        )
+        seen["vip_taken"] = (await next_of(vip, "queue"))["position"]
+        seen["moved_up"] = [(await next_of(first, "queue"))["position"], (await next_of(second, "queue"))["position"]]
+        seen["taken_by"] = await database_sync_to_async(lambda: Ticket.objects.get(assignee=agent).pk)()
+        for communicator in (first, second, vip):
+            await communicator.disconnect()
+        seen["vip_pk"] = vip_ticket.pk
+        return seen
+
+    seen = async_to_sync(run)()
+    assert seen["acks"] == [1, 2]
+    assert seen["vip_ack"] == 1 and seen["vip_position"] == 1
+    assert seen["moved_back"] == [2, 3]
+    assert seen["vip_taken"] == 0 and seen["taken_by"] == seen["vip_pk"]
+    assert seen["moved_up"] == [1, 2]

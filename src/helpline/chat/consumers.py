@@ -58,8 +58,8 @@ VISITOR_VIEWER_ID = "visitor"
 
 
 def _queue_state(ticket: Any) -> dict[str, Any]:
-    position = selectors.queue_position(ticket) if ticket else 0
-    return {"queue": position, "queued_at": (ticket.created_at.timestamp(), ticket.pk) if position else None}
+    position, key = selectors.queue_place(ticket) if ticket else (0, None)
+    return {"queue": position, "queued_at": key}
 
 
 def _welcome(visitor_id: str) -> tuple[dict[str, Any], Conversation | None]:
@@ -126,7 +126,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     name = ""
     typing = False
     queue = 0
-    queued_at: tuple[float, int] | None = None
+    queued_at: tuple[int, float, int] | None = None
     in_queue_group = False
     # the conversation as of this socket's last message (its ticket, customer): the next message
     # goes straight onto that ticket while it is still the conversation's and open
@@ -286,7 +286,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             state = await database_sync_to_async(_current_queue, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
             await self.set_queue(state["queue"], state["queued_at"])
             return
-        if (float(event.get("at") or 0), int(event.get("pk") or 0)) < self.queued_at:
+        moved = (int(event.get("rank", 1)), float(event.get("at") or 0), int(event.get("pk") or 0))
+        if moved < self.queued_at:  # a chat served before ours (a VIP one, or one that came earlier)
             await self.set_queue(max(1, self.queue + int(event.get("delta") or 0)), self.queued_at)
 
     async def ticket_changed(self, event: dict[str, Any]) -> None:

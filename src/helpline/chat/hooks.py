@@ -39,7 +39,7 @@ def claim_chat_reply(message: Message) -> bool:
     return True
 
 
-_QUEUE_KINDS = (EventKind.ASSIGNEE_CHANGED, EventKind.STATUS_CHANGED)
+_QUEUE_KINDS = (EventKind.CREATED, EventKind.ASSIGNEE_CHANGED, EventKind.STATUS_CHANGED)
 
 
 def _active(status: object) -> bool:
@@ -48,7 +48,11 @@ def _active(status: object) -> bool:
 
 def queue_delta(event: TicketEvent, ticket: Ticket) -> int:
     """-1 when this change took the chat out of the queue (an agent took it, or it ended while
-    waiting), +1 when it put it back (unassigned, or reopened while nobody has it), else 0."""
+    waiting), +1 when it put it back (unassigned, or reopened while nobody has it) or when a VIP
+    customer's new chat went in ahead of others, else 0 (a new chat joining at the end moves nobody)."""
+    if event.kind == EventKind.CREATED:
+        waiting = ticket.assignee_id is None and _active(ticket.status)
+        return 1 if waiting and selectors.queue_key(ticket)[0] == 0 else 0
     if event.kind == EventKind.ASSIGNEE_CHANGED and _active(ticket.status):
         if event.before is None and event.after is not None:
             return -1
@@ -78,13 +82,8 @@ def chat_queue_moved(event: TicketEvent) -> None:
         return
     delta = queue_delta(event, ticket)
     if delta:
-        moved = {
-            "type": "chat.queue",
-            "ticket": ticket.public_id,
-            "at": ticket.created_at.timestamp(),
-            "pk": ticket.pk,
-            "delta": delta,
-        }
+        rank, at, pk = selectors.queue_key(ticket)
+        moved = {"type": "chat.queue", "ticket": ticket.public_id, "rank": rank, "at": at, "pk": pk, "delta": delta}
         send_to_group(QUEUE_GROUP, moved)  # the widgets waiting in the queue
         for visitor in Conversation.objects.filter(ticket=ticket).values_list("visitor_id", flat=True):
             send_to_group(visitor_group(visitor), moved)  # this chat's own widgets, waiting or not

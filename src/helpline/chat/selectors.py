@@ -7,7 +7,7 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,11 +63,33 @@ def waiting_chats() -> QuerySet[Ticket]:
     return routing.vip_first(waiting, routing.all_vip_tiers())
 
 
-def queue_position(ticket: Ticket) -> int:
-    """1 for the oldest chat nobody has taken yet; 0 once an agent has it (or it is over)."""
+QueueKey = tuple[int, float, int]
+
+
+def queue_key(ticket: Ticket) -> QueueKey:
+    """Where a chat stands in the queue order: (0 for a VIP customer else 1, arrival, id); the
+    smaller key is served first."""
+    ranked = routing.vip_first(Ticket.objects.filter(pk=ticket.pk), routing.all_vip_tiers())
+    vip = getattr(ranked.only("pk").first(), "vip_rank", 1)
+    return (int(vip), ticket.created_at.timestamp(), ticket.pk)
+
+
+def queue_place(ticket: Ticket) -> tuple[int, QueueKey | None]:
+    """The chat's position (1: next to be served; 0: an agent has it or it is over) and its key.
+    A VIP counts only the VIP chats that came before; everyone else also counts every VIP chat."""
     if ticket.assignee_id or ticket.status not in ACTIVE_STATUSES:
-        return 0
-    return waiting_chats().filter(created_at__lte=ticket.created_at).count() or 1
+        return 0, None
+    key = queue_key(ticket)
+    rank = key[0]
+    earlier = Q(created_at__lt=ticket.created_at) | Q(created_at=ticket.created_at, pk__lte=ticket.pk)
+    ahead = waiting_chats().filter(Q(vip_rank__lt=rank) | Q(vip_rank=rank) & earlier)
+    return max(ahead.count(), 1), key
+
+
+def queue_position(ticket: Ticket) -> int:
+    """1 for the chat to be served next (VIP customers first, then oldest first); 0 once an agent
+    has it (or it is over)."""
+    return queue_place(ticket)[0]
 
 
 def conversation_for(visitor_id: str) -> Conversation | None:
