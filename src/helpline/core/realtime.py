@@ -5,6 +5,7 @@
   an agent's availability, SLA breaches found by the sweep)
 - `ticket.<public_id>`: agents on that ticket's page (thread, history, presence)
 - `portal.<public_id>`: the customer following that ticket in the portal (public changes only)
+- `agent.<id>`: every workspace socket of one agent (in-app notifications)
 
 With Redis (production) a push works from any process. With the embedded in-memory layer only the
 server process can deliver, so the task worker runs as a thread inside it; pushes from such threads
@@ -37,6 +38,10 @@ def ticket_group(public_id: str) -> str:
 
 def portal_group(public_id: str) -> str:
     return f"portal.{public_id}"
+
+
+def agent_group(agent_id: int) -> str:
+    return f"agent.{agent_id}"
 
 
 class RecordServerLoop:

@@ -1,7 +1,8 @@
 """WebSocket consumers of the agent workspace.
 
 `/ws/desk/` joins the `desk` group and forwards every `ticket.changed` (list pages refresh rows) and
-`figures.changed` (the wall board refetches its figures).
+`figures.changed` (the wall board refetches its figures). Both sockets also join `agent.<id>` and
+forward the agent's `notification.new` (the bell in the top bar).
 `/ws/tickets/<public_id>/` joins `ticket.<public_id>`, forwards `ticket.changed`, and carries
 presence: who else is viewing the ticket and who is typing a reply (state in `presence`, changes
 broadcast to the group as `presence.changed`).
@@ -21,7 +22,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from helpline.accounts.middleware import TWO_FACTOR_PENDING
 from helpline.accounts.models import User
 from helpline.core.actors import Actor
-from helpline.core.realtime import DESK_GROUP, ticket_group
+from helpline.core.realtime import DESK_GROUP, agent_group, ticket_group
 from helpline.tickets.selectors import visible_tickets
 from helpline.web import presence
 
@@ -56,6 +57,18 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
     async def figures_changed(self, event: dict[str, Any]) -> None:
         await self.send_json(event)
 
+    async def notification_new(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)
+
+    async def join_agent_group(self) -> None:
+        """Every workspace socket of an agent receives their in-app notifications."""
+        assert self.agent is not None
+        await self.channel_layer.group_add(agent_group(self.agent.pk), self.channel_name)
+
+    async def leave_agent_group(self) -> None:
+        if self.agent is not None:
+            await self.channel_layer.group_discard(agent_group(self.agent.pk), self.channel_name)
+
 
 class DeskConsumer(AgentConsumer):
     async def connect(self) -> None:
@@ -64,12 +77,14 @@ class DeskConsumer(AgentConsumer):
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
         await self.channel_layer.group_add(DESK_GROUP, self.channel_name)
+        await self.join_agent_group()
         await self.accept()
         await self.send_json({"type": "hello", "agent": self.agent.pk})
 
     async def disconnect(self, code: int) -> None:
         if self.agent is not None:
             await self.channel_layer.group_discard(DESK_GROUP, self.channel_name)
+            await self.leave_agent_group()
 
 
 def _ticket_visible(agent: User, public_id: str) -> bool:
@@ -96,6 +111,7 @@ class TicketConsumer(AgentConsumer):
         self.group = ticket_group(self.public_id)
         self.conn = hashlib.sha256(self.channel_name.encode()).hexdigest()[:16]
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join_agent_group()
         await self.accept()
         await self.send_json({"type": "hello", "agent": self.agent.pk})
         viewers = await sync_to_async(presence.join)(
@@ -108,6 +124,7 @@ class TicketConsumer(AgentConsumer):
         if self.agent is None or not self.group:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_agent_group()
         if self.joined:
             viewers = await sync_to_async(presence.leave)(self.public_id, self.conn)
             await self.broadcast(viewers)

@@ -23,7 +23,7 @@ from helpline.core.errors import InvalidInputError
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import MessageKind, Priority, Status, Ticket, TicketType
 from helpline.webhooks.signing import signature_headers
-from helpline.workflow.placeholders import check_template, render
+from helpline.workflow.placeholders import check_template, check_variants, customer_language, pick_variant, render
 
 SETTABLE = {"status": Status.values, "priority": Priority.values, "ticket_type": TicketType.values, "language": None}
 EFFECT_TYPES = (
@@ -101,7 +101,11 @@ def clean_effects(
             if not body.strip():
                 raise _bad(_("The message text is empty."), "message_empty")
             check_template(body, known_fields=known_custom_fields)
-            cleaned.append({"type": kind, "body": body})
+            if kind == "reply":  # to the customer: one variant per language, picked by theirs
+                variants = check_variants(effect.get("variants"), known_fields=known_custom_fields)
+                cleaned.append({"type": kind, "body": body, **({"variants": variants} if variants else {})})
+            else:
+                cleaned.append({"type": kind, "body": body})
         elif kind == "notify":
             to, subject, body = (str(effect.get(k, "")).strip() for k in ("to", "subject", "body"))
             if to not in ("assignee", "team", "admins") and "@" not in to:
@@ -170,19 +174,20 @@ def perform(effect: dict[str, Any], *, ticket: Ticket, actor: Actor, context: di
         ticket_actions.update_ticket(actor=actor, ticket=ticket, add_tags=effect["tags"])
     elif kind == "remove_tags":
         ticket_actions.update_ticket(actor=actor, ticket=ticket, remove_tags=effect["tags"])
-    elif kind == "reply":
+    elif kind == "reply":  # leaves on the ticket's own channel through outbound delivery
+        template = pick_variant(effect["body"], effect.get("variants"), customer_language(ticket))
         ticket_actions.add_message(
             actor=actor,
             ticket=ticket,
             kind=MessageKind.REPLY,
-            body_text=render(effect["body"], ticket=ticket, agent=ticket.assignee),
+            body_text=render(template, ticket=ticket, agent=ticket.assignee),
         )
     elif kind == "note":
         ticket_actions.add_internal_note(
             actor=actor, ticket=ticket, body_text=render(effect["body"], ticket=ticket, agent=ticket.assignee)
         )
     elif kind == "notify":
-        _notify(effect, ticket=ticket)
+        _notify(effect, ticket=ticket, actor=actor)
     elif kind == "macro":
         from helpline.workflow.macros import apply_macro
         from helpline.workflow.models import Macro
@@ -222,26 +227,30 @@ def _assign(effect: dict[str, Any], *, ticket: Ticket, actor: Actor) -> None:
         route_ticket(ticket=ticket, actor=actor)
 
 
-def _recipients(to: str, ticket: Ticket) -> list[str]:
+def _recipient_agents(to: str, ticket: Ticket) -> list[User]:
     if to == "assignee":
-        return [ticket.assignee.email] if ticket.assignee and ticket.assignee.email else []
+        return [ticket.assignee] if ticket.assignee and ticket.assignee.is_active else []
     if to == "team":
-        return [u.email for u in ticket.team.members.filter(is_active=True)] if ticket.team else []
+        return list(ticket.team.members.filter(is_active=True).order_by("pk")) if ticket.team else []
     if to == "admins":
-        return list(
-            User.objects.filter(role=Role.ADMIN, is_active=True).exclude(email="").values_list("email", flat=True)
-        )
-    return [to]
+        return list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk"))
+    return list(User.objects.filter(email__iexact=to, is_active=True).order_by("pk")[:1])
 
 
-def _notify(effect: dict[str, Any], *, ticket: Ticket) -> None:
-    recipients = [r for r in _recipients(effect["to"], ticket) if r]
-    if not recipients:
-        return
+def _notify(effect: dict[str, Any], *, ticket: Ticket, actor: Actor) -> None:
+    """Tell agents (assignee, team, admins) in the workspace, live, and by email; an email address
+    that is not an agent's gets the email only."""
+    from helpline.workflow.notifications import notify_agents
+
+    agents = _recipient_agents(effect["to"], ticket)
+    emails = [a.email for a in agents if a.email] if "@" not in effect["to"] else [effect["to"]]
     subject = render(effect.get("subject") or "", ticket=ticket, agent=ticket.assignee) or _("Ticket %(ref)s") % {
         "ref": ticket.reference
     }
-    send_mail(subject[:200], render(effect["body"], ticket=ticket, agent=ticket.assignee), None, recipients)
+    body = render(effect["body"], ticket=ticket, agent=ticket.assignee)
+    notify_agents(agents=agents, title=subject, body=body, ticket=ticket, source=actor.label.removeprefix("rule:"))
+    if emails:
+        send_mail(subject[:200], body, None, emails)
 
 
 def _follow_up(effect: dict[str, Any], *, ticket: Ticket, actor: Actor) -> None:

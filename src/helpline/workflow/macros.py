@@ -15,7 +15,7 @@ from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import CustomFieldDefinition, MessageKind, Ticket
 from helpline.workflow import effects
 from helpline.workflow.models import Macro
-from helpline.workflow.placeholders import check_template, render
+from helpline.workflow.placeholders import check_template, customer_language, render
 
 
 def macros_for(agent: User) -> QuerySet[Macro]:
@@ -69,8 +69,7 @@ def save_macro(
 
 def render_macro(*, macro: Macro, ticket: Ticket, agent: User | None) -> str:
     """The reply text in the customer's language, placeholders filled, for the composer."""
-    language = ticket.requester.language or ticket.language
-    return render(macro.body_for(language), ticket=ticket, agent=agent)
+    return render(macro.body_for(customer_language(ticket)), ticket=ticket, agent=agent)
 
 
 def apply_macro(*, actor: Actor, ticket: Ticket, macro: Macro, send_reply: bool = False) -> str:

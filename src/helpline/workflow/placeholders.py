@@ -59,6 +59,46 @@ def check_template(template: str, *, known_fields: set[str] | None = None) -> No
         )
 
 
+def pick_variant(default: str, variants: dict[str, str] | None, language: str) -> str:
+    """The text for `language` among per-language variants (exact code, then its base language),
+    else the default."""
+    variants = variants or {}
+    if language and language in variants:
+        return variants[language]
+    return variants.get((language or "").split("-")[0]) or default
+
+
+def customer_language(ticket: Any) -> str:
+    """The language to write to the ticket's customer in: theirs, else the ticket's."""
+    return ticket.requester.language or ticket.language
+
+
+def check_variants(variants: Any, *, known_fields: set[str] | None = None) -> dict[str, str]:
+    """Per-language variants of a template, keyed by the desk's language codes; refused when a code
+    is not one of them or a text names an unknown placeholder. Empty texts are dropped."""
+    from django.conf import settings
+
+    if variants in (None, ""):
+        return {}
+    if not isinstance(variants, dict):
+        raise InvalidInputError(_("Language variants must map a language code to a text."), code="invalid_variants")
+    codes = {code for code, _name in settings.LANGUAGES}
+    cleaned: dict[str, str] = {}
+    for code, text in variants.items():
+        code, text = str(code).strip(), str(text or "")
+        if not text.strip():
+            continue
+        if code not in codes:
+            raise InvalidInputError(
+                _("Unknown language “%(code)s” (known: %(known)s).")
+                % {"code": code, "known": ", ".join(sorted(codes))},
+                code="unknown_language",
+            )
+        check_template(text, known_fields=known_fields)
+        cleaned[code] = text
+    return cleaned
+
+
 def render(template: str, *, ticket: Any, agent: Any = None) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)

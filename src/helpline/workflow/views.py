@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from helpline.core.errors import HelplineError
 from helpline.tickets.selectors import get_ticket
 from helpline.web.views.common import AgentRequest, agent_required
-from helpline.workflow import call_log, follow_ups, greetings
+from helpline.workflow import call_log, follow_ups, greetings, notifications
 from helpline.workflow.macros import apply_macro, macros_for
 from helpline.workflow.models import FollowUp
 
@@ -124,3 +124,14 @@ def greeting_opt_in(request: AgentRequest, number: int) -> HttpResponse:
         return back
     messages.success(request, _("Greetings switched on for this customer.") if opted else _("Greetings switched off."))
     return back
+
+
+@agent_required
+def notifications_page(request: AgentRequest) -> HttpResponse:
+    """The agent's in-app notifications, newest first; POST marks them read (one, or all)."""
+    if request.method == "POST":
+        one = request.POST.get("id", "")
+        notifications.mark_read(actor=request.actor, ids=[int(one)] if one.isdigit() else None)
+        return redirect("workflow:notifications")
+    items = list(notifications.notifications_for(request.user)[:100])
+    return render(request, "workflow/notifications.html", {"items": items})

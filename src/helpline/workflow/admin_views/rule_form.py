@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 
 from helpline.workflow.conditions import FIELDS, OP_LABELS
 from helpline.workflow.effects import EFFECT_TYPES
 
 CONDITION_ROWS = 6
+
+
+def languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
 ACTION_ROWS = 5
 
 
@@ -54,11 +61,12 @@ def action_rows(actions: list[dict[str, Any]], extra: int = 2) -> list[dict[str,
                 "text": text,
                 "extra": extra_value,
                 "secret_encrypted": a.get("secret_encrypted", ""),
+                "variants": [(lang, (a.get("variants") or {}).get(lang, "")) for lang in languages()],
             }
         )
-    return rows + [{"type": "", "target": "", "text": "", "extra": "", "secret_encrypted": ""}] * max(
-        extra, ACTION_ROWS - len(rows)
-    )
+    empty = {"type": "", "target": "", "text": "", "extra": "", "secret_encrypted": ""}
+    blank = [{**empty, "variants": [(lang, "") for lang in languages()]}]
+    return rows + blank * max(extra, ACTION_ROWS - len(rows))
 
 
 def parse_conditions(post: QueryDict, prefix: str) -> list[dict[str, Any]]:
@@ -74,6 +82,7 @@ def parse_actions(post: QueryDict) -> list[dict[str, Any]]:
     keys = ("action_type", "action_target", "action_text", "action_extra", "action_secret")
     columns = [post.getlist(k) for k in keys]
     kept = post.getlist("action_secret_encrypted")
+    variant_columns = {lang: post.getlist(f"action_variant_{lang}") for lang in languages()}
     result: list[dict[str, Any]] = []
     for n, (kind, target, text, extra, secret) in enumerate(zip(*columns, strict=False)):
         kind, target = kind.strip(), target.strip()
@@ -90,7 +99,10 @@ def parse_actions(post: QueryDict) -> list[dict[str, Any]]:
                 result.append({"type": kind, "agent": target})
         elif kind in ("add_tags", "remove_tags"):
             result.append({"type": kind, "tags": text})
-        elif kind in ("reply", "note"):
+        elif kind == "reply":
+            variants = {lang: col[n] for lang, col in variant_columns.items() if n < len(col) and col[n].strip()}
+            result.append({"type": kind, "body": text, **({"variants": variants} if variants else {})})
+        elif kind == "note":
             result.append({"type": kind, "body": text})
         elif kind == "notify":
             result.append({"type": kind, "to": target, "subject": extra, "body": text})

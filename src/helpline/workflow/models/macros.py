@@ -26,8 +26,6 @@ class Macro(models.Model):
         return self.name
 
     def body_for(self, language: str) -> str:
-        variants = self.variants or {}
-        if language and language in variants:
-            return variants[language]
-        base = (language or "").split("-")[0]
-        return variants.get(base) or self.body
+        from helpline.workflow.placeholders import pick_variant
+
+        return pick_variant(self.body, self.variants, language)

@@ -46,6 +46,7 @@
         } catch (err) {
           return;
         }
+        if (data && data.type === "notification.new") showNotification(data);
         if (handlers.onMessage) handlers.onMessage(data);
       };
       socket.onclose = function (event) {
@@ -97,6 +98,33 @@
         if (socket) socket.close();
       },
     };
+  }
+
+  /* An in-app notification pushed to this agent: the bell's count, and a short notice. */
+  function showNotification(data) {
+    var count = document.getElementById("notification-count");
+    if (count) {
+      count.textContent = String(data.unread || "");
+      count.hidden = !data.unread;
+    }
+    var list = document.getElementById("notification-toasts");
+    if (!list) return;
+    var item = document.createElement("li");
+    item.className = "alert alert-info";
+    var title = document.createElement(data.link ? "a" : "strong");
+    if (data.link) title.href = data.link;
+    title.textContent = data.title || "";
+    item.appendChild(title);
+    if (data.body) {
+      var body = document.createElement("div");
+      body.className = "small";
+      body.textContent = data.body;
+      item.appendChild(body);
+    }
+    list.appendChild(item);
+    setTimeout(function () {
+      item.remove();
+    }, 15000);
   }
 
   function debounce(fn, wait) {
