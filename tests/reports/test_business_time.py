@@ -16,6 +16,11 @@ First response (opened in the week): business 0, 1200, 2700, 5400, 7200 → medi
 p90 (rank 5) 7200; average 16500 / 5 = 3300.
 Resolution (solved in the week): a2 is solved the next Monday, outside; business 0, 1200, 5400, 7200
 → median (rank 2) 1200, p90 (rank 4) 7200.
+Response (customer messages in the week and the next agent reply): the five opening messages as for
+the first response, plus on b1 a customer message Tue 11:00 answered Tue 13:00 UTC (7200 s on the
+24/7 calendar) and on a1 one Tue 12:30 UTC (16:30 Tbilisi) answered Wed 06:00 (holiday) → only
+Tue 16:30–17:00 = 1800 s. Business: 0, 1200, 1800, 2700, 5400, 7200, 7200 → median (rank 4) 2700,
+p90 (rank 7) 7200. Calendar: 1200, 3600, 7200, 63000, 64800, 149400, 233100 → median 63000.
 """
 
 from __future__ import annotations
@@ -84,12 +89,12 @@ def desk() -> dict[str, Any]:
         shifts=[{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
         is_default=True,
     )
-    _ticket(team_a, a, MON + 12 * H, MON + D + 6 * H)
+    a1 = _ticket(team_a, a, MON + 12 * H, MON + D + 6 * H)
     _ticket(team_a, a, MON + 4 * D + 12.5 * H, MON + 7 * D + 5.25 * H)
     _ticket(team_a, a, MON + 5 * D + 10 * H, MON + 5 * D + 11 * H)
     _ticket(team_a, a, MON + D + 12 * H, MON + 3 * D + 5.5 * H)
-    _ticket(team_b, b, MON + D + 10 * H, MON + D + 10 * H + dt.timedelta(minutes=20))
-    return {"team_a": team_a, "team_b": team_b}
+    b1 = _ticket(team_b, b, MON + D + 10 * H, MON + D + 10 * H + dt.timedelta(minutes=20))
+    return {"team_a": team_a, "team_b": team_b, "a1": a1, "b1": b1}
 
 
 def test_first_response_in_business_and_calendar_time(desk: dict[str, Any]) -> None:
@@ -103,6 +108,47 @@ def test_first_response_in_business_and_calendar_time(desk: dict[str, Any]) -> N
         5,
         pytest.approx(64800, abs=1),
         pytest.approx(233100, abs=1),
+    )
+
+
+def test_response_in_business_and_calendar_time(desk: dict[str, Any]) -> None:
+    a1, b1 = desk["a1"], desk["b1"]
+    _follow_up(b1, MON + D + 11 * H, MON + D + 13 * H)
+    _follow_up(a1, MON + D + 12.5 * H, MON + 2 * D + 6 * H)
+    business = kpis.response_business_time(WEEK)
+    assert business is not None
+    assert (business.count, business.median, business.p90) == (7, pytest.approx(2700), pytest.approx(7200))
+    assert business.average == pytest.approx(25500 / 7)
+    calendar = kpis.response_time(WEEK)
+    assert (calendar.count, calendar.median, calendar.p90) == (
+        7,
+        pytest.approx(63000, abs=1),
+        pytest.approx(233100, abs=1),
+    )
+    team_b = kpis.response_business_time(ReportFilter(start=MON, end=MON + 7 * D, team_id=desk["team_b"].pk))
+    assert team_b is not None and (team_b.count, team_b.median, team_b.p90) == (
+        2,
+        pytest.approx(1200),
+        pytest.approx(7200),
+    )
+
+
+def _follow_up(ticket: Ticket, asked: dt.datetime, answered: dt.datetime) -> None:
+    """The customer writes again at `asked`; the assignee answers at `answered`."""
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    ticket_actions.add_message(
+        actor=Actor.of_customer(ticket.requester),
+        ticket=ticket,
+        kind=MessageKind.INBOUND,
+        body_text="One more thing",
+        created_at=asked,
+    )
+    ticket_actions.add_message(
+        actor=Actor.of_agent(ticket.assignee),
+        ticket=Ticket.objects.get(pk=ticket.pk),
+        kind=MessageKind.REPLY,
+        body_text="Answered",
+        created_at=answered,
     )
 
 
@@ -148,7 +194,7 @@ def test_dashboard_shows_business_time_beside_calendar_time_with_definitions(des
     client = Client()
     client.force_login(make_agent(Role.SUPERVISOR))
     page = client.get("/reports/?start=2026-03-02&end=2026-03-08").content.decode()
-    for key in ("frt", "frt_business", "resolution", "resolution_business"):
+    for key in ("frt", "frt_business", "response", "response_business", "resolution", "resolution_business"):
         assert f'data-kpi="{key}"' in page
     assert page.index('data-kpi="frt"') < page.index('data-kpi="frt_business"') < page.index('data-kpi="response"')
     assert "45 min" in page  # business first response median 2700 s

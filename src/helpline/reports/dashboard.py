@@ -39,7 +39,11 @@ class Headline:
         return (self.change > 0) == (self.better == "up")
 
 
-BUSINESS_TWIN = {"frt": kpis.first_response_business_time, "resolution": kpis.resolution_business_time}
+BUSINESS_TWIN = {
+    "frt": kpis.first_response_business_time,
+    "response": kpis.response_business_time,
+    "resolution": kpis.resolution_business_time,
+}
 
 
 def headlines(f: ReportFilter, known: dict[str, kpis.Durations] | None = None) -> list[Headline]:

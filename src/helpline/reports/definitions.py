@@ -46,6 +46,14 @@ DEFINITIONS = {
             "Median and 90th percentile."
         ),
     ),
+    "response_business": (
+        _("Response time (business hours)"),
+        _(
+            "The response time counted only inside working hours: the business calendar of the ticket's team, "
+            "else the default calendar, without its holidays. Tickets with no calendar are left out. Median and "
+            "90th percentile."
+        ),
+    ),
     "resolution_business": (
         _("Resolution time (business hours)"),
         _(

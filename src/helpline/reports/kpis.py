@@ -61,11 +61,11 @@ def _durations(qs: QuerySet[Any], end: str, start: str) -> Durations:
     return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
 
-def _business_durations(qs: QuerySet[Any], end: str, start: str) -> Durations | None:
+def _business_durations(qs: QuerySet[Any], end: str, start: str, *, ticket_prefix: str = "") -> Durations | None:
     """Like `_durations` in business time; None when the desk has no business calendar."""
     if not BusinessCalendar.objects.exists():
         return None
-    narrowed, expression = business_time.business_seconds(qs, end, start)
+    narrowed, expression = business_time.business_seconds(qs, end, start, ticket_prefix=ticket_prefix)
     n, avg, ranks = distribution(narrowed, expression, (0.5, 0.9))
     return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
@@ -101,8 +101,8 @@ def resolution_business_time(f: ReportFilter) -> Durations | None:
     return _business_durations(tickets(f).filter(f.in_range("solved_at")), "solved_at", "created_at")
 
 
-def response_time(f: ReportFilter) -> Durations:
-    """Every customer message in the period that got an answer: time to the next agent reply."""
+def _answered_messages(f: ReportFilter) -> QuerySet[Message]:
+    """Customer messages in the period, each with `replied_at`: the next agent reply (NULL when none)."""
     next_reply = (
         Message.objects.filter(
             ticket=OuterRef("ticket"),
@@ -116,7 +116,18 @@ def response_time(f: ReportFilter) -> Durations:
     qs = Message.objects.filter(
         f.in_range("created_at"), f.ticket_q("ticket__", include_merged=True), kind=MessageKind.INBOUND
     ).annotate(replied_at=Subquery(next_reply))  # unanswered messages give NULL, which the distribution leaves out
-    return _durations(qs, "replied_at", "created_at")
+    return qs
+
+
+def response_time(f: ReportFilter) -> Durations:
+    """Every customer message in the period that got an answer: time to the next agent reply."""
+    return _durations(_answered_messages(f), "replied_at", "created_at")
+
+
+def response_business_time(f: ReportFilter) -> Durations | None:
+    """Response time counted only inside the working hours of the ticket's team calendar."""
+    qs = _answered_messages(f).filter(Q(replied_at__isnull=False))  # an annotation: Q keeps the type checker out
+    return _business_durations(qs, "replied_at", "created_at", ticket_prefix="ticket__")
 
 
 def csat(f: ReportFilter) -> Rate:
