@@ -56,7 +56,7 @@ def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, bro
     page = context.new_page()
     sign_in(page, server, "boss")
     page.goto(f"{server.url}/reports/")
-    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'", timeout=90_000)
     for chart in ("trend", "csat", "ratings", "channels", "teams", "languages", "types", "hours"):
         assert page.get_attribute(f"#chart-{chart}", "data-rendered") == "true"
         box = page.locator(f"#chart-{chart}").bounding_box()
@@ -77,7 +77,7 @@ def test_dashboard_renders_charts_with_data(live_server_process: LiveServer, bro
     assert page.locator("[data-empty-report]").count() == 0 and page.locator(".chart-empty").count() == 0
     # filters that match nothing: every chart is drawn empty and says so, the page says why
     page.goto(f"{server.url}/reports/?channel=telegram")
-    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '8'", timeout=90_000)
     assert page.locator("[data-empty-report]").is_visible()
     assert page.locator(".chart-empty").count() == 8
     assert page.locator("canvas[data-empty=true]").count() == 8

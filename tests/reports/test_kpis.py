@@ -112,6 +112,15 @@ def test_trend_and_heatmap(desk: Desk) -> None:
     assert breakdowns.csat_distribution(week()) == [0, 1, 0, 1, 1]
 
 
+def test_csat_breakdowns(desk: Desk) -> None:
+    # answers in the week: t1 email/A/en 5, t2 chat/B/ka 2, t3 email/A/en 4
+    assert breakdowns.csat_by(week(), "channel") == [("email", 2, 100.0), ("chat", 1, 0.0)]
+    assert breakdowns.csat_by(week(), "team") == [("A", 2, 100.0), ("B", 1, 0.0)]
+    assert breakdowns.csat_by(week(), "language") == [("en", 2, 100.0), ("ka", 1, 0.0)]
+    assert breakdowns.csat_by(week(agent_id=desk.b1.pk), "channel") == [("chat", 1, 0.0)]
+    assert breakdowns.csat_by(week().previous(), "team") == []
+
+
 def test_leaderboard(desk: Desk) -> None:
     board = breakdowns.leaderboard(week())
     assert [row.agent for row in board] == [desk.a1, desk.b1]

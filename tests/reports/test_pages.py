@@ -44,6 +44,10 @@ def test_dashboard_shows_team_wide_figures_to_supervisors(desk: Desk, django_ass
     assert dict(data["channels"]) == {"email": 2, "chat": 1, "web": 1}
     assert 'id="chart-trend"' in page and "chart.umd.min.js" in page
     assert str(desk.a1) in page and str(desk.b1) in page
+    breakdown = page.split('id="csat-breakdown"', 1)[1].split("</section>", 1)[0]
+    by_team = breakdown.split('data-csat-by="1"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="row">A</th><td>2</td>' in by_team and "100.0%" in by_team
+    assert '<th scope="row">B</th><td>1</td>' in by_team and "0.0%" in by_team
 
 
 def test_every_figure_has_its_written_definition_on_the_page(desk: Desk) -> None:

@@ -104,6 +104,8 @@ class Dashboard:
     by_type: list[tuple[Any, int]]
     csat_distribution: list[int]
     csat_by_channel: list[tuple[Any, int, float | None]]
+    csat_by_team: list[tuple[Any, int, float | None]]
+    csat_by_language: list[tuple[Any, int, float | None]]
     leaderboard: list[breakdowns.LeaderRow]
 
     @property
@@ -133,5 +135,7 @@ def _build(f: ReportFilter, now: dt.datetime | None) -> Dashboard:
         by_type=breakdowns.volume_by(f, "type"),
         csat_distribution=breakdowns.csat_distribution(f),
         csat_by_channel=breakdowns.csat_by(f, "channel"),
+        csat_by_team=breakdowns.csat_by(f, "team"),
+        csat_by_language=breakdowns.csat_by(f, "language"),
         leaderboard=breakdowns.leaderboard(f),
     )

@@ -80,6 +80,11 @@ def dashboard(request: AgentRequest) -> HttpResponse:
         "definitions": DEFINITIONS,
         "all_definitions": [(key, label, text) for key, (label, text) in DEFINITIONS.items()],
         "chart_data": _chart_data(board),
+        "csat_breakdowns": [
+            (_("By channel"), board.csat_by_channel),
+            (_("By team"), board.csat_by_team),
+            (_("By language"), board.csat_by_language),
+        ],
         "kudos": list(survey_selectors.kudos(start=f.start, end=f.end, team_id=f.team_id)[:12]),
         "team_wide": team_wide,
         "last_day": (f.end - dt.timedelta(days=1)).date(),
