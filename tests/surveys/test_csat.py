@@ -97,7 +97,9 @@ def test_answer_can_be_changed_with_a_comment_then_closes(solved: Any) -> None:
     survey.first_answered_at = timezone.now() - actions.change_window() - dt.timedelta(minutes=1)
     survey.save(update_fields=["first_answered_at"])
     response = client.get(url + "?rating=1")
-    assert response.status_code == 409
+    assert response.status_code == 409  # the link used again after the window: a page, not an error
+    page = response.content.decode()
+    assert "(5)" in page and "survey-scale" not in page  # says the answer is kept; no form to answer again
     survey.refresh_from_db()
     assert survey.rating == 5
 

@@ -15,7 +15,7 @@ from helpline.core.errors import InvalidInputError
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import Message, MessageKind, Priority, Status, TicketEvent
 from helpline.workflow import rule_actions, sla_actions, sweep
-from helpline.workflow.models import Rule, RuleRun
+from helpline.workflow.models import AgentNotification, Rule, RuleRun
 from tests.factories import make_agent, make_customer, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +186,8 @@ def test_failing_rule_is_recorded_disabled_and_admins_told_others_still_run(cloc
     assert not broken.active and broken.disabled_at is not None and broken.failure_count == 3
     assert any("Broken webhook" in m.subject for m in mail.outbox if boss.email in m.to)
     assert AuditLogEntry.objects.filter(data__rule="Broken webhook", data__reason="repeated failures").exists()
+    notice = AgentNotification.objects.get(agent=boss)
+    assert "Broken webhook" in notice.title and "Webhook call failed" in notice.body
     clock.advance(minutes=1)
     later = run(make_ticket)
     assert not Message.objects.filter(ticket=later, kind=MessageKind.NOTE).exists()

@@ -185,10 +185,18 @@ def test_notify_tells_the_team_in_the_workspace_and_by_email(commits: Any) -> No
     client.force_login(nino)
     page = client.get("/workflow/notifications/").content.decode()
     assert f"New #{ticket.number}" in page and "Invoice twice" in page
-    assert 'id="notification-count">1<' in client.get("/tickets/").content.decode()
+    assert "/workflow/notifications/count/" in client.get("/tickets/").content.decode()  # the bell loads it
+    assert (
+        client.get("/workflow/notifications/count/").content.decode()
+        == '<span class="badge" id="notification-count">1</span>'
+    )
+
     assert client.post("/workflow/notifications/").status_code == 302
     assert notifications.unread_count_of(nino.pk) == 0 and notifications.unread_count_of(giorgi.pk) == 1
-    assert 'id="notification-count" hidden>' in client.get("/tickets/").content.decode()
+    assert (
+        client.get("/workflow/notifications/count/").content.decode()
+        == '<span class="badge" id="notification-count" hidden></span>'
+    )
 
 
 @pytest.mark.django_db(transaction=True)

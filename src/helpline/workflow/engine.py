@@ -193,7 +193,7 @@ def record_failure(rule: Rule, ticket: Ticket, exc: Exception, now: dt.datetime)
     if run is not None:
         RuleRun.objects.filter(pk=run.pk).update(ok=False, error=message[:2000])
     Rule.objects.filter(pk=rule.pk).update(failure_count=F("failure_count") + 1, last_error=message[:2000])
-    rule.refresh_from_db(fields=["failure_count", "active"])
+    rule.refresh_from_db(fields=["failure_count", "active", "last_error"])
     try:
         ticket_actions.add_internal_note(
             actor=rule_actor(rule),

@@ -1,12 +1,12 @@
 """In-app notifications for agents: written here, pushed live to each agent's open workspace
-sockets after commit, read on the notifications page (and counted on the bell in the top bar)."""
+sockets after commit, read on the notifications page. The bell in the top bar loads its count
+after the page (one small request), so pages keep their query budgets."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -70,32 +70,12 @@ def notify_agents(
         )
         for row in created
     ]
-    _forget_unread(seen)
     transaction.on_commit(lambda: send_to_groups(sends))
     return created
 
 
-UNREAD_CACHE_SECONDS = 60  # bounds staleness where another process wrote without a shared cache
-
-
-def _unread_key(agent_id: int) -> str:
-    return f"workflow.notices.unread.{agent_id}"
-
-
-def _forget_unread(agent_ids: Iterable[int]) -> None:
-    keys = [_unread_key(pk) for pk in agent_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))  # a read meanwhile saw the old rows
-
-
 def unread_count_of(agent_id: int) -> int:
-    """The bell's count: cached (every page shows it), forgotten when notices are added or read."""
-    key = _unread_key(agent_id)
-    count = cache.get(key)
-    if count is None:
-        count = AgentNotification.objects.filter(agent_id=agent_id, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return int(count)
+    return AgentNotification.objects.filter(agent_id=agent_id, read_at__isnull=True).count()
 
 
 def notifications_for(agent: User) -> QuerySet[AgentNotification]:
@@ -109,6 +89,4 @@ def mark_read(*, actor: Actor, ids: Iterable[int] | None = None, now: dt.datetim
     unread = AgentNotification.objects.filter(agent=actor.agent, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    changed = unread.update(read_at=now or timezone.now())
-    _forget_unread([actor.agent.pk])
-    return changed
+    return unread.update(read_at=now or timezone.now())

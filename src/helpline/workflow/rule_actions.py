@@ -113,7 +113,8 @@ def delete_rule(*, actor: Actor, rule: Rule) -> None:
 
 
 def disable_failing_rule(*, rule: Rule, now: dt.datetime) -> None:
-    """Switch off a rule that keeps failing, and tell the admins (mail and audit log)."""
+    """Switch off a rule that keeps failing, and tell the admins (in the workspace, by mail, in the
+    audit log)."""
     updated = Rule.objects.filter(pk=rule.pk, active=True).update(active=False, disabled_at=now, updated_at=now)
     rule_cache.invalidate()
     if not updated:
@@ -125,18 +126,19 @@ def disable_failing_rule(*, rule: Rule, now: dt.datetime) -> None:
         target=rule,
         data={"rule": rule.name, "active": False, "reason": "repeated failures", "error": rule.last_error[:500]},
     )
-    admins = list(
-        User.objects.filter(role=Role.ADMIN, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
-    if admins:
-        send_mail(
-            _("Automation “%(rule)s” was switched off") % {"rule": rule.name},
-            _("The automation “%(rule)s” failed %(n)s times in a row and was switched off.\n\nLast error: %(error)s")
-            % {"rule": rule.name, "n": rule.failure_count, "error": rule.last_error},
-            None,
-            admins,
-            fail_silently=True,
-        )
+    from helpline.workflow.notifications import notify_agents
+
+    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk"))
+    title = _("Automation “%(rule)s” was switched off") % {"rule": rule.name}
+    body = _("The automation “%(rule)s” failed %(n)s times in a row and was switched off.\n\nLast error: %(error)s") % {
+        "rule": rule.name,
+        "n": rule.failure_count,
+        "error": rule.last_error,
+    }
+    notify_agents(agents=admins, title=title, body=body, source=rule.name, now=now)
+    emails = [admin.email for admin in admins if admin.email]
+    if emails:
+        send_mail(title, body, None, emails, fail_silently=True)
 
 
 @dataclass(frozen=True)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("macros/<int:pk>/", personal_macros.my_macro_edit, name="my_macro_edit"),
     path("macros/<int:pk>/toggle/", personal_macros.my_macro_toggle, name="my_macro_toggle"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/count/", views.notifications_count, name="notifications_count"),
     path("settings/follow-ups/", follow_up_settings.settings_page, name="follow_up_settings"),
 ]

@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -135,3 +136,14 @@ def notifications_page(request: AgentRequest) -> HttpResponse:
         return redirect("workflow:notifications")
     items = list(notifications.notifications_for(request.user)[:100])
     return render(request, "workflow/notifications.html", {"items": items})
+
+
+@agent_required
+def notifications_count(request: AgentRequest) -> HttpResponse:
+    """The bell's badge: how many notifications the agent has not read (loaded after the page)."""
+    unread = notifications.unread_count_of(request.user.pk)
+    return HttpResponse(
+        format_html(
+            '<span class="badge" id="notification-count"{}>{}</span>', "" if unread else " hidden", unread or ""
+        )
+    )

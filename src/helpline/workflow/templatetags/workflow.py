@@ -101,11 +101,3 @@ def follow_up_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "agent": context.get("desk_agent"),
     }
-
-
-@register.simple_tag
-def unread_notifications(agent: Any) -> int:
-    """How many in-app notifications the agent has not read (the bell in the top bar)."""
-    from helpline.workflow.notifications import unread_count_of
-
-    return unread_count_of(agent.pk) if agent is not None and getattr(agent, "pk", None) else 0
