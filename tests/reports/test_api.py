@@ -32,6 +32,12 @@ def test_summary_through_the_api(desk: Desk) -> None:
     assert body["by_hour"][0] == 3 and body["by_hour"][1] == 1 and sum(body["by_hour"]) == 4
     assert len(body["heatmap"]) == 7 and body["heatmap"][0][1] == 1
     assert body["csat_distribution"] == [0, 1, 0, 1, 1]
+    assert body["csat_by"]["team"] == [
+        {"value": "A", "answers": 2, "percent_satisfied": 100.0},
+        {"value": "B", "answers": 1, "percent_satisfied": 0.0},
+    ]
+    assert [(r["value"], r["answers"]) for r in body["csat_by"]["channel"]] == [("email", 2), ("chat", 1)]
+    assert kpis["response"]["value"] == pytest.approx(3600, abs=1)
     assert body["retention"] == {
         "previous_customers": 2,
         "retained": 1,

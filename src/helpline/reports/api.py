@@ -65,6 +65,12 @@ class RetentionOut(Schema):
     churn_percent: float | None
 
 
+class CsatByOut(Schema):
+    value: str = Field(..., description="The channel, team name or language ('' when unset).")
+    answers: int
+    percent_satisfied: float | None = Field(..., description="Share of these answers rated 4 or 5.")
+
+
 class SummaryOut(Schema):
     start: dt.datetime
     end: dt.datetime
@@ -77,6 +83,9 @@ class SummaryOut(Schema):
     by_hour: list[int] = Field(..., description="Tickets opened per hour of the day (0–23, your time zone).")
     heatmap: list[list[int]] = Field(..., description="Tickets opened per ISO weekday (Monday first) and hour.")
     csat_distribution: list[int] = Field(..., description="Answers in the period that gave 1, 2, 3, 4 and 5.")
+    csat_by: dict[str, list[CsatByOut]] = Field(
+        ..., description="CSAT answers in the period by channel, team and language, most answers first."
+    )
     leaderboard: list[LeaderOut]
 
 
@@ -125,6 +134,14 @@ def summary(request: HttpRequest, query: Query[SummaryQuery]) -> SummaryOut:
         by_hour=[sum(row[hour] for row in board.heatmap) for hour in range(24)],
         heatmap=board.heatmap,
         csat_distribution=board.csat_distribution,
+        csat_by={
+            dimension: [CsatByOut(value=str(value or ""), answers=n, percent_satisfied=pct) for value, n, pct in rows]
+            for dimension, rows in (
+                ("channel", board.csat_by_channel),
+                ("team", board.csat_by_team),
+                ("language", board.csat_by_language),
+            )
+        },
         leaderboard=[
             LeaderOut(
                 agent_id=r.agent.pk,
