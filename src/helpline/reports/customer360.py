@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Min, Q
 
 from helpline.customers.models import Customer
+from helpline.reports.models import CustomerSegment
+from helpline.reports.segments import segments_of
 from helpline.surveys import selectors as survey_selectors
 from helpline.surveys.models import CSAT_SATISFIED_MIN, CsatSurvey, NpsSurvey
 from helpline.tickets.models import ACTIVE_STATUSES, Message, MessageKind, Ticket
@@ -67,6 +69,7 @@ class Customer360:
     csat_history: list[CsatSurvey]
     nps: NpsSurvey | None
     timeline: list[TimelineEntry]
+    segments: list[CustomerSegment]
 
     @property
     def csat_percent(self) -> float | None:
@@ -101,4 +104,5 @@ def customer_360(customer: Customer) -> Customer360:
         csat_history=survey_selectors.csat_history(customer),
         nps=survey_selectors.latest_nps(customer),
         timeline=timeline(customer),
+        segments=segments_of(customer),
     )

@@ -85,6 +85,21 @@ def segment_customers(filters: dict[str, Any], now: dt.datetime | None = None) -
     return qs
 
 
+def segments_of(customer: Customer, now: dt.datetime | None = None) -> list[CustomerSegment]:
+    """The saved segments this customer is in (two queries whatever the number of segments)."""
+    saved = segments()
+    if not saved:
+        return []
+    memberships = {
+        f"in_{segment.pk}": Exists(segment_customers(segment.filters, now).filter(pk=OuterRef("pk")))
+        for segment in saved
+    }
+    row = Customer.objects.filter(pk=customer.pk).annotate(**memberships).values(*memberships).first()
+    if row is None:
+        return []
+    return [segment for segment in saved if row.get(f"in_{segment.pk}")]
+
+
 def segments() -> list[CustomerSegment]:
     return list(CustomerSegment.objects.order_by("name"))
 
