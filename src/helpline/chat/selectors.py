@@ -57,19 +57,21 @@ def agent_load(agent: User) -> tuple[str, int, int]:
     return availability.chat_load(agent)
 
 
-def waiting_chats() -> QuerySet[Ticket]:
-    """Chat tickets nobody has taken yet, VIP customers first, then oldest first (the queue)."""
+def waiting_chats(tiers: list[str] | None = None) -> QuerySet[Ticket]:
+    """Chat tickets nobody has taken yet, VIP customers first, then oldest first (the queue);
+    `tiers`: the VIP tiers when the caller has them already."""
     waiting = Ticket.objects.filter(channel=Channel.CHAT, assignee__isnull=True, status__in=ACTIVE_STATUSES)
-    return routing.vip_first(waiting, routing.all_vip_tiers())
+    return routing.vip_first(waiting, routing.all_vip_tiers() if tiers is None else tiers)
 
 
 QueueKey = tuple[int, float, int]
 
 
-def queue_key(ticket: Ticket) -> QueueKey:
+def queue_key(ticket: Ticket, tiers: list[str] | None = None) -> QueueKey:
     """Where a chat stands in the queue order: (0 for a VIP customer else 1, arrival, id); the
     smaller key is served first."""
-    ranked = routing.vip_first(Ticket.objects.filter(pk=ticket.pk), routing.all_vip_tiers())
+    tiers = routing.all_vip_tiers() if tiers is None else tiers
+    ranked = routing.vip_first(Ticket.objects.filter(pk=ticket.pk), tiers)
     vip = getattr(ranked.only("pk").first(), "vip_rank", 1)
     return (int(vip), ticket.created_at.timestamp(), ticket.pk)
 
@@ -79,10 +81,11 @@ def queue_place(ticket: Ticket) -> tuple[int, QueueKey | None]:
     A VIP counts only the VIP chats that came before; everyone else also counts every VIP chat."""
     if ticket.assignee_id or ticket.status not in ACTIVE_STATUSES:
         return 0, None
-    key = queue_key(ticket)
+    tiers = routing.all_vip_tiers()
+    key = queue_key(ticket, tiers)
     rank = key[0]
     earlier = Q(created_at__lt=ticket.created_at) | Q(created_at=ticket.created_at, pk__lte=ticket.pk)
-    ahead = waiting_chats().filter(Q(vip_rank__lt=rank) | Q(vip_rank=rank) & earlier)
+    ahead = waiting_chats(tiers).filter(Q(vip_rank__lt=rank) | Q(vip_rank=rank) & earlier)
     return max(ahead.count(), 1), key
 
 
