@@ -255,3 +255,35 @@ def test_retries_wait_longer_each_time_on_the_stored_task_queue(settings: Any) -
         assert reply.delivery_status == DeliveryStatus.SENT and OutboundMail.objects.get().attempts == 3
         assert not sends.filter(status="READY").exists()
         assert len(sink.handler.messages) == 1
+
+
+def test_an_automations_reply_to_an_automatic_mail_is_not_sent() -> None:
+    """An out-of-office answering our mail opens or joins a ticket; a rule's reply to it would
+    start a loop, so it is kept on the ticket, marked not sent. People's replies go out."""
+    with SmtpSink() as sink:
+        box = smtp_mailbox(sink.port)
+        out_of_office = raw_mail(
+            "I am out of the office until Monday.",
+            subject="Automatic reply: Invoice",
+            headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"},
+        )
+        ticket = Ticket.objects.get(number=actions.receive_message(mailbox=box, raw=out_of_office).ticket)
+        rule = ticket_actions.add_message(
+            actor=Actor.system("rule:thank customers"), ticket=ticket, kind="reply", body_text="Thanks for writing!"
+        )
+        rule.refresh_from_db()
+        assert rule.delivery_status == DeliveryStatus.FAILED and rule.delivery_error.startswith("not sent:")
+        assert sink.handler.messages == [] and django_mail.outbox == [] and not OutboundMail.objects.exists()
+
+        person = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Noted.")
+        person.refresh_from_db()
+        assert person.delivery_status == DeliveryStatus.SENT and len(sink.handler.messages) == 1
+
+        # the customer writes themselves: a rule's reply goes out again
+        answer = raw_mail("Back now, the invoice is still wrong.", headers={"In-Reply-To": person.external_id})
+        assert actions.receive_message(mailbox=box, raw=answer).outcome == "added"
+        again = ticket_actions.add_message(
+            actor=Actor.system("rule:thank customers"), ticket=ticket, kind="reply", body_text="Thanks again!"
+        )
+        again.refresh_from_db()
+        assert again.delivery_status == DeliveryStatus.SENT and len(sink.handler.messages) == 2

@@ -49,11 +49,34 @@ def mailbox_for(ticket: Ticket) -> Mailbox | None:
     return None
 
 
+AUTOMATIC_NOT_SENT = "not sent: an automatic reply to an automatic message (auto-reply, bulk or bounce)"
+
+
+def answers_an_automatic_mail(message: Message) -> bool:
+    """A reply no person wrote (an automation's) on a ticket whose latest mail from outside was
+    itself automatic (Auto-Submitted, an out-of-office, bulk mail): sending it could start a loop."""
+    if message.author_agent_id is not None:
+        return False
+    last = (
+        Message.objects.filter(ticket_id=message.ticket_id, kind=MessageKind.INBOUND, channel=Channel.EMAIL)
+        .filter(created_at__lte=message.created_at)
+        .order_by("-created_at", "-id")
+        .values_list("meta", flat=True)
+        .first()
+    )
+    return bool(((last or {}).get("email") or {}).get("auto"))
+
+
 def claim(message: Message) -> bool:
     """Take over delivery of an agent reply on an email ticket; True when claimed."""
     ticket = message.ticket
     if message.kind != MessageKind.REPLY or ticket.channel != Channel.EMAIL:
         return False
+    if answers_an_automatic_mail(message):  # never an automatic answer to an automatic message
+        delivery_actions.set_delivery_status(
+            actor=OUTBOUND_ACTOR, message=message, status=DeliveryStatus.FAILED, error=AUTOMATIC_NOT_SENT
+        )
+        return True
     box = mailbox_for(ticket)
     if box is None or not (box.smtp_host or getattr(settings, "MAIL_REPLIES_VIA_EMAIL_BACKEND", False)):
         return False
