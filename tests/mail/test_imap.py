@@ -190,6 +190,29 @@ def test_polling_fallback_without_idle(dovecot: Dovecot) -> None:
         watcher.join(timeout=10)
 
 
+def test_xoauth2_token_refused_before_its_expiry_is_refreshed_once() -> None:
+    with TokenEndpoint() as endpoint:
+        root = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
+        server = Dovecot(root, introspection_url=endpoint.introspection_url).start()
+        try:
+            box = imap_mailbox(
+                server,
+                auth_method=AuthMethod.XOAUTH2,
+                oauth_token_url=endpoint.url,
+                oauth_client_id="client-1",
+                oauth_refresh_token="good-refresh",
+                oauth_access_token="revoked-early",  # Dovecot's introspection says it is not active
+                oauth_expires_at=timezone.now() + dt.timedelta(minutes=50),
+            )
+            deliver(server, raw_mail("token revoked", message_id="<oauth-2@c>"))
+            assert [o.outcome for o in imap.fetch_once(box)] == ["new_ticket"]
+            box.refresh_from_db()
+            assert box.oauth_access_token == "fresh-token" and len(endpoint.requests) == 1
+        finally:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
 def test_xoauth2_sign_in_with_a_refreshed_token(tls: bool) -> None:
     """Dovecot's oauth2 passdb checks the token by RFC 7662 introspection at our fake endpoint."""

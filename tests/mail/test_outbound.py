@@ -154,6 +154,29 @@ def test_xoauth2_token_is_refreshed_stored_encrypted_and_used() -> None:
         assert len(endpoint.requests) == 1 and len(sink.handler.messages) == 2
 
 
+def test_a_token_refused_before_its_expiry_is_refreshed_once() -> None:
+    """Providers revoke tokens early (password change, admin action): the server's refusal of a
+    token we thought valid leads to one refresh and a second sign-in."""
+    with TokenEndpoint() as endpoint, SmtpSink(auth=True) as sink:
+        box = smtp_mailbox(
+            sink.port,
+            auth_method=AuthMethod.XOAUTH2,
+            username="support@desk.example",
+            oauth_token_url=endpoint.url,
+            oauth_refresh_token="good-refresh",
+            oauth_access_token="revoked-early",
+            oauth_expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=50),
+        )
+        ticket = email_ticket(box)
+        reply = ticket_actions.add_reply(actor=Actor.of_agent(make_agent()), ticket=ticket, body_text="Hi")
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.SENT and len(sink.handler.messages) == 1
+        assert ["auth=Bearer revoked-early" in a for a in sink.handler.auth_seen] == [True, False]
+        assert len(endpoint.requests) == 1
+        box.refresh_from_db()
+        assert box.oauth_access_token == "fresh-token" and box.oauth_refresh_token == "rotated"
+
+
 def test_refused_refresh_fails_the_delivery_with_the_reason() -> None:
     with TokenEndpoint() as endpoint, SmtpSink(auth=True) as sink:
         box = smtp_mailbox(

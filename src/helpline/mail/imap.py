@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import close_old_connections
 from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
 
 from helpline.core import batching
 from helpline.mail import actions, tls
@@ -37,9 +38,9 @@ def connect(mailbox: Mailbox, timeout: float = 60) -> IMAPClient:
         if mailbox.imap_security == Security.STARTTLS:
             client.starttls(context)
         if mailbox.auth_method == AuthMethod.XOAUTH2:
-            from helpline.mail.oauth import access_token
+            from helpline.mail.oauth import sign_in
 
-            client.oauth2_login(mailbox.username, access_token(mailbox))
+            sign_in(mailbox, lambda token: client.oauth2_login(mailbox.username, token), LoginError)
         else:
             client.login(mailbox.username, mailbox.password)
     except BaseException:

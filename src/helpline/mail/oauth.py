@@ -4,6 +4,8 @@ token shortly before they expire, and kept encrypted on the mailbox."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 from django.utils import timezone
@@ -12,21 +14,41 @@ from helpline.core.errors import InvalidInputError
 from helpline.mail.models import Mailbox
 
 EARLY_REFRESH = dt.timedelta(seconds=120)
+T = TypeVar("T")
 
 
 class TokenRefreshError(InvalidInputError):
     code = "oauth_refresh_failed"
 
 
-def access_token(mailbox: Mailbox, *, force: bool = False) -> str:
-    if (
-        not force
-        and mailbox.oauth_access_token
+def _still_valid(mailbox: Mailbox) -> bool:
+    return bool(
+        mailbox.oauth_access_token
         and mailbox.oauth_expires_at
         and mailbox.oauth_expires_at - EARLY_REFRESH > timezone.now()
-    ):
+    )
+
+
+def access_token(mailbox: Mailbox, *, force: bool = False) -> str:
+    if not force and _still_valid(mailbox):
         return mailbox.oauth_access_token
     return refresh(mailbox)
+
+
+def sign_in(
+    mailbox: Mailbox, authenticate: Callable[[str], T], rejected: type[Exception] | tuple[type[Exception], ...]
+) -> T:
+    """`authenticate(token)` with the stored token; when the server refuses a token we still
+    thought valid (revoked or expired early, as Microsoft 365 and Google do), refreshed once and
+    tried again."""
+    stored = _still_valid(mailbox)
+    token = access_token(mailbox)
+    try:
+        return authenticate(token)
+    except rejected:
+        if not stored:  # a token just refreshed was refused: refreshing again will not help
+            raise
+        return authenticate(refresh(mailbox))
 
 
 def refresh(mailbox: Mailbox) -> str:

@@ -25,10 +25,14 @@ def connect(mailbox: Mailbox, timeout: float = 30) -> smtplib.SMTP:
         conn.ehlo_or_helo_if_needed()
         user = mailbox.smtp_username or mailbox.username
         if mailbox.auth_method == AuthMethod.XOAUTH2:
-            from helpline.mail.oauth import access_token
+            from helpline.mail.oauth import sign_in
 
-            token = access_token(mailbox)
-            conn.auth("XOAUTH2", lambda challenge=None: xoauth2_string(user, token), initial_response_ok=True)
+            def authenticate(token: str) -> object:
+                return conn.auth(
+                    "XOAUTH2", lambda challenge=None: xoauth2_string(user, token), initial_response_ok=True
+                )
+
+            sign_in(mailbox, authenticate, smtplib.SMTPAuthenticationError)
         elif user:
             conn.login(user, mailbox.smtp_password or mailbox.password)
     except BaseException:
