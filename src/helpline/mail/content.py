@@ -15,9 +15,13 @@ from helpline.mail.parsing import ParsedMail
 from helpline.tickets.attachments import IncomingFile, check_file
 from helpline.tickets.models import Attachment
 
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
-_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+# An <img> start tag and its attributes read the way an HTML5 tokenizer reads them (quoted or
+# unquoted values, ">" inside quotes, "/" between attributes), possessive so nothing backtracks.
+_ATTRIBUTE = r"""[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+_IMG_START = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+_IMG = re.compile(r"<img(?=[\s/>])(?:[\s/]++|" + _ATTRIBUTE + r")*+>", re.IGNORECASE)
+_ATTRIBUTES = re.compile(r"""([^\s/>][^\s/>=]*+)(?:\s*+=\s*+("[^"]*+"|'[^']*+'|[^\s>]++))?+""")
+_REMOTE = ("http:", "https:", "//", "\\\\", "/\\", "\\/")
 _CID = re.compile(r"""(["'])cid:([^"']+)\1""", re.IGNORECASE)
 
 
@@ -31,22 +35,50 @@ class Body:
     rejected: list[dict[str, str]] = field(default_factory=list)
 
 
+def _attributes(tag: str) -> dict[str, str]:
+    """Attribute names (lower-cased) to values as a browser reads them: the first of a repeated
+    name wins, entities are decoded."""
+    found: dict[str, str] = {}
+    for name, value in _ATTRIBUTES.findall(tag[4:-1]):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        found.setdefault(name.lower(), html_lib.unescape(value))
+    return found
+
+
+def is_remote(url: str) -> bool:
+    """Whether a browser would fetch `url` from another host: it drops tabs and newlines and
+    surrounding blanks, and reads backslashes like slashes."""
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(" \x00\x0c\x0b").lower()
+    return cleaned.startswith(_REMOTE)
+
+
 def block_remote_images(markup: str) -> tuple[str, int]:
     """Replace images loaded from the network with a link the agent can open on purpose."""
-    count = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal count
-        tag = match.group(0)
-        src = _SRC.search(tag)
-        if not src or not src.group(2).strip().lower().startswith(("http:", "https:", "//")):
-            return tag
+    parts: list[str] = []
+    kept = done = count = 0  # kept: where the text not yet copied starts
+    for start in _IMG_START.finditer(markup):
+        if start.start() < done:  # inside a tag already read
+            continue
+        tag = _IMG.match(markup, start.start())
+        if tag is None:  # never closed: runs to the end, where browsers drop it (reading on would be quadratic)
+            break
+        done = tag.end()
+        attributes = _attributes(tag.group(0))
+        src = attributes.get("src", "")
+        if not is_remote(src):
+            continue
         count += 1
-        alt = _ALT.search(tag)
-        label = html_lib.escape(html_lib.unescape(alt.group(2)) if alt and alt.group(2).strip() else "image")
-        return f'<a href="{html_lib.escape(src.group(2).strip(), quote=True)}" title="remote image">[{label}]</a>'
-
-    return _IMG.sub(replace, markup), count
+        label = html_lib.escape(attributes.get("alt", "").strip() or "image")
+        parts += [
+            markup[kept : tag.start()],
+            f'<a href="{html_lib.escape(src.strip(), quote=True)}" title="remote image">[{label}]</a>',
+        ]
+        kept = tag.end()
+    if not count:
+        return markup, 0
+    parts.append(markup[kept:])
+    return "".join(parts), count
 
 
 def build_body(mail: ParsedMail) -> Body:
