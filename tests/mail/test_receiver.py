@@ -3,9 +3,11 @@ from __future__ import annotations
 import smtplib
 
 import pytest
+from django.core import mail as django_mail
 
 from helpline.mail.models import Mailbox, RawMessage
 from helpline.mail.receiver import build_controller
+from helpline.mail.store import read_raw
 from helpline.tickets.models import Ticket
 from tests.mail.mails import raw_mail
 from tests.mail.servers import free_port
@@ -32,3 +34,25 @@ def test_smtp_receiver_stores_and_processes_before_accepting() -> None:
     assert row.source == "smtp" and row.status == "processed"
     ticket = Ticket.objects.get()
     assert ticket.messages.get().body_text == "Здравствуйте, принтер сломан."
+
+
+def test_mail_from_the_null_sender_is_recognised_as_automatic() -> None:
+    """A bounce or auto-reply over SMTP comes with `MAIL FROM:<>`; the receiver records it as
+    `Return-Path: <>`, so the message is kept and never acknowledged."""
+    Mailbox.objects.create(name="Support", email_address="support@desk.example", send_acknowledgement=True)
+    port = free_port()
+    controller = build_controller("127.0.0.1", port)
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.sendmail("", ["support@desk.example"], raw_mail("I am away.", message_id="<null-1@c>"))
+            client.sendmail("ann@example.com", ["support@desk.example"], raw_mail("Help!", message_id="<ann-1@c>"))
+    finally:
+        controller.stop()
+    away = RawMessage.objects.get(message_id="<null-1@c>")
+    assert read_raw(away.path).startswith(b"Return-Path: <>\r\n")
+    assert away.ticket_message.meta["email"]["auto"] == "null-sender"
+    help_ = RawMessage.objects.get(message_id="<ann-1@c>")
+    assert read_raw(help_.path).startswith(b"Return-Path: <ann@example.com>\r\n")
+    assert help_.ticket_message.meta["email"]["auto"] == ""
+    assert [m.to for m in django_mail.outbox] == [["ann@example.com"]]  # only the person is acknowledged

@@ -1,6 +1,7 @@
 """The built-in SMTP receiver (`helpline smtpd`): mail forwarded by an MX to one of our mailbox
 addresses is stored and processed before we answer 250; on any failure we answer 451 so the
-sending server keeps the message and retries."""
+sending server keeps the message and retries. As the final delivery it records the envelope
+sender in `Return-Path`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def _receive_for(addresses: list[str], raw: bytes) -> list[str]:
     return outcomes
 
 
+def with_return_path(raw: bytes, mail_from: str | None) -> bytes:
+    """The message as delivered: the final delivery adds the envelope sender as `Return-Path`
+    (RFC 5321, 4.4), so a bounce or an auto-reply sent with the null sender (`MAIL FROM:<>`) is
+    recognised as such however little its headers say."""
+    sender = (mail_from or "").strip().strip("<>")
+    if any(c in sender for c in "\r\n<>"):  # not an address: keep the message as it came
+        return raw
+    newline = b"\r\n" if b"\r\n" in raw[:2000] else b"\n"
+    return b"Return-Path: <" + sender.encode("utf-8", "surrogateescape") + b">" + newline + raw
+
+
 class ReceiverHandler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         box = await sync_to_async(mailbox_for_address)(address)
@@ -56,6 +68,7 @@ class ReceiverHandler:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        raw = with_return_path(raw, envelope.mail_from)
         try:
             outcomes = await sync_to_async(_receive)(list(envelope.rcpt_tos), raw)
         except Exception:
