@@ -300,3 +300,27 @@ def test_move_on_a_server_without_the_move_extension(
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_periodic_job_polls_each_mailbox_at_its_interval(dovecot: Dovecot) -> None:
+    """No watcher process: every worker's scheduler enqueues `mail.poll`, which fetches the
+    mailboxes whose polling interval has passed (and claims each, so two workers never both do)."""
+    from helpline.core import periodic
+    from helpline.mail import polling
+
+    assert "mail.poll" in {job.name for job in periodic.registered_jobs()}
+    box = imap_mailbox(dovecot, poll_interval=300)
+    imap_mailbox(dovecot, email_address="off@desk.example", active=False)
+    deliver(dovecot, raw_mail("polled by the scheduler", message_id="<sched-1@c>"))
+    assert "mail.poll" in periodic.enqueue_due_jobs()  # the immediate test backend runs it at once
+    assert RawMessage.objects.get().message_id == "<sched-1@c>" and Ticket.objects.count() == 1
+
+    deliver(dovecot, raw_mail("too soon", message_id="<sched-2@c>"))
+    now = timezone.now()
+    assert polling.poll_due_mailboxes(now + dt.timedelta(seconds=120)) == {}  # within the interval
+    assert polling.poll_due_mailboxes(now + dt.timedelta(seconds=299)) == {"support@desk.example": 1}
+    later = now + dt.timedelta(hours=1)
+    assert [b.pk for b in polling.due_mailboxes(later)] == [box.pk]
+    assert polling.due_mailboxes(later) == []  # claimed by the first: a second worker leaves it
+    box.refresh_from_db()
+    assert box.last_error == "" and RawMessage.objects.count() == 2

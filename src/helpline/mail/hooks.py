@@ -1,5 +1,5 @@
-"""The email channel takes delivery of agent replies on email tickets over from the portal, and
-emails agents about their tickets."""
+"""The email channel takes delivery of agent replies on email tickets over from the portal, emails
+agents about their tickets, and polls IMAP mailboxes periodically."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 
 from helpline.core import hooks
 from helpline.core.events import TICKET_EVENT_WORKER_HOOK
+from helpline.core.periodic import PERIODIC_JOBS_HOOK, PeriodicJob
 from helpline.mail.outbound import claim
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import Message, TicketEvent
@@ -27,3 +28,11 @@ def notify_agents(event: TicketEvent) -> None:
         queue_for_event(event)
     except Exception:  # a notification never affects the ticket
         log.exception("agent notifications failed for event %s", event.pk)
+
+
+@hooks.register(PERIODIC_JOBS_HOOK)
+def periodic_jobs() -> list[PeriodicJob]:
+    """IMAP mailboxes are polled without an extra process (each at its own interval)."""
+    from helpline.mail.polling import EVERY
+
+    return [PeriodicJob("mail.poll", "helpline.mail.tasks.poll_mailboxes", EVERY)]

@@ -24,3 +24,10 @@ def send_agent_notification(notification_id: int) -> str:
     from helpline.mail import agent_notifications
 
     return agent_notifications.deliver(notification_id)
+
+
+@task()
+def poll_mailboxes() -> dict[str, int]:
+    from helpline.mail import polling
+
+    return polling.poll_due_mailboxes()
