@@ -91,6 +91,29 @@ def test_rfc2047_headers_and_rfc2231_filenames() -> None:
     assert parsed.text == "see attached"
 
 
+@pytest.mark.parametrize(
+    ("charset", "name", "subject"),
+    [
+        ("windows-1251", "Иван Петров", "Принтер не печатает"),
+        ("koi8-r", "Наташа", "Счёт за декабрь"),
+        ("utf-8", "ნინო", "პრინტერი არ მუშაობს"),
+        ("iso-8859-2", "Łukasz Wójcik", "Drukarka nie działa"),
+    ],
+)
+def test_headers_in_raw_eight_bit_bytes_use_the_messages_charset(charset: str, name: str, subject: str) -> None:
+    """Some clients put unencoded bytes in their charset into From and Subject (no RFC 2047)."""
+    headers = f"From: {name} <sender@example.com>\r\nSubject: {subject} =?utf-8?q?=E2=9C=93?=\r\n"
+    rest = (
+        f"To: support@desk.example\r\nMessage-ID: <raw8@x>\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{subject}\r\n"
+    )
+    raw = headers.encode(charset) + rest.encode(charset)
+    parsed = parse(raw)
+    assert (parsed.from_name, parsed.from_address) == (name, "sender@example.com")
+    assert parsed.subject == f"{subject} ✓"
+    assert parsed.text == subject
+
+
 def test_broken_bytes_and_unknown_charset_never_raise() -> None:
     raw = raw_mail("x", charset="utf-8").replace(b"\r\n\r\nx", b"\r\n\r\n\xff\xfe caf\xe9 \xd0\xbf")
     assert "caf" in parse(raw).text

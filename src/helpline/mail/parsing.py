@@ -106,7 +106,27 @@ def _header(msg: Message, name: str) -> str:
         text = str(value)
     except Exception:
         text = ""
+    if "\ufffd" in text:  # raw 8-bit bytes instead of RFC 2047 words: rare, read again below
+        text = _eight_bit_header(msg, name) or text
     return " ".join(text.split())
+
+
+def _eight_bit_header(msg: Message, name: str) -> str:
+    """A header some clients send as raw bytes in their own charset (not RFC 2047 encoded): UTF-8
+    when the bytes are, else the charset the message declares for its text."""
+    raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
+    if not isinstance(raw, str):
+        return ""
+    data = raw.encode("ascii", "surrogateescape")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        charset = next((p.get_content_charset() for p in msg.walk() if p.get_content_charset()), None)
+        text = decode_bytes(data, charset)
+    try:
+        return str(policy.default.header_factory(name, text))  # encoded words mixed in, addresses
+    except Exception:
+        return text
 
 
 def _addresses(value: str) -> list[tuple[str, str]]:
@@ -340,7 +360,7 @@ def parse(raw: bytes) -> ParsedMail:
             parsed.headers[key.lower()] = value
     walker = _Walker(parsed)
     walker.walk(msg)
-    parsed.text = "\n\n".join(t.strip("\n") for t in walker.texts if t.strip()).replace("\r\n", "\n")
+    parsed.text = "\n\n".join(t.replace("\r\n", "\n").strip("\n") for t in walker.texts if t.strip())
     parsed.html = "\n".join(walker.htmls)
     parsed.defects = [type(d).__name__ for d in msg.defects][:20]
     return parsed
