@@ -158,3 +158,34 @@ def test_a_vip_customer_is_counted_from_their_real_place_and_others_move_back() 
     assert seen["moved_back"] == [2, 3]
     assert seen["vip_taken"] == 0 and seen["taken_by"] == seen["vip_pk"]
     assert seen["moved_up"] == [1, 2]
+
+
+def test_tagging_a_waiting_chat_vip_moves_it_ahead() -> None:
+    """An agent tags the second waiting chat "vip": it goes first, the other moves back; untagged,
+    they swap back."""
+    from helpline.tickets import actions as ticket_actions
+
+    lead = make_agent(display_name="Lead")
+    first_token, second_token = new_visitor_token(), new_visitor_token()
+    second_visitor = visitor_from_token(second_token)
+
+    def tag(add: list[str], remove: list[str]) -> None:
+        ticket = Conversation.objects.get(visitor_id=second_visitor).ticket
+        assert ticket is not None
+        ticket_actions.update_ticket(actor=Actor.of_agent(lead), ticket=ticket, add_tags=add, remove_tags=remove)
+
+    async def run() -> dict[str, Any]:
+        first, second = await connect(first_token), await connect(second_token)
+        seen: dict[str, Any] = {
+            "acks": [(await say(first, "a", "Hello"))["queue"], (await say(second, "b", "Hi"))["queue"]]
+        }
+        await database_sync_to_async(tag)(["vip"], [])
+        seen["tagged"] = [(await next_of(first, "queue"))["position"], (await next_of(second, "queue"))["position"]]
+        await database_sync_to_async(tag)([], ["vip"])
+        seen["untagged"] = [(await next_of(first, "queue"))["position"], (await next_of(second, "queue"))["position"]]
+        await first.disconnect()
+        await second.disconnect()
+        return seen
+
+    seen = async_to_sync(run)()
+    assert seen == {"acks": [1, 2], "tagged": [2, 1], "untagged": [1, 2]}

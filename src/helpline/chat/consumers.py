@@ -282,7 +282,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         """A chat left or re-entered the queue: ours is recounted; those behind it move by one."""
         if self.visitor_id is None:
             return
-        if event.get("ticket") == self.ticket or self.queued_at is None:
+        if event.get("recount") or event.get("ticket") == self.ticket or self.queued_at is None:
             state = await database_sync_to_async(_current_queue, thread_sensitive=_ONE_DB_THREAD)(self.visitor_id)
             await self.set_queue(state["queue"], state["queued_at"])
             return

@@ -39,7 +39,14 @@ def claim_chat_reply(message: Message) -> bool:
     return True
 
 
-_QUEUE_KINDS = (EventKind.CREATED, EventKind.ASSIGNEE_CHANGED, EventKind.STATUS_CHANGED)
+_QUEUE_KINDS = (EventKind.CREATED, EventKind.ASSIGNEE_CHANGED, EventKind.STATUS_CHANGED, EventKind.TAGS_CHANGED)
+
+
+def vip_tag_changed(event: TicketEvent, ticket: Ticket) -> bool:
+    """The "vip" tag went on or off a waiting chat: its place (and others') changed."""
+    if event.kind != EventKind.TAGS_CHANGED or ticket.assignee_id is not None or not _active(ticket.status):
+        return False
+    return ("vip" in (event.before or [])) != ("vip" in (event.after or []))
 
 
 def _active(status: object) -> bool:
@@ -80,7 +87,13 @@ def chat_queue_moved(event: TicketEvent) -> None:
     ticket = event.ticket
     if ticket.channel != Channel.CHAT:
         return
-    delta = queue_delta(event, ticket)
+    if vip_tag_changed(event, ticket):
+        recount = {"type": "chat.queue", "ticket": ticket.public_id, "recount": True}
+        send_to_group(QUEUE_GROUP, recount)  # every waiting widget counts its place again
+        for visitor in Conversation.objects.filter(ticket=ticket).values_list("visitor_id", flat=True):
+            send_to_group(visitor_group(visitor), recount)
+        return
+    delta = queue_delta(event, ticket) if event.kind != EventKind.TAGS_CHANGED else 0
     if delta:
         rank, at, pk = selectors.queue_key(ticket)
         moved = {"type": "chat.queue", "ticket": ticket.public_id, "rank": rank, "at": at, "pk": pk, "delta": delta}
