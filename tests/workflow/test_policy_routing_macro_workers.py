@@ -136,3 +136,35 @@ def test_two_workers_sweeping_time_rules_at_once_send_each_reminder_once(
     assert RuleRun.objects.filter(rule__name="Remind after 3 days").count() == 30
     for ticket in tickets:
         assert Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).count() == 1
+
+
+@pytest.mark.django_db
+def test_conditions_on_channel_language_tags_and_a_text_pattern(clock: Any, run: Any) -> None:
+    rule_actions.save_rule(
+        actor=SYSTEM,
+        name="Refunds by email",
+        trigger="ticket_created",
+        conditions_all=[
+            {"field": "ticket.channel", "op": "in", "value": "email, web"},
+            {"field": "message.text", "op": "matches", "value": r"(?i)\b(refund|money back)\b"},
+            {"field": "ticket.tags", "op": "excludes", "value": "handled"},
+        ],
+        conditions_any=[
+            {"field": "ticket.language", "op": "is", "value": "ka"},
+            {"field": "customer.language", "op": "is", "value": "ka"},
+        ],
+        actions=[{"type": "add_tags", "tags": "refund"}],
+        active=True,
+    )
+    georgian = make_customer(language="ka")
+
+    def opened(customer: Any, channel: str, text: str, tags: tuple[str, ...] = ()) -> bool:
+        ticket = run(make_ticket, customer, channel=channel, body_text=text, tags=list(tags))
+        return "refund" in ticket.tags.values_list("name", flat=True)
+
+    assert opened(georgian, "email", "I want my Money Back please")
+    assert opened(georgian, "web", "Refund for order 12")
+    assert not opened(georgian, "chat", "Refund for order 12")  # channel
+    assert not opened(georgian, "email", "Refunding is not what I asked")  # the pattern's word boundary
+    assert not opened(georgian, "email", "refund", tags=("handled",))  # tags
+    assert not opened(make_customer(language="en"), "email", "refund please")  # neither language is ka
