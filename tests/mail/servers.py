@@ -93,7 +93,15 @@ class TokenEndpoint:
                     send_json(self, 200, body)
                     return
                 outer.requests.append(form)
-                if form.get("refresh_token") == ["good-refresh"]:
+                if form.get("grant_type") == ["authorization_code"]:  # RFC 6749 4.1.3
+                    if form.get("code") == ["good-code"] and form.get("code_verifier"):
+                        status, body = (
+                            200,
+                            {"access_token": "fresh-token", "expires_in": 3600, "refresh_token": "consented"},
+                        )
+                    else:
+                        status, body = 400, {"error": "invalid_grant", "error_description": "bad authorization code"}
+                elif form.get("refresh_token") == ["good-refresh"]:
                     status, body = 200, {"access_token": "fresh-token", "expires_in": 3600, "refresh_token": "rotated"}
                 else:
                     status, body = 400, {"error": "invalid_grant", "error_description": "bad refresh token"}

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from helpline.accounts.admin_pages import agents, audit, fields, tags, teams
 from helpline.assist.admin_pages import bot_settings_page
-from helpline.mail.views import mailboxes, signatures
+from helpline.mail.views import mailboxes, oauth, signatures
 from helpline.messaging import admin_pages as channels
 from helpline.workflow.admin_views import rules as workflow_rules
 from helpline.workflow.admin_views import settings_pages as workflow_settings
@@ -32,6 +32,8 @@ urlpatterns = [
     path("mailboxes/", mailboxes.mailbox_list, name="mailboxes"),
     path("mailboxes/new/", mailboxes.mailbox_create, name="mailbox_create"),
     path("mailboxes/<int:pk>/", mailboxes.mailbox_edit, name="mailbox_edit"),
+    path("mailboxes/<int:pk>/oauth/", oauth.oauth_start, name="mailbox_oauth_start"),
+    path("mailboxes/oauth/callback/", oauth.oauth_callback, name="mailbox_oauth_callback"),
     path("mailboxes/quarantine/", mailboxes.quarantine, name="quarantine"),
     path("mailboxes/quarantine/<int:pk>/retry/", mailboxes.quarantine_retry, name="quarantine_retry"),
     path("mailboxes/messages/<int:pk>/", mailboxes.raw_view, name="raw_view"),

@@ -17,6 +17,7 @@ from helpline.tickets import permissions
 
 __all__ = [
     "Outcome",
+    "connect_oauth",
     "quarantine_message",
     "quarantine_unaddressed",
     "receive_message",
@@ -142,6 +143,31 @@ def store_oauth_tokens(
     for name, value in updates.items():
         setattr(mailbox, name, value)
     mailbox.save(update_fields=list(updates))
+    return mailbox
+
+
+def connect_oauth(
+    *, actor: Actor, mailbox: Mailbox, access_token: str, refresh_token: str, expires_at: dt.datetime
+) -> Mailbox:
+    """An admin signed in at the provider: the mailbox signs in with XOAUTH2 and these tokens
+    from now on (kept encrypted; the refresh token renews the access token)."""
+    from helpline.accounts.actions import record_audit
+    from helpline.accounts.models import AuditAction
+    from helpline.mail.models import AuthMethod
+
+    permissions.require(permissions.can_manage_settings(actor))
+    with transaction.atomic():
+        store_oauth_tokens(
+            mailbox=mailbox, access_token=access_token, expires_at=expires_at, refresh_token=refresh_token
+        )
+        mailbox.auth_method, mailbox.last_error = AuthMethod.XOAUTH2, ""
+        mailbox.save(update_fields=["auth_method", "last_error"])
+        record_audit(
+            actor=actor.agent,
+            action=AuditAction.SETTING_CHANGED,
+            target=mailbox,
+            data={"oauth": "connected", "mailbox": mailbox.email_address},
+        )
     return mailbox
 
 

@@ -45,6 +45,7 @@ class MailboxForm(forms.ModelForm):
             "auth_method",
             "username",
             "password",
+            "oauth_authorize_url",
             "oauth_token_url",
             "oauth_client_id",
             "oauth_client_secret",

@@ -61,6 +61,15 @@ class Mailbox(models.Model):
     username = models.CharField(_("user name"), max_length=200, blank=True)
     password = EncryptedTextField(blank=True)
     oauth_token_url = models.URLField(blank=True)
+    oauth_authorize_url = models.URLField(
+        _("OAuth2 authorization endpoint"),
+        blank=True,
+        help_text=_(
+            "Where an admin signs in to connect the mailbox (Microsoft 365: "
+            "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize, Google: "
+            "https://accounts.google.com/o/oauth2/v2/auth)."
+        ),
+    )
     oauth_client_id = models.CharField(max_length=300, blank=True)
     oauth_client_secret = EncryptedTextField(blank=True)
     oauth_refresh_token = EncryptedTextField(blank=True)

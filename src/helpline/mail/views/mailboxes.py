@@ -47,7 +47,9 @@ def _save(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
             else:
                 messages.success(request, _("Mailbox %(name)s was saved.") % {"name": saved.name})
                 return redirect("admin_ui:mailboxes")
-    context = {"form": form, "mailbox": mailbox, "section": "mailboxes"}
+    from helpline.mail.oauth_connect import redirect_uri
+
+    context = {"form": form, "mailbox": mailbox, "section": "mailboxes", "oauth_redirect_uri": redirect_uri()}
     return render(request, "mail/mailbox_form.html", context, status=status)
 
 
