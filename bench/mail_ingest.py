@@ -281,6 +281,8 @@ def profile(count: int) -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     stats = pstats.Stats(profiler)
+    if os.environ.get("BENCH_PROFILE_OUT"):  # the whole profile, for pstats
+        stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
     drop_database()

@@ -18,7 +18,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from imapclient import IMAPClient
 
-from helpline.mail import imap, ingest
+from helpline.mail import chunk, imap
 from helpline.mail.models import AuthMethod, Mailbox, ProcessedAction, RawMessage, RawStatus, Security
 from helpline.tickets.models import Message, Ticket
 from tests.mail.dovecot import DOVECOT, PASSWORD, USER, Dovecot
@@ -120,28 +120,25 @@ def test_crash_in_the_middle_of_a_batch_loses_and_duplicates_nothing(
 ) -> None:
     box = imap_mailbox(dovecot)
     deliver(dovecot, *[raw_mail(f"message {i}", message_id=f"<crash-{i}@c>") for i in range(6)])
-    real_route = ingest._route
+    real_item = chunk._item
     calls = {"n": 0}
 
-    def dying_route(row: RawMessage, raw: bytes) -> None:
+    def dying_item(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 4:
             raise SystemExit("worker killed")  # the process dies while processing message 4
-        real_route(row, raw)
+        return real_item(*args, **kwargs)
 
-    monkeypatch.setattr(ingest, "_route", dying_route)
+    monkeypatch.setattr(chunk, "_item", dying_item)
     with pytest.raises(SystemExit):
         imap.fetch_once(box)
-    # the chunk's rows were all recorded before processing began; three were processed
-    assert RawMessage.objects.count() == 6 and Ticket.objects.count() == 3
-    assert (
-        sorted(RawMessage.objects.values_list("status", flat=True))
-        == [RawStatus.PROCESSED] * 3 + [RawStatus.RECEIVED] * 3
-    )
+    # the chunk's rows were all recorded before processing began; its transaction was undone whole
+    assert RawMessage.objects.count() == 6 and Ticket.objects.count() == 0
+    assert list(RawMessage.objects.values_list("status", flat=True)) == [RawStatus.RECEIVED] * 6
     assert not any(imap.PROCESSED_KEYWORD in f for f in inbox_state(dovecot)["flags"])  # nothing marked yet
-    monkeypatch.setattr(ingest, "_route", real_route)
+    monkeypatch.setattr(chunk, "_item", real_item)
     outcomes = imap.fetch_once(box)  # the restarted worker
-    assert sorted(o.outcome for o in outcomes) == ["duplicate"] * 3 + ["new_ticket"] * 3
+    assert sorted(o.outcome for o in outcomes) == ["new_ticket"] * 6
     assert RawMessage.objects.count() == 6 and Ticket.objects.count() == 6 and Message.objects.count() == 6
     assert set(RawMessage.objects.values_list("status", flat=True)) == {RawStatus.PROCESSED}
     assert imap.fetch_once(box) == []

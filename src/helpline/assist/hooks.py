@@ -19,8 +19,10 @@ from django.db import transaction
 from helpline.assist.language import Detection, detect_language, dominant_script
 from helpline.core import batching, hooks
 from helpline.core.actors import Actor
-from helpline.core.events import TICKET_EVENT_WORKER_HOOK
-from helpline.tickets.models import EventKind, Message, MessageKind, TicketEvent
+from helpline.core.bulk import update_rows
+from helpline.core.events import TICKET_EVENT_WORKER_BATCH_HOOK, TICKET_EVENT_WORKER_HOOK
+from helpline.customers.models import Customer
+from helpline.tickets.models import EventKind, Message, MessageKind, Ticket, TicketEvent
 
 log = logging.getLogger("helpline.assist")
 LANGUAGE_ACTOR = Actor.system("language")
@@ -49,19 +51,30 @@ def _incoming_message(event: TicketEvent) -> Message | None:
     if message is None or message.pk in detected:
         return None
     detected.add(message.pk)
-    if message.kind != MessageKind.INBOUND or "language" in (message.meta or {}):
+    if message.kind != MessageKind.INBOUND:
         return None
     return message
 
 
+def _detection(message: Message) -> Detection | None:
+    """The message's language: detected already as the channel stored it, or detected now."""
+    meta = message.meta or {}
+    if "language" in meta:
+        return Detection(str(meta["language"]), float(meta.get("language_confidence") or 0), "")
+    detection = detect_language(message.body_text[:2000])
+    return detection if detection.language else None
+
+
 @hooks.register(TICKET_EVENT_WORKER_HOOK)
 def detect_message_language(event: TicketEvent) -> None:
+    if event.pk in batching.memo(BATCH_DONE_KEY, set):
+        return
     try:
         message = _incoming_message(event)
         if message is None:
             return
-        detection = detect_language(message.body_text[:2000])
-        if not detection.language:
+        detection = _detection(message)
+        if detection is None:
             return
         with transaction.atomic():  # message, ticket and customer written in one commit
             _keep_language(message, detection)
@@ -69,18 +82,95 @@ def detect_message_language(event: TicketEvent) -> None:
         log.exception("language detection failed for event %s", event.pk)
 
 
+BATCH_DONE_KEY = "assist.language_events"
+
+
+@hooks.register(TICKET_EVENT_WORKER_BATCH_HOOK)
+def detect_batch_languages(events: list[TicketEvent]) -> None:
+    """The batch's incoming messages all at once: their meta written in one statement (none when the
+    channel detected the language as it stored them), then the tickets and the customers without a
+    language, a statement per language. A new ticket whose opening message is in the batch needs
+    nothing for its "created" event: the message's own event brings it."""
+    done: set[int] = batching.memo(BATCH_DONE_KEY, set)
+    opening = {
+        e.ticket_id
+        for e in events
+        if e.kind == EventKind.MESSAGE_ADDED and e.message_id and e.created_at == e.ticket.created_at
+    }
+    messages: list[Message] = []
+    for event in events:
+        if event.kind == EventKind.CREATED and event.ticket_id in opening:
+            done.add(event.pk)
+        elif event.kind == EventKind.MESSAGE_ADDED:
+            message = _incoming_message(event)
+            done.add(event.pk)
+            if message is not None:
+                messages.append(message)
+    if not messages:
+        return
+    try:
+        _keep_languages(messages, events)
+    except Exception:  # never let detection affect the conversation
+        log.exception("language detection failed for %s messages", len(messages))
+
+
+def _keep_languages(messages: list[Message], events: list[TicketEvent]) -> None:
+    from helpline.assist.actions import set_detected_ticket_languages
+    from helpline.customers.actions import set_detected_languages
+    from helpline.tickets.actions import language_meta
+
+    given: set[tuple[str, int]] = batching.memo("assist.languages_given", set)
+    written: list[Message] = []
+    tickets: dict[str, list[Ticket]] = {}
+    customers: dict[str, list[Customer]] = {}
+    for message in messages:
+        detection = _detection(message)
+        if detection is None:
+            continue
+        if detection.method:  # detected now: kept in the message's meta
+            found = language_meta(language=detection.language, confidence=detection.confidence, method=detection.method)
+            message.meta = {**(message.meta or {}), **found}
+            written.append(message)
+        if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
+            continue
+        ticket = message.ticket
+        if (
+            not ticket.language
+            and ("ticket", ticket.pk) not in given
+            and dominant_script(message.body_text)[1] >= TICKET_LANGUAGE_LETTERS
+        ):
+            tickets.setdefault(detection.language, []).append(ticket)
+            given.add(("ticket", ticket.pk))
+        customer = message.author_customer
+        if customer is not None and not customer.language and ("customer", customer.pk) not in given:
+            customers.setdefault(detection.language, []).append(customer)
+            given.add(("customer", customer.pk))
+    with transaction.atomic():
+        if written:
+            update_rows(Message, written, ["meta"])
+        for language, group in tickets.items():
+            set_detected_ticket_languages(actor=LANGUAGE_ACTOR, tickets=group, language=language)
+        for language, people in customers.items():
+            set_detected_languages(actor=LANGUAGE_ACTOR, customers=people, language=language)
+    languages = {t.pk: t.language for group in tickets.values() for t in group}
+    for event in events:  # the other subscribers see the tickets as they now are
+        if event.ticket_id in languages and not event.ticket.language:
+            event.ticket.language = languages[event.ticket_id]
+
+
 def _keep_language(message: Message, detection: Detection) -> None:
     from helpline.assist.actions import set_detected_ticket_language
     from helpline.customers.actions import set_detected_language
     from helpline.tickets.actions import set_message_language
 
-    set_message_language(
-        actor=LANGUAGE_ACTOR,
-        message=message,
-        language=detection.language,
-        confidence=detection.confidence,
-        method=detection.method,
-    )
+    if detection.method:  # detected now (not as the channel stored the message)
+        set_message_language(
+            actor=LANGUAGE_ACTOR,
+            message=message,
+            language=detection.language,
+            confidence=detection.confidence,
+            method=detection.method,
+        )
     if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
         return
     # who got a language earlier in this batch (their rows were read before that) is left alone

@@ -18,6 +18,11 @@ TICKET_EVENT_HOOK = "ticket_event"
 """Right after commit, in the writing process: cheap, latency-critical work (realtime pushes)."""
 TICKET_EVENT_WORKER_HOOK = "ticket_event_worker"
 """On the task worker, batched per transaction (see `helpline.tickets.event_bus`)."""
+TICKET_EVENT_WORKER_BATCH_HOOK = "ticket_event_worker_batch"
+"""On the task worker, once per batch before the events go to `TICKET_EVENT_WORKER_HOOK` one by one:
+subscribers that can do their work for all the batch's events at once (a few statements instead of
+some per event) do it here and remember, in the batch (`core.batching.memo`), which events need
+nothing more."""
 CUSTOMER_CHANGED_HOOK = "customer_changed"
 
 

@@ -165,6 +165,52 @@ def resolve_customer(
     return customer, True
 
 
+def resolve_customers(
+    *, kind: str, senders: Iterable[tuple[str, str]], channel: str = ""
+) -> dict[str, tuple[Customer, bool]]:
+    """`resolve_customer` for many (value, name) pairs at once, inside the caller's transaction: one
+    look-up for all, the missing customers created together. Keyed by the normalised value; values
+    that are not valid identities are left out (the caller treats them one by one). Two workers
+    creating the same identity at once make the caller's transaction fail (IntegrityError)."""
+    wanted: dict[str, str] = {}
+    for value, name in senders:
+        try:
+            wanted.setdefault(normalize_identity(kind, value), name)
+        except InvalidInputError:
+            continue
+    found: dict[str, tuple[Customer, bool]] = {}
+    for identity in CustomerIdentity.objects.select_related("customer").filter(kind=kind, value__in=wanted):
+        customer = identity.customer
+        while customer.merged_into_id and customer.merged_into is not None:
+            customer = customer.merged_into
+        found[identity.value] = (customer, False)
+    missing = [value for value in wanted if value not in found]
+    if not missing:
+        return found
+    with transaction.atomic():
+        customers = Customer.objects.bulk_create(
+            [Customer(name=wanted[value].strip()[:200], preferred_channel=channel) for value in missing]
+        )
+        CustomerIdentity.objects.bulk_create(
+            [CustomerIdentity(customer=c, kind=kind, value=v) for c, v in zip(customers, missing, strict=True)]
+        )
+        orgs: dict[str, list[Organization]] = {}
+        if kind == IdentityKind.EMAIL:
+            for org in Organization.objects.filter(domain__in={v.rsplit("@", 1)[1] for v in missing}):
+                orgs.setdefault(org.domain, []).append(org)
+        links = [
+            Customer.organizations.through(customer_id=c.pk, organization_id=org.pk)
+            for c, v in zip(customers, missing, strict=True)
+            for org in orgs.get(v.rsplit("@", 1)[-1], [])
+        ]
+        if links:
+            Customer.organizations.through.objects.bulk_create(links)
+        for customer, value in zip(customers, missing, strict=True):
+            _changed(customer)
+            found[value] = (customer, True)
+    return found
+
+
 def update_customer(
     *,
     actor: Actor,
@@ -397,3 +443,13 @@ def set_detected_language(*, actor: Actor, customer: Customer, language: str) ->
     if language not in dict(settings.LANGUAGES):
         return False
     return bool(Customer.objects.filter(pk=customer.pk, language="").update(language=language))
+
+
+def set_detected_languages(*, actor: Actor, customers: list[Customer], language: str) -> int:
+    """`set_detected_language` for many customers in one statement. Returns how many changed."""
+    if language not in dict(settings.LANGUAGES):
+        return 0
+    changed = Customer.objects.filter(pk__in={c.pk for c in customers}, language="").update(language=language)
+    for customer in customers:
+        customer.language = customer.language or language
+    return changed

@@ -24,7 +24,7 @@ from helpline.customers.models import Channel, Customer
 from helpline.mail import content, loops, participants, threads
 from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
-from helpline.mail.store import read_raw, store_raw
+from helpline.mail.store import read_raw, store_raw, store_raws
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets import delivery_actions, merge_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
@@ -88,7 +88,7 @@ def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
 def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap") -> list[Outcome]:
     """A fetched chunk: every message's bytes stored, then the rows of all of them recorded in one
     transaction, then each processed in its own, as `receive` does for one. Safe to call again."""
-    stored = [(store_raw(raw), quick_message_id(raw)) for raw in raws]
+    stored = list(zip(store_raws(raws), [quick_message_id(raw) for raw in raws], strict=True))
     now = timezone.now()
     with transaction.atomic():
         RawMessage.objects.bulk_create(
@@ -110,15 +110,20 @@ def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap
             row.message_id: row
             for row in RawMessage.objects.filter(mailbox=mailbox, message_id__in={m for _s, m in stored})
         }
-    outcomes = []
+    from helpline.mail.chunk import process_chunk
+
+    duplicates: list[RawMessage | None] = []  # per message: the row it repeats, None for one to process
+    fresh: list[tuple[RawMessage, bytes]] = []
     for raw, (_stored, message_id) in zip(raws, stored, strict=True):
         row = rows[message_id]
         row.mailbox = mailbox
-        if row.status != RawStatus.RECEIVED:
-            outcomes.append(_outcome_of(row, "duplicate"))
+        if row.status != RawStatus.RECEIVED or any(row is seen for seen, _raw in fresh):
+            duplicates.append(row)  # seen before, or earlier in this chunk: its outcome once processed
         else:
-            outcomes.append(_process_fresh(row, raw))
-    return outcomes
+            fresh.append((row, raw))
+            duplicates.append(None)
+    processed = iter(process_chunk(mailbox, fresh))
+    return [next(processed) if row is None else _outcome_of(row, "duplicate") for row in duplicates]
 
 
 class _TakenMeanwhile(Exception):
@@ -256,6 +261,13 @@ def _count_sender(row: RawMessage) -> None:
         counts[key] += 1
 
 
+def own_addresses() -> set[str]:
+    """Our mailboxes' addresses (read once per batch)."""
+    return batching.memo(
+        "mail.own_addresses", lambda: {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
+    )
+
+
 def _route(row: RawMessage, raw: bytes) -> None:
     mailbox = row.mailbox
     if len(raw) > mailbox.max_message_bytes:
@@ -263,9 +275,7 @@ def _route(row: RawMessage, raw: bytes) -> None:
     mail = parse(raw)
     row.sender = mail.from_address[:255]
     row.subject = mail.subject[:255]
-    addresses = batching.memo(
-        "mail.own_addresses", lambda: {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
-    )
+    addresses = own_addresses()
     if loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses)):
         row.status, row.outcome = RawStatus.IGNORED, "loop"
         return

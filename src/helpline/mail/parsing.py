@@ -12,9 +12,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from typing import Any
 
 from helpline.tickets.attachments import IncomingFile
 
@@ -321,8 +323,25 @@ def parse_date(value: str) -> dt.datetime | None:
     return parsed
 
 
+class _OnceEachHeaders(HeaderRegistry):
+    """policy.default's header classes, each distinct header parsed once per message: the parser
+    and the MIME walk ask for a part's Content-Type again and again (its type, its boundary, its
+    charset, its file name), and every ask would parse it anew."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, name: str, value: str) -> Any:
+        key = (name.lower(), value)
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = super().__call__(name, value)
+        return found
+
+
 def parse(raw: bytes) -> ParsedMail:
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    msg = BytesParser(policy=policy.default.clone(header_factory=_OnceEachHeaders())).parsebytes(raw)
     parsed = ParsedMail(message_id=quick_message_id(raw))
     parsed.subject = _header(msg, "Subject")[:250]
     from_value = _header(msg, "From")

@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,6 @@ from helpline.tickets.custom_fields import clean_custom_fields
 from helpline.tickets.models import (
     ACTIVE_STATUSES,
     Attachment,
-    Counter,
     DeliveryStatus,
     EventKind,
     Message,
@@ -48,8 +46,7 @@ from helpline.tickets.models import (
     TicketEvent,
     TicketType,
 )
-
-TICKET_NUMBER_START = 1000
+from helpline.tickets.numbers import next_ticket_numbers
 
 
 class TicketClosedError(ConflictError):
@@ -60,20 +57,7 @@ class TicketClosedError(ConflictError):
 
 
 def _next_ticket_number() -> int:
-    with connection.cursor() as cursor:  # one statement: increment and read back
-        cursor.execute("UPDATE tickets_counter SET value = value + 1 WHERE name = %s RETURNING value", ["ticket"])
-        row = cursor.fetchone()
-    if row is not None:
-        return int(row[0])
-    try:  # the very first ticket
-        with transaction.atomic():
-            Counter.objects.create(name="ticket", value=TICKET_NUMBER_START)
-    except IntegrityError:
-        pass
-    else:
-        return TICKET_NUMBER_START
-    Counter.objects.filter(name="ticket").update(value=F("value") + 1)
-    return Counter.objects.get(name="ticket").value
+    return next_ticket_numbers(1)[0]
 
 
 def _body(body_text: str, body_html: str) -> tuple[str, str]:
@@ -539,7 +523,12 @@ def change_requester(*, actor: Actor, ticket: Ticket, requester: Customer) -> Ti
 
 def set_message_language(*, actor: Actor, message: Message, language: str, confidence: float, method: str) -> None:
     """Record the language detected for a message (in its meta; no event: nothing a person did)."""
-    meta = {**(message.meta or {}), "language": language, "language_confidence": round(confidence, 3)}
-    meta["language_method"] = method
+    meta = {**(message.meta or {}), **language_meta(language=language, confidence=confidence, method=method)}
     Message.objects.filter(pk=message.pk).update(meta=meta)
     message.meta = meta
+
+
+def language_meta(*, language: str, confidence: float, method: str) -> dict[str, Any]:
+    """How a message's meta keeps its detected language (a channel may detect it as it stores the
+    message, so no second write is needed)."""
+    return {"language": language, "language_confidence": round(confidence, 3), "language_method": method}

@@ -6,7 +6,8 @@
   the task workers, which read the stored events in id order (`tickets.event_feed`: a cursor and
   claimed batches, so each event reaches each subscriber once with any number of workers). A batch
   calls the subscribers for each event in order inside a `core.batching` batch, so subscribers that
-  batch their work do it once per batch. With immediate tasks (tests) that happens at once, right
+  batch their work do it once per batch; `TICKET_EVENT_WORKER_BATCH_HOOK` subscribers first get all
+  the batch's events at once. With immediate tasks (tests) that happens at once, right
   after the commit (at the end of a `core.batching` batch, such as a fetched chunk of mail).
 
 A subscriber failing never undoes the write and never keeps the others from running: it is logged.
@@ -21,7 +22,12 @@ from collections.abc import Callable, Iterable, Sequence
 from django.db import transaction
 
 from helpline.core import batching, hooks
-from helpline.core.events import TICKET_EVENT_HOOK, TICKET_EVENT_WORKER_HOOK, publish_on_commit
+from helpline.core.events import (
+    TICKET_EVENT_HOOK,
+    TICKET_EVENT_WORKER_BATCH_HOOK,
+    TICKET_EVENT_WORKER_HOOK,
+    publish_on_commit,
+)
 from helpline.tickets.models import TicketEvent
 
 log = logging.getLogger("helpline.events")
@@ -91,6 +97,14 @@ def run_subscribers_reporting(
     )
     failed: list[tuple[str, int, str]] = []
     with batching.batch():
+        # a retry (`only`) runs just the pairs that failed, one by one
+        for prepare in hooks.get(TICKET_EVENT_WORKER_BATCH_HOOK) if only is None else []:
+            try:
+                prepare(events)
+            except Exception:
+                log.exception(
+                    "worker batch subscriber failed events=%s subscriber=%s", len(events), prepare.__qualname__
+                )
         for event in events:
             for subscriber in subscribers:
                 name = subscriber_name(subscriber)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from helpline.core import hooks
-from helpline.core.events import TICKET_EVENT_WORKER_HOOK
+from helpline.core.events import TICKET_EVENT_WORKER_BATCH_HOOK, TICKET_EVENT_WORKER_HOOK
 from helpline.core.periodic import PERIODIC_JOBS_HOOK, PeriodicJob
 from helpline.portal.notifications import OUTBOUND_CLAIM_HOOK
 from helpline.tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
@@ -33,6 +33,11 @@ def trigger_for(event: TicketEvent) -> str | None:
     if event.kind in NOT_UPDATES:
         return None
     return Trigger.TICKET_UPDATED
+
+
+@hooks.register(TICKET_EVENT_WORKER_BATCH_HOOK)
+def start_sla_clocks(events: list[TicketEvent]) -> None:
+    sla_events.start_new_tickets(events)
 
 
 @hooks.register(TICKET_EVENT_WORKER_HOOK)

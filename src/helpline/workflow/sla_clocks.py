@@ -30,7 +30,7 @@ def ticket_facts(ticket: Ticket) -> dict[str, object]:
         "channel": ticket.channel,
         "ticket_type": ticket.ticket_type,
         "organization": org,
-        "tags": set(ticket.tags.values_list("name", flat=True)),
+        "tags": {tag.name for tag in ticket.tags.all()},  # prefetched when read for a batch
         "customer_tier": str((requester.custom_attributes or {}).get("tier", "")) if requester else "",
     }
 
@@ -150,6 +150,27 @@ class TicketClocks:
         self.clocks = existing
         self.policy = self.state.policy
         self.calendar = calendar_for(self.policy, ticket)
+
+    @classmethod
+    def fresh(cls, ticket: Ticket, now: dt.datetime) -> TicketClocks:
+        """The clocks of a ticket known to have none yet (no state, no clock rows): nothing to read."""
+        clocks = cls.__new__(cls)
+        clocks.ticket, clocks.now = ticket, now
+        clocks.new_state = True
+        clocks.state = TicketState(ticket=ticket, status_since=now)
+        clocks.loaded_state = (None, now)
+        clocks.loaded = {}
+        clocks.clocks = {kind: SlaClock(ticket=ticket, kind=kind) for kind in ClockKind.values}
+        clocks.policy = None
+        clocks.calendar = None
+        return clocks
+
+    def rows(self) -> tuple[TicketState, list[SlaClock]]:
+        """A fresh ticket's state and clocks as they are to be inserted (`save` does it for one)."""
+        for clock in self.clocks.values():
+            clock.policy = self.policy
+            _set_due(clock, self.policy, self.calendar)
+        return self.state, list(self.clocks.values())
 
     def __getitem__(self, kind: str) -> SlaClock:
         return self.clocks[kind]

@@ -1,0 +1,296 @@
+"""A fetched chunk of mail processed together: the usual messages (a customer writing a new
+conversation or answering one that is open) of the chunk go through in one transaction, with one
+look-up each for the senders, the threads and the sender limits, and the tickets, messages, events
+and attachments written a statement each (`tickets.inbound_batch`).
+
+Everything else (loops, bounces, a closed or merged ticket, a reply token or a [#N] in the subject,
+a sender over the limit, a message that cannot be parsed) goes through `ingest._process_fresh` one
+by one, in its place in the chunk. If the chunk's transaction fails for any reason, it is undone as
+a whole and its messages are processed one by one, so a bad message is quarantined alone.
+Raw bytes and RawMessage rows are stored before any of this (`ingest.receive_many`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from helpline.assist.language import detect_language
+from helpline.core import batching
+from helpline.core.bulk import update_rows
+from helpline.customers import actions as customer_actions
+from helpline.customers.models import Channel, Customer
+from helpline.mail import content, loops, participants
+from helpline.mail.ingest import (
+    MAIL_ACTOR,
+    SENDER_COUNTS_KEY,
+    Outcome,
+    _acknowledge,
+    _count_sender,
+    _outcome_of,
+    _own_message_id,
+    _process_fresh,
+    own_addresses,
+)
+from helpline.mail.models import Mailbox, OutboundMail, RawMessage, RawStatus
+from helpline.mail.parsing import ParsedMail, parse
+from helpline.mail.tokens import subject_number, ticket_number_from_address
+from helpline.tickets.actions import language_meta
+from helpline.tickets.inbound_batch import InboundItem, lock_tickets, receive_inbound
+from helpline.tickets.models import Message, Status, Ticket
+
+log = logging.getLogger("helpline.mail.ingest")
+RAW_UPDATE = ["sender", "subject", "status", "outcome", "ticket", "ticket_message", "attempts", "error", "processed_at"]
+
+
+@dataclass
+class _Mail:
+    row: RawMessage
+    raw: bytes
+    mail: ParsedMail | None = None
+    alone: bool = False  # processed one by one
+    refs: list[str] = field(default_factory=list)
+
+
+def process_chunk(mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]]) -> list[Outcome]:
+    """Outcomes in the order of `fresh` (rows just recorded as received)."""
+    mails = [_prepare(mailbox, row, raw) for row, raw in fresh]
+    outcomes: list[Outcome] = []
+    start = 0
+    while start < len(mails):
+        if mails[start].alone:
+            outcomes.append(_process_fresh(mails[start].row, mails[start].raw))
+            start += 1
+            continue
+        end = start
+        while end < len(mails) and not mails[end].alone:
+            end += 1
+        done = _run_together(mailbox, mails[start:end])
+        outcomes += done
+        start += len(done)
+    return outcomes
+
+
+def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes) -> _Mail:
+    row.mailbox = mailbox
+    entry = _Mail(row, raw)
+    if len(raw) > mailbox.max_message_bytes:
+        entry.alone = True
+        return entry
+    try:
+        mail = parse(raw)
+    except Exception:  # the one-by-one path quarantines it with the reason
+        entry.alone = True
+        return entry
+    entry.mail = mail
+    addresses = own_addresses()
+    if (
+        mail.bounce is not None
+        or not mail.from_address
+        or loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses))
+        or any(ticket_number_from_address(a) is not None for a in [mail.reply_to, *mail.recipients])
+        or subject_number(mail.subject) is not None
+    ):
+        entry.alone = True
+    entry.refs = list(dict.fromkeys([*reversed(mail.in_reply_to), *reversed(mail.references)]))[:50]
+    return entry
+
+
+def _run_together(mailbox: Mailbox, mails: list[_Mail]) -> list[Outcome]:
+    """Process a prefix of `mails` (at least one) together; returns its outcomes."""
+    try:
+        with transaction.atomic():
+            outcomes = _together(mailbox, mails)
+    except Exception:
+        log.exception("a chunk of %s messages failed together; processing them one by one", len(mails))
+        return [_process_fresh(m.row, m.raw) for m in mails]
+    return outcomes or [_process_fresh(mails[0].row, mails[0].raw)]  # the first needs the one-by-one path
+
+
+def _rate_counts(mailbox: Mailbox, senders: set[str]) -> dict[tuple[int, str], int]:
+    counts: dict[tuple[int, str], int] = batching.memo(SENDER_COUNTS_KEY, dict)
+    missing = {s for s in senders if (mailbox.pk, s) not in counts}
+    if missing and mailbox.sender_rate_limit:
+        since = timezone.now() - dt.timedelta(hours=1)
+        found = dict(
+            RawMessage.objects.filter(
+                mailbox=mailbox, sender__in=missing, received_at__gte=since, status=RawStatus.PROCESSED
+            )
+            .values_list("sender")
+            .annotate(n=Count("id"))
+            .values_list("sender", "n")
+        )
+        for sender in missing:
+            counts[(mailbox.pk, sender)] = found.get(sender, 0)
+    return counts
+
+
+def _thread_candidates(mails: list[_Mail]) -> tuple[dict[str, int], dict[str, int]]:
+    """Message-ID → ticket id: of our messages (as `threads.find_ticket` looks first), and of sent
+    mail and received raw messages (looked at when the directly answered message is not ours)."""
+    refs = {ref for m in mails for ref in m.refs}
+    if not refs:
+        return {}, {}
+    messages = dict(
+        Message.objects.filter(channel=Channel.EMAIL, external_id__in=refs).values_list("external_id", "ticket_id")
+    )
+    others: set[str] = {ref for m in mails if m.refs and m.refs[0] not in messages for ref in m.refs}
+    fallback: dict[str, int] = {}
+    if others:
+        fallback.update(
+            OutboundMail.objects.filter(message_id__in=others).values_list("message_id", "ticket_message__ticket_id")
+        )
+        for message_id, ticket_id in RawMessage.objects.filter(message_id__in=others, ticket__isnull=False).values_list(
+            "message_id", "ticket_id"
+        ):
+            if ticket_id is not None:
+                fallback.setdefault(message_id, ticket_id)
+    return messages, fallback
+
+
+def _together(mailbox: Mailbox, mails: list[_Mail]) -> list[Outcome]:
+    ids = [m.row.pk for m in mails]
+    locked = set(
+        RawMessage.objects.select_for_update()
+        .filter(pk__in=ids, status=RawStatus.RECEIVED)
+        .values_list("pk", flat=True)
+    )
+    if len(locked) != len(ids):
+        raise RuntimeError("another worker took some of these messages")
+    parsed = [m.mail for m in mails if m.mail is not None]
+    customers = customer_actions.resolve_customers(
+        kind="email", senders=[(p.from_address, p.from_name) for p in parsed], channel=Channel.EMAIL
+    )
+    counts = _rate_counts(mailbox, {p.from_address for p in parsed})
+    messages, fallback = _thread_candidates(mails)
+    tickets = lock_tickets({*messages.values(), *fallback.values()})
+    addresses = own_addresses()
+    items: list[InboundItem] = []
+    in_chunk: dict[str, int] = {}  # Message-ID → index of the item that brought it
+    tally: dict[str, int] = {}
+    for mail in mails:
+        assert mail.mail is not None
+        parsed_mail = mail.mail
+        found = customers.get(parsed_mail.from_address.lower())
+        limit = mailbox.sender_rate_limit
+        sender_count = counts.get((mailbox.pk, parsed_mail.from_address), 0) + tally.get(parsed_mail.from_address, 0)
+        if found is None or (limit and sender_count >= limit):
+            break  # an invalid sender or one over the limit: the one-by-one path says why
+        item = _item(mailbox, mail, found[0], tickets, messages, fallback, in_chunk, items)
+        if item is None:
+            break
+        if item.external_id:
+            in_chunk.setdefault(item.external_id, len(items))
+        items.append(item)
+        tally[parsed_mail.from_address] = tally.get(parsed_mail.from_address, 0) + 1
+    if not items:
+        return []
+    receive_inbound(actor_for_others=MAIL_ACTOR, items=items)
+    now = timezone.now()
+    rows = []
+    for mail, item in zip(mails, items, strict=False):
+        assert mail.mail is not None and item.ticket is not None
+        participants.keep(ticket=item.ticket, mail=mail.mail, sender=item.sender, own_addresses=addresses)
+        message = item.message
+        if message is not None and not item.duplicate and "cid:" in message.body_html.lower():
+            linked = content.link_inline_images(message.body_html, item.stored_attachments)
+            Message.objects.filter(pk=message.pk).update(body_html=linked)
+        row = mail.row
+        row.sender, row.subject = mail.mail.from_address[:255], mail.mail.subject[:255]
+        row.status, row.outcome = RawStatus.PROCESSED, "new_ticket" if item.opened else "added"
+        row.ticket, row.ticket_message = item.ticket, message
+        row.attempts, row.error, row.processed_at = row.attempts + 1, "", now
+        rows.append(row)
+        if item.opened and not item.meta["email"]["auto"] and mailbox.send_acknowledgement:
+            _acknowledge(item.ticket, mail.mail.from_address, row)
+    update_rows(RawMessage, rows, RAW_UPDATE)
+
+    def count_senders() -> None:
+        for row in rows:
+            _count_sender(row)
+
+    transaction.on_commit(count_senders)
+    return [_outcome_of(row) for row in rows]
+
+
+def _item(
+    mailbox: Mailbox,
+    mail: _Mail,
+    customer: Customer,
+    tickets: dict[int, Ticket],
+    messages: dict[str, int],
+    fallback: dict[str, int],
+    in_chunk: dict[str, int],
+    items: list[InboundItem],
+) -> InboundItem | None:
+    """The item for one message, or None when it needs the one-by-one path (closed or merged ticket)."""
+    parsed = mail.mail
+    assert parsed is not None
+    ticket: Ticket | None = None
+    joins: int | None = None
+    refs = mail.refs
+    if refs:
+        found: dict[str, int | tuple[int]] = {ref: messages[ref] for ref in refs if ref in messages}
+        found.update({ref: (in_chunk[ref],) for ref in refs if ref in in_chunk})
+        if refs[0] not in found:
+            for ref, ticket_id in fallback.items():
+                found.setdefault(ref, ticket_id)
+        for ref in refs:
+            if ref not in found:
+                continue
+            target = found[ref]
+            if isinstance(target, tuple):  # a message earlier in this chunk
+                earlier = items[target[0]]
+                if earlier.ticket is not None:
+                    ticket = earlier.ticket
+                else:
+                    joins = earlier.joins if earlier.joins is not None else target[0]
+            else:
+                ticket = tickets.get(target)
+                if ticket is None:
+                    return None
+            break
+    if ticket is not None and (ticket.merged_into_id or ticket.status == Status.CLOSED):
+        return None
+    body = content.build_body(parsed)
+    meta = {
+        "email": {
+            "message_id": parsed.message_id,
+            "from": parsed.from_address,
+            "from_name": parsed.from_name,
+            "to": parsed.to[:20],
+            "cc": parsed.cc[:20],
+            "subject": parsed.subject,
+            "mailbox": mailbox.pk,
+            "raw": mail.row.pk,
+            "folded_text": body.folded_text[:100_000],
+            "remote_images": body.remote_images,
+            "rejected_attachments": body.rejected,
+            "auto": loops.auto_reason(parsed),
+        }
+    }
+    if ticket is not None or joins is not None:
+        meta["email"]["threaded_by"] = "references"
+    text = body.text.strip()
+    detection = detect_language(text[:2000]) if text else None
+    if detection is not None and detection.language:  # kept with the message: no second write for it
+        meta.update(
+            language_meta(language=detection.language, confidence=detection.confidence, method=detection.method)
+        )
+    return InboundItem(
+        sender=customer,
+        channel=Channel.EMAIL,
+        subject=parsed.subject or "(no subject)",
+        body_text=body.text,
+        body_html=body.html,
+        external_id=parsed.message_id,
+        meta=meta,
+        attachments=body.attachments,
+        ticket=ticket,
+        joins=joins,
+        team=mailbox.team,
+    )
