@@ -66,6 +66,30 @@ def start_new_tickets(events: Sequence[TicketEvent]) -> None:
                 states, update_conflicts=True, unique_fields=["ticket"], update_fields=["policy", "status_since"]
             )
             SlaClock.objects.bulk_create(clocks)
+    replied = {
+        e.ticket_id
+        for e in events
+        if e.kind == EventKind.MESSAGE_ADDED
+        and e.data.get("kind") == MessageKind.INBOUND
+        and e.created_at != e.ticket.created_at
+    }
+    if replied:
+        known: dict[int, dict[str, tuple[object, object, bool]]] = batching.memo(RESPONSE_CLOCKS_KEY, dict)
+        for ticket_id in replied:
+            known.setdefault(ticket_id, {})
+        for ticket_id, kind, met_at, started_at, paused in _response_clocks(replied):
+            known[ticket_id][kind] = (met_at, started_at, paused)
+
+
+RESPONSE_CLOCKS_KEY = "workflow.response_clocks"
+
+
+def _response_clocks(ticket_ids: set[int]) -> list[tuple[int, str, object, object, bool]]:
+    return list(
+        SlaClock.objects.filter(
+            ticket_id__in=ticket_ids, kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
+        ).values_list("ticket_id", "kind", "met_at", "started_at", "paused")
+    )
 
 
 def apply_event(event: TicketEvent) -> None:
@@ -82,6 +106,8 @@ def apply_event(event: TicketEvent) -> None:
     if inbound and not _may_start_next_response(event.ticket_id):
         return  # the usual customer message: no clock moves, nothing to lock or write
     now = event.created_at
+    read_for_batch: dict[int, dict[str, tuple[object, object, bool]]] = batching.memo(RESPONSE_CLOCKS_KEY, dict)
+    read_for_batch.pop(event.ticket_id, None)  # its clocks change: read them again
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update(of=("self",))
@@ -121,12 +147,13 @@ def apply_event(event: TicketEvent) -> None:
 def _may_start_next_response(ticket_id: int) -> bool:
     """A customer's message starts the next-response clock only once the first response is met and
     that clock is idle; read without a lock (the full path re-reads under the ticket's lock)."""
-    clocks = {
-        kind: (met_at, started_at, paused)
-        for kind, met_at, started_at, paused in SlaClock.objects.filter(
-            ticket_id=ticket_id, kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
-        ).values_list("kind", "met_at", "started_at", "paused")
-    }
+    read_for_batch: dict[int, dict[str, tuple[object, object, bool]]] = batching.memo(RESPONSE_CLOCKS_KEY, dict)
+    if ticket_id in read_for_batch:  # read with the rest of the batch (start_new_tickets), unchanged since
+        clocks = read_for_batch[ticket_id]
+    else:
+        clocks = {
+            kind: (met_at, started_at, paused) for _t, kind, met_at, started_at, paused in _response_clocks({ticket_id})
+        }
     first, following = clocks.get(ClockKind.FIRST_RESPONSE), clocks.get(ClockKind.NEXT_RESPONSE)
     if first is None or first[0] is None:
         return False

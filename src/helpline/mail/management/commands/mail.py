@@ -77,11 +77,11 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         with tqdm(total=total, unit="msg", file=sys.stderr, disable=options["no_progress"]) as bar:
             for chunk in chunks(iter_messages(paths), IMPORT_BATCH):
-                with batching.batch():  # search indexing once per chunk
-                    for source, raw in chunk:
-                        outcome = actions.receive_message(mailbox=box, raw=raw, source="import")
-                        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
-                        self.stdout.write(json.dumps({**outcome.as_json(), "source": source}, ensure_ascii=False))
-                        bar.update(1)
+                with batching.batch():  # as the IMAP fetcher: the chunk together, its subscribers once
+                    outcomes = actions.receive_messages(mailbox=box, raws=[raw for _s, raw in chunk], source="import")
+                for (source, _raw), outcome in zip(chunk, outcomes, strict=True):
+                    counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+                    self.stdout.write(json.dumps({**outcome.as_json(), "source": source}, ensure_ascii=False))
+                bar.update(len(chunk))
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
         self.stderr.write(f"{sum(counts.values())} messages ({summary})")
