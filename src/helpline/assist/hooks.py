@@ -91,7 +91,7 @@ def detect_batch_languages(events: list[TicketEvent]) -> None:
     channel detected the language as it stored them), then the tickets and the customers without a
     language, a statement per language. A new ticket whose opening message is in the batch needs
     nothing for its "created" event: the message's own event brings it."""
-    done: set[int] = batching.memo(BATCH_DONE_KEY, set)
+    handled: list[int] = []
     opening = {
         e.ticket_id
         for e in events
@@ -100,18 +100,22 @@ def detect_batch_languages(events: list[TicketEvent]) -> None:
     messages: list[Message] = []
     for event in events:
         if event.kind == EventKind.CREATED and event.ticket_id in opening:
-            done.add(event.pk)
+            handled.append(event.pk)
         elif event.kind == EventKind.MESSAGE_ADDED:
             message = _incoming_message(event)
-            done.add(event.pk)
+            handled.append(event.pk)
             if message is not None:
                 messages.append(message)
-    if not messages:
-        return
     try:
-        _keep_languages(messages, events)
-    except Exception:  # never let detection affect the conversation
+        if messages:
+            _keep_languages(messages, events)
+    except Exception:  # never let detection affect the conversation; the events go one by one instead
         log.exception("language detection failed for %s messages", len(messages))
+        detected: set[int] = batching.memo("assist.detected_messages", set)
+        detected.difference_update(m.pk for m in messages)
+        return
+    done: set[int] = batching.memo(BATCH_DONE_KEY, set)
+    done.update(handled)
 
 
 def _keep_languages(messages: list[Message], events: list[TicketEvent]) -> None:

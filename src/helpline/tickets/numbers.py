@@ -1,6 +1,6 @@
 """Ticket numbers: human-friendly, unique, handed out without two writers waiting on each other.
 
-PostgreSQL draws them from a sequence (migration 0007), so a batch holding its transaction open
+PostgreSQL draws them from a sequence (migration 0008), so a batch holding its transaction open
 does not make every other writer queue on a counter row; SQLite (one writer at a time anyway) keeps
 the `tickets_counter` row. Numbers of a transaction that rolls back are not reused."""
 

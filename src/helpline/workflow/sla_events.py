@@ -35,7 +35,7 @@ def start_new_tickets(events: Sequence[TicketEvent]) -> None:
     created = {e.ticket_id: e for e in events if e.kind == EventKind.CREATED}
     if not created:
         return
-    done: set[int] = batching.memo(STARTED_KEY, set)
+    started_now: list[int] = []
     with transaction.atomic():
         tickets = list(
             Ticket.objects.select_for_update(of=("self",))
@@ -60,12 +60,14 @@ def start_new_tickets(events: Sequence[TicketEvent]) -> None:
             state, rows = ticket_clocks.rows()
             states.append(state)
             clocks += rows
-            done.add(event.pk)
+            started_now.append(event.pk)
         if states:
             TicketState.objects.bulk_create(
                 states, update_conflicts=True, unique_fields=["ticket"], update_fields=["policy", "status_since"]
             )
             SlaClock.objects.bulk_create(clocks)
+    skip: set[int] = batching.memo(STARTED_KEY, set)
+    skip.update(started_now)  # committed: `apply_event` leaves these alone
     replied = {
         e.ticket_id
         for e in events
