@@ -3,7 +3,13 @@
 
 Django's `bulk_update` builds a CASE expression per field with a branch per row: costly to compile in
 Python and for the database to run. `update_rows` sends one `WITH v(...) AS (VALUES ...) UPDATE ...
-FROM v` instead (PostgreSQL and SQLite 3.33 or later)."""
+FROM v` instead (PostgreSQL and SQLite 3.33 or later).
+
+Django's `bulk_create` on PostgreSQL sends each column as one array (`INSERT ... SELECT * FROM
+UNNEST(...)`); with the client-side parameter binding we use, psycopg builds those array literals in
+Python, which for long texts (message bodies, search documents) costs several times the insert
+itself: about 2 ms per 20 KB message against 0.3 ms as `INSERT ... VALUES`. `insert_rows` is
+`bulk_create` in the VALUES form (Django takes it when a value is an expression)."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models import Value
 
 
 def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> int:
@@ -39,3 +46,19 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+def insert_rows(model: type[models.Model], objs: list[Any], *, via: str = "created_at", **options: Any) -> list[Any]:
+    """`bulk_create(objs, **options)` as one `INSERT ... VALUES`: the first object's `via` field (a
+    plain column) goes in as an expression, which keeps Django from the UNNEST form."""
+    if len(objs) < 2:
+        return model._default_manager.bulk_create(objs, **options)
+    field = model._meta.get_field(via)
+    assert isinstance(field, models.Field)
+    first = objs[0]
+    value = getattr(first, field.attname)
+    setattr(first, field.attname, Value(value, output_field=field))
+    try:
+        return model._default_manager.bulk_create(objs, **options)
+    finally:
+        setattr(first, field.attname, value)

@@ -138,7 +138,16 @@ def _thread_candidates(mails: list[_Mail]) -> tuple[dict[str, int], dict[str, in
     messages = dict(
         Message.objects.filter(channel=Channel.EMAIL, external_id__in=refs).values_list("external_id", "ticket_id")
     )
-    others: set[str] = {ref for m in mails if m.refs and m.refs[0] not in messages for ref in m.refs}
+    earlier: dict[str, int] = {}  # Message-ID → the position of the first mail of the chunk that has it
+    for position, m in enumerate(mails):
+        if m.mail is not None:
+            earlier.setdefault(m.mail.message_id, position)
+    others: set[str] = {  # when the answered message is neither ours nor earlier in the chunk
+        ref
+        for position, m in enumerate(mails)
+        if m.refs and m.refs[0] not in messages and earlier.get(m.refs[0], position) >= position
+        for ref in m.refs
+    }
     fallback: dict[str, int] = {}
     if others:
         fallback.update(

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from helpline.accounts.models import Team
 from helpline.core.actors import Actor
-from helpline.core.bulk import update_rows
+from helpline.core.bulk import insert_rows, update_rows
 from helpline.customers.models import Customer
 from helpline.tickets.action_support import ensure_writable, publish_events
 from helpline.tickets.actions import TicketClosedError, _body
@@ -198,10 +198,10 @@ def receive_inbound(*, actor_for_others: Actor, items: list[InboundItem]) -> lis
             event(ticket, actor, EventKind.STATUS_CHANGED, now, before=before, after=Status.OPEN)
 
     with transaction.atomic(savepoint=False):
-        Ticket.objects.bulk_create(new_tickets)
-        Message.objects.bulk_create([m for m, _e in pending])
+        insert_rows(Ticket, new_tickets)
+        insert_rows(Message, [m for m, _e in pending])
         _store_attachments(items)
-        TicketEvent.objects.bulk_create(events)  # the tickets and messages they point at have their ids now
+        insert_rows(TicketEvent, events)  # the tickets and messages they point at have their ids now
         update_rows(
             Ticket, list(touched.values()), ["updated_at", "last_message_at", "status", "solved_at", "closed_at"]
         )
