@@ -321,3 +321,42 @@ def test_the_periodic_job_polls_each_mailbox_at_its_interval(dovecot: Dovecot) -
     assert polling.due_mailboxes(later) == []  # claimed by the first: a second worker leaves it
     box.refresh_from_db()
     assert box.last_error == "" and RawMessage.objects.count() == 2
+
+
+def test_mail_a_server_marked_as_spam_is_held_and_released(dovecot: Dovecot) -> None:
+    """SpamAssassin or rspamd on the MX marked it; the mail still lands in the inbox we read."""
+    from helpline.core.actors import Actor
+    from helpline.mail import actions
+    from tests.factories import make_agent
+
+    box = imap_mailbox(dovecot)
+    deliver(
+        dovecot,
+        raw_mail("a real question", message_id="<ham-1@c>"),
+        raw_mail("cheap pills", message_id="<spam-1@c>", headers={"X-Spam-Flag": "YES", "X-Spam-Score": "9.1"}),
+        raw_mail("win big", message_id="<spam-2@c>", headers={"X-Spam-Status": "Yes, score=12.0 required=5.0"}),
+        raw_mail("also real", message_id="<ham-2@c>", headers={"X-Spam-Status": "No, score=0.3 required=5.0"}),
+    )
+    outcomes = imap.fetch_once(box)
+    assert [(o.message_id, o.outcome) for o in outcomes] == [
+        ("<ham-1@c>", "new_ticket"),
+        ("<spam-1@c>", "spam"),
+        ("<spam-2@c>", "spam"),
+        ("<ham-2@c>", "new_ticket"),
+    ]
+    held = RawMessage.objects.get(message_id="<spam-1@c>")
+    assert (
+        held.status == RawStatus.QUARANTINED
+        and held.error == "spam: marked by a mail server on the way (X-Spam-Flag: YES)"
+    )
+    assert Ticket.objects.count() == 2
+    assert all(imap.PROCESSED_KEYWORD in f for f in inbox_state(dovecot)["flags"])  # stored, so marked
+    assert imap.fetch_once(box) == []
+
+    released = actions.retry_message(actor=Actor.of_agent(make_agent(role="admin")), raw=held)
+    assert released.outcome == "new_ticket" and Ticket.objects.count() == 3
+
+    Mailbox.objects.filter(pk=box.pk).update(hold_marked_spam=False)
+    box.refresh_from_db()
+    flagged = raw_mail("the MX is wrong about us", message_id="<spam-3@c>", headers={"X-Spam-Flag": "YES"})
+    assert actions.receive_message(mailbox=box, raw=flagged).outcome == "new_ticket"

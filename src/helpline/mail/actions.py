@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from helpline.accounts.models import Team
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
+from helpline.mail import spam
 from helpline.mail.ingest import Outcome, process, receive, receive_many
 from helpline.mail.models import Mailbox, RawMessage, RawStatus, TeamSignature
 from helpline.tickets import permissions
@@ -30,14 +31,28 @@ __all__ = [
 
 
 def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
-    """Take one message as received (IMAP, SMTP receiver, import): stored first, processed once."""
+    """Take one message as received (IMAP, SMTP receiver, import): stored first, processed once.
+    Mail a server marked as spam is stored and held in the quarantine instead."""
+    if mailbox.hold_marked_spam and (verdict := spam.marked_spam(raw)):
+        return _hold_as_spam(mailbox, raw, source, verdict)
     return receive(mailbox=mailbox, raw=raw, source=source)
 
 
 def receive_messages(*, mailbox: Mailbox, raws: list[bytes], source: str = "imap") -> list[Outcome]:
     """A chunk of messages as fetched: all stored and recorded first (one transaction), then each
-    processed once in its own transaction. Outcomes in the order of `raws`."""
-    return receive_many(mailbox=mailbox, raws=raws, source=source)
+    processed once in its own transaction. Outcomes in the order of `raws`. Mail a server marked
+    as spam is stored and held in the quarantine instead."""
+    verdicts = [spam.marked_spam(raw) for raw in raws] if mailbox.hold_marked_spam else []
+    if not any(verdicts):
+        return receive_many(mailbox=mailbox, raws=raws, source=source)
+    pairs = list(zip(raws, verdicts, strict=True))
+    clean = iter(receive_many(mailbox=mailbox, raws=[raw for raw, v in pairs if not v], source=source))
+    return [_hold_as_spam(mailbox, raw, source, v) if v else next(clean) for raw, v in pairs]
+
+
+def _hold_as_spam(mailbox: Mailbox, raw: bytes, source: str, verdict: str) -> Outcome:
+    reason = f"spam: marked by a mail server on the way ({verdict[:200]})"
+    return quarantine_message(mailbox=mailbox, raw=raw, source=source, reason=reason, outcome="spam")
 
 
 def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:

@@ -61,6 +61,7 @@ class MailboxForm(forms.ModelForm):
             "max_message_bytes",
             "sender_rate_limit",
             "send_acknowledgement",
+            "hold_marked_spam",
             "spam_score_threshold",
         ]
         labels = {

@@ -90,6 +90,14 @@ class Mailbox(models.Model):
     max_message_bytes = models.PositiveIntegerField(default=25 * 1024 * 1024)
     sender_rate_limit = models.PositiveIntegerField(_("messages per sender per hour"), default=60)
     send_acknowledgement = models.BooleanField(default=True)
+    hold_marked_spam = models.BooleanField(
+        _("hold mail marked as spam"),
+        default=True,
+        help_text=_(
+            "Mail a mail server on the way marked as spam (X-Spam-Flag, X-Spam-Status, X-Spam) waits in the "
+            "quarantine, unanswered, until an admin releases it."
+        ),
+    )
     spam_score_threshold = models.FloatField(
         _("spam score threshold"),
         null=True,
