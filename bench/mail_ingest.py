@@ -6,8 +6,9 @@ receives 2,000 mixed mails (4-40 KB of text, ~60 % new conversations and ~40 % r
 In-Reply-To, half with an HTML part, 15 % with a 20 KB PDF; bodies in en/ru/ka/ja/te) through
 `helpline.mail.actions.receive_messages` in chunks of 25 inside `core.batching.batch()`, exactly as
 the IMAP fetcher does: every raw message written and fsync'd (content-addressed), the chunk's rows
-recorded, then each message parsed, its customer found or created, threaded, and added through the
-ticket actions (events recorded) in its own transaction; after commit the realtime pushes; then,
+recorded, then the messages parsed, their customers found or created, threaded, and added through
+the ticket actions (events recorded), the chunk's usual messages together in one transaction
+(`mail/chunk.py`; the others one by one); after commit the realtime pushes; then,
 once per chunk, the ticket-event worker subscribers as the task worker runs them (immediate task
 backend, same process): search indexing, SLA clocks, routing, automations, language detection,
 answer bot, webhooks, agent notifications. Acknowledgements are off (no mail is sent). Runs with
@@ -27,14 +28,12 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-05, 1,000 mails, median of 3 runs, 2 cores shared with other sessions (load
-average 14-22, so the rates are mostly waiting; compare CPU and queries), PostgreSQL 15, fsync on:
-  1 worker 6.1 msg/s, 2 workers 8.9 msg/s; per message 20.8 ms worker CPU + 10.3 ms PostgreSQL CPU,
-  22.2 queries (before this round, same harness: 37.2 ms + 12.5 ms, 42.7 queries; 22.2 and 31.3 msg/s
-  on a quiet machine); django-helpdesk get_email 5.8 msg/s (20.4 ms + 6.0 ms per message): 1.0x
-  with one worker, 1.5x with two. At load 4-5 (600 mails, one run): 21.7 and 33.9 msg/s (17.9 ms +
-  7.2 ms) against get_email's 52.4 msg/s (13.9 ms + 3.8 ms): 0.4x and 0.6x. Targets (200/s per
-  worker, 10x) not met; bench/README.md says what is left.
+Figures of 2026-12-05, 2,000 mails, median of 3 runs, 2 cores shared with other sessions (load
+average 4.1-5.7), PostgreSQL 15, fsync on: 1 worker 78.4 msg/s, 2 workers 103.5 msg/s; per message
+5.4 ms worker CPU + 2.7 ms PostgreSQL CPU, 2.2 queries (before the chunked path, on a quiet machine:
+44 msg/s, 15.3 + 5.6 ms, 22.2 queries); django-helpdesk get_email 39.2 msg/s (14.6 ms + 4.4 ms per
+message): 2.0x with one worker, 2.6x with two. Targets (200/s per worker, 10x) not met;
+bench/README.md says what is left. BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
 
 from __future__ import annotations
