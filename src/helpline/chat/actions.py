@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +146,41 @@ def _customer_for(conversation: Conversation) -> Customer:
     return customer
 
 
+_KNOWN_TICKET_SQL: dict[str, str] = {}
+
+
+def _known_ticket_sql(connection: Any) -> str:
+    """The ticket row locked, if still this conversation's open, unmerged ticket of this customer,
+    with the conversation's page (built once: the ORM's compile is most of a chat message's cost)."""
+    if connection.alias not in _KNOWN_TICKET_SQL:
+        q = connection.ops.quote_name
+        ticket, conversation = Ticket._meta, Conversation._meta
+        columns = ", ".join(f"t.{q(f.column)}" for f in ticket.concrete_fields)
+        lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+        lock = lock if connection.features.has_select_for_update else ""
+        _KNOWN_TICKET_SQL[connection.alias] = (
+            f"SELECT {columns}, c.{q(conversation.get_field('page_url').column)} "  # noqa: S608 (names from the models)
+            f"FROM {q(ticket.db_table)} t INNER JOIN {q(conversation.db_table)} c "
+            f"ON c.{q(conversation.get_field('ticket').column)} = t.{q(ticket.pk.column)} "
+            f"WHERE t.{q(ticket.pk.column)} = %s AND t.{q(ticket.get_field('requester').column)} = %s "
+            f"AND t.{q(ticket.get_field('merged_into').column)} IS NULL AND t.{q(ticket.get_field('status').column)} <> %s "
+            f"AND c.{q(conversation.get_field('visitor_id').column)} = %s{lock}"
+        )
+    return _KNOWN_TICKET_SQL[connection.alias]
+
+
+def _stored_message_id(connection: Any, external_id: str) -> int | None:
+    q, message = connection.ops.quote_name, Message._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q(message.pk.column)} FROM {q(message.db_table)} "  # noqa: S608 (names from the models)
+            f"WHERE {q(message.get_field('channel').column)} = %s AND {q(message.get_field('external_id').column)} = %s",
+            [Channel.CHAT, external_id],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def _add_to_known_ticket(
     conversation: Conversation, client_id: str, body: str, attachments: Sequence[IncomingFile]
 ) -> Message | None:
@@ -155,22 +190,23 @@ def _add_to_known_ticket(
     ticket, customer = conversation.ticket, conversation.customer
     if ticket is None or customer is None or ticket.merged_into_id or ticket.status == Status.CLOSED:
         return None
+    external_id = f"{conversation.public_id}:{client_id}"
     with transaction.atomic():
-        locked = (
-            Ticket.objects.select_for_update(of=("self",))
-            .filter(
-                pk=ticket.pk,
-                requester_id=customer.pk,
-                merged_into__isnull=True,
-                chat_conversations__visitor_id=conversation.visitor_id,
+        connection = transaction.get_connection()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _known_ticket_sql(connection), [ticket.pk, customer.pk, Status.CLOSED, conversation.visitor_id]
             )
-            .exclude(status=Status.CLOSED)
-            .annotate(page_url=F("chat_conversations__page_url"))
-            .first()
-        )
-        if locked is None:
+            row = cursor.fetchone()
+        if row is None:
             return None
-        conversation.page_url = locked.page_url  # the visitor's page now (another tab may have moved)
+        fields = [f.attname for f in Ticket._meta.concrete_fields]
+        locked = Ticket.from_db(connection.alias, fields, row[: len(fields)])
+        conversation.page_url = row[len(fields)] or ""  # the visitor's page now (another tab may have moved)
+        stored = _stored_message_id(connection, external_id)  # after the lock: a resend in another tab
+        if stored is not None:
+            conversation.ticket = locked
+            return Message.objects.get(pk=stored)  # the same message id again: stored once
         message = ticket_actions.add_message(
             actor=Actor.of_customer(customer),
             ticket=locked,
@@ -178,9 +214,10 @@ def _add_to_known_ticket(
             body_text=body,
             channel=Channel.CHAT,
             attachments=attachments,
-            external_id=f"{conversation.public_id}:{client_id}",
+            external_id=external_id,
             meta={"page_url": conversation.page_url} if conversation.page_url else {},
             ticket_locked=True,
+            external_id_checked=True,
         )
     conversation.ticket = locked
     return message

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpline.core import prepared
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError
 from helpline.tickets.event_bus import publish_ticket_events
@@ -37,7 +38,7 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor_agent=actor.agent,
@@ -49,6 +50,8 @@ def record_event(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    prepared.insert(event)  # the one write every action makes: its statement is built once
+    return event
 
 
 publish_events = publish_ticket_events

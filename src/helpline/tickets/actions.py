@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.accounts.models import Team, User
+from helpline.core import prepared
 from helpline.core.actors import Actor
 from helpline.core.errors import ConflictError, InvalidInputError
 from helpline.core.html import html_to_text, sanitize_html, text_to_html
@@ -218,6 +219,7 @@ def add_message(
     created_at: dt.datetime | None = None,
     author: Customer | None = None,
     ticket_locked: bool = False,
+    external_id_checked: bool = False,
 ) -> Message:
     """Add a customer message, an agent reply or an internal note, and move the status along:
     a customer writing reopens a pending/solved ticket; an agent's reply opens a new one.
@@ -226,7 +228,8 @@ def add_message(
     their behalf, e.g. a colleague of the requester in copy answering by email.
     `ticket_locked`: the caller's open transaction read `ticket` under its row lock
     (`select_for_update`), so it is neither read again nor wrapped in a savepoint; a failure then
-    rolls back the caller's transaction."""
+    rolls back the caller's transaction. `external_id_checked`: that read also found no message with
+    this external id (under the ticket's lock), so it is not looked up again."""
     validate_choice(kind, MessageKind.values, _("Message kind"))
     if author is not None:
         permissions.require(actor.is_system and kind == MessageKind.INBOUND)
@@ -260,11 +263,11 @@ def add_message(
             raise TicketClosedError(
                 _("Ticket %(ref)s is closed; open a follow-up instead.") % {"ref": ticket.reference}
             )
-        if external_id:
+        if external_id and not external_id_checked:
             existing = Message.objects.filter(channel=channel or ticket.channel, external_id=external_id).first()
             if existing is not None:
                 return existing  # idempotent: the same channel message arrives twice
-        message = Message.objects.create(
+        message = Message(
             ticket=ticket,
             kind=kind,
             channel=channel or ticket.channel,
@@ -277,6 +280,7 @@ def add_message(
             delivery_status=DeliveryStatus.QUEUED if kind == MessageKind.REPLY else "",
             created_at=now,
         )
+        prepared.insert(message)
         _store_attachments(message, attachments)
         events = [
             record_event(
@@ -308,7 +312,7 @@ def add_message(
         if target_status and target_status != ticket.status:
             events.append(_change_status(ticket, actor, target_status, now))
             update_fields += ["status", "solved_at", "closed_at"]
-        ticket.save(update_fields=update_fields)
+        prepared.update(ticket, update_fields)
         publish_events(events)
     return message
 
