@@ -31,7 +31,6 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 
@@ -40,6 +39,7 @@ from helpline.chat.groups import QUEUE_GROUP, visitor_group
 from helpline.chat.models import Conversation
 from helpline.chat.strings import widget_language
 from helpline.chat.tokens import visitor_from_token
+from helpline.core.consumers import JsonConsumer
 from helpline.core.errors import HelplineError
 from helpline.core.realtime import ticket_group
 from helpline.knowledge.suggestions import count_deflection, suggestion_items
@@ -120,7 +120,7 @@ def _public_message(
     return selectors.serialize_message(message, conversation) if message else None
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(JsonConsumer):
     visitor_id: str | None = None
     ticket: str | None = None
     name = ""

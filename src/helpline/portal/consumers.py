@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from helpline.core.consumers import JsonConsumer
 from helpline.core.realtime import portal_group
 from helpline.portal.auth import customer_from_session
 from helpline.tickets.models import Ticket
@@ -27,7 +27,7 @@ def _owns_ticket(session: Any, public_id: str) -> bool:
     return Ticket.objects.filter(public_id=public_id, requester=customer).exists()
 
 
-class PortalTicketConsumer(AsyncJsonWebsocketConsumer):
+class PortalTicketConsumer(JsonConsumer):
     group: str | None = None
 
     async def connect(self) -> None:

@@ -17,11 +17,11 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from helpline.accounts.middleware import TWO_FACTOR_PENDING
 from helpline.accounts.models import User
 from helpline.core.actors import Actor
+from helpline.core.consumers import JsonConsumer
 from helpline.core.realtime import DESK_GROUP, agent_group, ticket_group
 from helpline.tickets.selectors import visible_tickets
 from helpline.web import presence
@@ -34,7 +34,7 @@ def _session_pending(session: Any) -> bool:
     return bool(session is not None and session.get(TWO_FACTOR_PENDING))
 
 
-class AgentConsumer(AsyncJsonWebsocketConsumer):
+class AgentConsumer(JsonConsumer):
     """Base: resolves the agent from the session, or refuses the connection."""
 
     agent: User | None = None
