@@ -56,7 +56,19 @@ def skip_to_latest() -> int:
     return int(latest)
 
 
+def _nothing_new() -> bool:
+    """A look without the cursor's lock (an idle worker's every poll): no event after the cursor and
+    no gap to look for, so no write transaction is needed (on SQLite one would block the writers)."""
+    cursor = EventCursor.objects.filter(name=CURSOR).values_list("position", "gaps").first()
+    if cursor is None:
+        return False
+    position, gaps = cursor
+    return not gaps and not TicketEvent.objects.filter(pk__gt=position).exists()
+
+
 def _claim_new(worker_id: str, now: dt.datetime) -> EventBatch | None:
+    if _nothing_new():
+        return None
     with transaction.atomic():
         cursor = EventCursor.objects.select_for_update().filter(name=CURSOR).first()
         if cursor is None:  # made by the migration (after the events then stored); here after a flush
