@@ -54,9 +54,7 @@ def _run(argv: list[str]) -> int:
         )
     finally:
         if worker is not None:
-            worker.running = False
-            worker.scheduler.stop(timeout=5)
-            worker.feed.stop(timeout=30)
+            stop_embedded_worker(worker)
     return 0
 
 
@@ -95,6 +93,14 @@ def _start_embedded_worker() -> Any:
     worker.scheduler = Scheduler(worker.worker_id).start()  # type: ignore[attr-defined]
     worker.feed = FeedReader(worker.worker_id).start()  # type: ignore[attr-defined]
     return worker
+
+
+def stop_embedded_worker(worker: Any, *, timeout: float = 30) -> None:
+    """Stop the embedded worker's threads (each finishes what it has in hand)."""
+    worker.running = False
+    worker.scheduler.stop(timeout=5)
+    worker.feed.stop(timeout=timeout)
+    worker.thread.join(timeout=timeout)
 
 
 def _worker(argv: list[str]) -> int:

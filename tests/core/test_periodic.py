@@ -104,7 +104,7 @@ def test_two_real_workers_run_the_hourly_sweep_once_without_cron(settings: Any) 
         pytest.skip("two worker threads on one database are checked on PostgreSQL")
     from django_tasks_db.models import DBTaskResult
 
-    from helpline.cli import _start_embedded_worker
+    from helpline.cli import _start_embedded_worker, stop_embedded_worker
 
     settings.TASKS = DB_QUEUE
     greetings.save_follow_up_settings(
@@ -133,9 +133,7 @@ def test_two_real_workers_run_the_hourly_sweep_once_without_cron(settings: Any) 
         time.sleep(1.5)  # give a second (wrong) run the time to show up
     finally:
         for worker in workers:
-            worker.running = False
-            worker.scheduler.stop(timeout=5)
-            worker.thread.join(timeout=5)
+            stop_embedded_worker(worker, timeout=5)
     sweeps = DBTaskResult.objects.filter(task_path=SWEEP)
     assert [s.status for s in sweeps] == ["SUCCESSFUL"]
     assert GreetingSent.objects.filter(customer=customer).count() == 1
