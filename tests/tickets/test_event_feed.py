@@ -31,6 +31,13 @@ def database_queue(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _hooks_discovered() -> None:
+    """Register the apps' subscribers before a test replaces them (they register on first use,
+    into whatever list the registry holds then, and would be lost with the test's list)."""
+    hooks.autodiscover()
+
+
 def _events_after(position: int) -> list[int]:
     return list(TicketEvent.objects.filter(pk__gt=position).order_by("pk").values_list("pk", flat=True))
 
