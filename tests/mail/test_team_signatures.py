@@ -14,7 +14,7 @@ from helpline.mail import actions
 from helpline.mail.models import Mailbox, Security, TeamSignature
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import Ticket
-from tests.factories import PASSWORD, make_agent, make_team
+from tests.factories import PASSWORD, make_agent, make_customer, make_team
 from tests.mail.mails import raw_mail
 from tests.mail.servers import SmtpSink
 
@@ -81,6 +81,7 @@ def test_replies_carry_the_teams_signature_in_the_customers_language() -> None:
     admin = Actor.of_agent(make_agent("admin"))
     actions.save_team_signatures(actor=admin, team=rnd, templates={"": DEFAULT, "ka": GEORGIAN})
     agent = make_agent(username="nino", display_name="Nino Beridze")
+    make_customer("nino@example.ge", name="Nino", language="ka")  # her language, not a guess from the text
     with SmtpSink() as sink:
         boxes = {}
         for team, address in ((rnd, "rnd@desk.example"), (plain, "sales@desk.example")):
