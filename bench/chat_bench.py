@@ -7,8 +7,9 @@ falls behind). One signed-in agent listens on /ws/desk/; the figure is visitor-t
 from the visitor's send to the agent's socket receiving the change (stored, event recorded,
 pushed), matched per conversation in order. Prints p50/p95/p99/max, acks, messages not delivered
 30 s after the last send, the delivered rate, server memory per connection (RSS growth over the
-open sockets), CPU (user+sys) of the server and of the workers per message, and the worker queue:
-waiting tasks when the load ends and how long the workers take to catch up (BENCH_CATCH_UP_S,
+open sockets), CPU (user+sys) of the server and of the workers per message, and the workers'
+backlog: ticket events not yet run (the workers read them through `tickets.event_feed`) plus tasks
+waiting in the database queue, when the load ends, and how long the workers take to catch up (BENCH_CATCH_UP_S,
 default 120). Target: p99 <= 150 ms at 200 msg/s.
 
 Production profile by default: PostgreSQL (a fresh database `helpline_chat_bench` on
@@ -22,12 +23,15 @@ queries inside the write, after commit, and milliseconds.
 
     .venv/bin/python -m bench.chat_bench            # BENCH_CHATS=200 BENCH_CHAT_SECONDS=15 for a quick run
 
-Figures (2026-12-05, shared 2-core machine, loads 12-20 from other work; bench/README.md has the
-table): 200 chats: all 3,000 messages delivered at 95 msg/s, p50 8.7 s, p99 16.5 s (before: 2,226
-of 3,000 delivered, 774 dropped by the list channel layer, 49 msg/s, p99 34.7 s at load 5);
-1,000 chats: 51 msg/s, p99 37 s; 2,000 chats: 40 msg/s, p99 43 s (loads 19). Memory 57-77 KiB per connection (94 before).
-Server CPU 5.6-6 ms per message (7.7 before), 8 SQL statements per message (12 before). The server
-process got a third to half of one core: at 200 msg/s one process has 5 ms per message at most.
+Figures (2026-12-05, shared 2-core machine; bench/README.md has the table with the load of each run):
+first round: 200 chats, 95 msg/s delivered, p99 16.5 s; 2,000 chats, 40 msg/s, p99 43 s; server CPU
+5.6-6 ms per message. With the event feed (no task row per write), the prepared chat write, one
+Redis pipeline per ticket change and no sync-thread hop per socket message: 200 chats, all 3,000
+delivered at 187-198 msg/s, p99 2.0 s at load 15.8 and 200 ms at load 7.8; 2,000 chats, all 4,000
+delivered at 166 and 199 msg/s, p50 1.2 s and 68 ms, p99 4.3 s and 965 ms (loads 3.3-9.6), server
+CPU 2.4-3.1 ms per message, 7 SQL statements
+(BEGIN and COMMIT included), 46 KiB per connection. The server still got only half a core, so the
+p99 is queueing; `bench/chat_profile.py` shows where one message's CPU goes, in process.
 """
 
 from __future__ import annotations
@@ -216,14 +220,19 @@ def profile_server(pid: int) -> Any:
 
 
 def tasks_waiting(database: str | None) -> int | None:
-    """Tasks queued for the worker and not yet taken (the database task queue only)."""
+    """Ticket events the workers have not yet run (not yet claimed, or in a batch still running),
+    plus tasks waiting in the database task queue (the database task queue only)."""
     if database is None or TASKS != "database":
         return None
     import psycopg
 
     with psycopg.connect(database, autocommit=True) as conn:
         row = conn.execute(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+            "SELECT (SELECT count(*) FROM tickets_ticketevent WHERE id > coalesce("
+            "(SELECT position FROM tickets_eventcursor WHERE name = 'worker'), 0)) "
+            "+ (SELECT coalesce(sum(jsonb_array_length(event_ids)), 0) FROM tickets_eventbatch "
+            "WHERE state = 'claimed') "
+            "+ (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING'))"
         ).fetchone()
     return int(row[0]) if row else 0
 
