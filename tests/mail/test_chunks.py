@@ -111,3 +111,25 @@ def test_a_chunks_raw_bytes_are_stored_once_each(mailbox: Mailbox) -> None:
     assert [read_raw(rel) for _digest, rel in stored] == [*chunk, chunk[0]]
     outcomes = actions.receive_messages(mailbox=mailbox, raws=chunk)
     assert [read_raw(RawMessage.objects.get(pk=o.raw_id).path) for o in outcomes] == chunk
+
+
+def test_reply_tokens_and_subject_numbers_thread_in_a_chunk(mailbox: Mailbox) -> None:
+    from helpline.mail.tokens import reply_address
+
+    first = actions.receive_message(mailbox=mailbox, raw=raw_mail("Help", message_id="<t1@c>"))
+    number = first.ticket
+    assert number is not None
+    chunk = [
+        raw_mail("By the token", subject="Re: your ticket", to=reply_address(mailbox.email_address, number)),
+        raw_mail("By the number", subject=f"Re: [#{number}] Printer broken"),
+        raw_mail("Not my ticket", subject=f"Re: [#{number}] Printer broken", sender="Zed <zed@example.com>"),
+        raw_mail("Unknown number", subject="Re: [#999999] Printer broken"),
+    ]
+    with batching.batch():
+        outcomes = actions.receive_messages(mailbox=mailbox, raws=chunk)
+    assert [o.outcome for o in outcomes] == ["added", "added", "new_ticket", "new_ticket"]
+    assert outcomes[0].ticket == outcomes[1].ticket == number and outcomes[2].ticket != number
+    ways = [
+        Message.objects.get(pk=RawMessage.objects.get(pk=o.raw_id).ticket_message_id).meta["email"] for o in outcomes
+    ]
+    assert [w.get("threaded_by") for w in ways] == ["token", "subject", None, None]

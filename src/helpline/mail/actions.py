@@ -39,9 +39,10 @@ def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Ou
 
 
 def receive_messages(*, mailbox: Mailbox, raws: list[bytes], source: str = "imap") -> list[Outcome]:
-    """A chunk of messages as fetched: all stored and recorded first (one transaction), then each
-    processed once in its own transaction. Outcomes in the order of `raws`. Mail a server marked
-    as spam is stored and held in the quarantine instead."""
+    """A chunk of messages as fetched: all stored and recorded first (one transaction), then
+    processed once, the usual ones together in one transaction (`mail.chunk`), the others one by
+    one. Outcomes in the order of `raws`. Mail a server marked as spam is stored and held in the
+    quarantine instead."""
     verdicts = [spam.marked_spam(raw) for raw in raws] if mailbox.hold_marked_spam else []
     if not any(verdicts):
         return receive_many(mailbox=mailbox, raws=raws, source=source)

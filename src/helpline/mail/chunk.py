@@ -3,8 +3,8 @@ conversation or answering one that is open) of the chunk go through in one trans
 look-up each for the senders, the threads and the sender limits, and the tickets, messages, events
 and attachments written a statement each (`tickets.inbound_batch`).
 
-Everything else (loops, bounces, a closed or merged ticket, a reply token or a [#N] in the subject,
-a sender over the limit, a message that cannot be parsed) goes through `ingest._process_fresh` one
+Everything else (loops, bounces, a closed or merged ticket, a sender over the limit, a message that
+cannot be parsed) goes through `ingest._process_fresh` one
 by one, in its place in the chunk. If the chunk's transaction fails for any reason, it is undone as
 a whole and its messages are processed one by one, so a bad message is quarantined alone.
 Raw bytes and RawMessage rows are stored before any of this (`ingest.receive_many`)."""
@@ -54,6 +54,8 @@ class _Mail:
     mail: ParsedMail | None = None
     alone: bool = False  # processed one by one
     refs: list[str] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)  # ticket numbers of valid reply tokens, in address order
+    subject_number: int | None = None
 
 
 def process_chunk(mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]]) -> list[Outcome]:
@@ -92,10 +94,10 @@ def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes) -> _Mail:
         mail.bounce is not None
         or not mail.from_address
         or loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses))
-        or any(ticket_number_from_address(a) is not None for a in [mail.reply_to, *mail.recipients])
-        or subject_number(mail.subject) is not None
     ):
         entry.alone = True
+    entry.tokens = [n for a in [mail.reply_to, *mail.recipients] if (n := ticket_number_from_address(a)) is not None]
+    entry.subject_number = subject_number(mail.subject)
     entry.refs = list(dict.fromkeys([*reversed(mail.in_reply_to), *reversed(mail.references)]))[:50]
     return entry
 
@@ -176,7 +178,8 @@ def _together(mailbox: Mailbox, mails: list[_Mail]) -> list[Outcome]:
     )
     counts = _rate_counts(mailbox, {p.from_address for p in parsed})
     messages, fallback = _thread_candidates(mails)
-    tickets = lock_tickets({*messages.values(), *fallback.values()})
+    numbers = {n for m in mails for n in m.tokens} | {m.subject_number for m in mails if m.subject_number is not None}
+    tickets = lock_tickets({*messages.values(), *fallback.values()}, numbers=numbers)
     addresses = own_addresses()
     items: list[InboundItem] = []
     in_chunk: dict[str, int] = {}  # Message-ID → index of the item that brought it
@@ -241,7 +244,14 @@ def _item(
     assert parsed is not None
     ticket: Ticket | None = None
     joins: int | None = None
-    refs = mail.refs
+    how = "references"
+    by_number = {t.number: t for t in tickets.values()}
+    for number in mail.tokens:  # as `threads.find_ticket`: a reply token first
+        if number not in by_number:
+            return None  # (a ticket of this very chunk, say): the one-by-one path looks again
+        ticket, how = by_number[number], "token"
+        break
+    refs = mail.refs if ticket is None else []
     if refs:
         found: dict[str, int | tuple[int]] = {ref: messages[ref] for ref in refs if ref in messages}
         found.update({ref: (in_chunk[ref],) for ref in refs if ref in in_chunk})
@@ -263,6 +273,12 @@ def _item(
                 if ticket is None:
                     return None
             break
+    if ticket is None and joins is None and mail.subject_number is not None:  # then [#N] from its requester
+        numbered = by_number.get(mail.subject_number)
+        if numbered is None:
+            return None
+        if numbered.requester_id == customer.pk:
+            ticket, how = numbered, "subject"
     if ticket is not None and (ticket.merged_into_id or ticket.status == Status.CLOSED):
         return None
     body = content.build_body(parsed)
@@ -283,7 +299,7 @@ def _item(
         }
     }
     if ticket is not None or joins is not None:
-        meta["email"]["threaded_by"] = "references"
+        meta["email"]["threaded_by"] = how
     text = body.text.strip()
     detection = detect_language(text[:2000]) if text else None
     if detection is not None and detection.language:  # kept with the message: no second write for it

@@ -87,7 +87,8 @@ def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
 
 def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap") -> list[Outcome]:
     """A fetched chunk: every message's bytes stored, then the rows of all of them recorded in one
-    transaction, then each processed in its own, as `receive` does for one. Safe to call again."""
+    transaction, then processed (`chunk.process_chunk`: the usual messages together, the others
+    one by one as `receive` does). Safe to call again."""
     stored = list(zip(store_raws(raws), [quick_message_id(raw) for raw in raws], strict=True))
     now = timezone.now()
     with transaction.atomic():

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from helpline.accounts.models import Team
@@ -54,12 +55,14 @@ class InboundItem:
     stored_attachments: list[Attachment] = field(default_factory=list)
 
 
-def lock_tickets(ids: Iterable[int]) -> dict[int, Ticket]:
-    """The tickets under their row locks, taken in id order (two batches never wait on each other in a circle)."""
-    wanted = sorted(set(ids))
-    if not wanted:
+def lock_tickets(ids: Iterable[int], *, numbers: Iterable[int] = ()) -> dict[int, Ticket]:
+    """The tickets (by id, or by number) under their row locks, taken in id order (two batches never
+    wait on each other in a circle)."""
+    wanted, numbered = set(ids), set(numbers)
+    if not wanted and not numbered:
         return {}
-    return {t.pk: t for t in Ticket.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")}
+    rows = Ticket.objects.select_for_update(of=("self",)).filter(Q(pk__in=wanted) | Q(number__in=numbered))
+    return {t.pk: t for t in rows.order_by("pk")}
 
 
 def _moments(count: int) -> list[dt.datetime]:
