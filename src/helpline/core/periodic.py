@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from helpline.core import hooks
+from helpline.core.worker_thread import WorkerThread
 
 log = logging.getLogger("helpline.periodic")
 
@@ -92,33 +92,14 @@ def enqueue_due_jobs(now: dt.datetime | None = None, *, worker_id: str = "") -> 
     return enqueued
 
 
-class Scheduler:
+class Scheduler(WorkerThread):
     """The scheduler thread of one task worker: ticks until `stop()`."""
 
+    thread_name = "helpline-periodic"
+
     def __init__(self, worker_id: str, *, interval: float = TICK_SECONDS):
-        self.worker_id = worker_id
-        self.interval = interval
-        self._stopped = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="helpline-periodic", daemon=True)
+        super().__init__(worker_id, pause=interval)
 
-    def start(self) -> Scheduler:
-        self.thread.start()
-        return self
-
-    def stop(self, timeout: float | None = None) -> None:
-        self._stopped.set()
-        self.thread.join(timeout)
-
-    def _loop(self) -> None:
-        from django.db import connections
-
-        try:
-            while not self._stopped.is_set():
-                close_old_connections()
-                try:
-                    enqueue_due_jobs(worker_id=self.worker_id)
-                except Exception:  # the database may be restarting: try again next tick
-                    log.exception("periodic tick failed")
-                self._stopped.wait(self.interval)
-        finally:
-            connections.close_all()
+    def step(self) -> bool:
+        enqueue_due_jobs(worker_id=self.worker_id)
+        return False

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from helpline.core.worker_thread import WorkerThread
 from helpline.tickets.event_bus import run_subscribers_reporting
 from helpline.tickets.models import EventBatch, EventCursor, TicketEvent
 
@@ -196,40 +195,14 @@ def event_feed_status() -> dict[str, Any]:
     }
 
 
-class FeedReader:
-    """The thread of a task worker that reads the ticket events: until `stop()`."""
+class FeedReader(WorkerThread):
+    """The thread of a task worker that reads the ticket events: until `stop()` (after the batch in
+    hand: its events are run, the batch is finished)."""
+
+    thread_name = "helpline-event-feed"
 
     def __init__(self, worker_id: str, *, poll: float = POLL_SECONDS):
-        self.worker_id = worker_id
-        self.poll = poll
-        self._stopped = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="helpline-event-feed", daemon=True)
+        super().__init__(worker_id, pause=poll)
 
-    def start(self) -> FeedReader:
-        self.thread.start()
-        return self
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Stop after the batch in hand (its events are run, the batch is finished)."""
-        self._stopped.set()
-        self.thread.join(timeout)
-
-    def _loop(self) -> None:
-        from django.db import connections
-
-        failures = 0
-        try:
-            while not self._stopped.is_set():
-                close_old_connections()
-                try:
-                    done = work_once(self.worker_id)
-                    failures = 0
-                except Exception:  # the database may be restarting: wait, then try again
-                    failures += 1
-                    log.exception("reading ticket events failed")
-                    done = 0
-                    time.sleep(min(30.0, self.poll * 2**failures))
-                if not done:
-                    self._stopped.wait(self.poll)
-        finally:
-            connections.close_all()
+    def step(self) -> bool:
+        return bool(work_once(self.worker_id))
