@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from helpline.assist.models import BotConversation, BotSettings
 from helpline.knowledge.models import ArticleTranslation
@@ -20,10 +22,26 @@ pytestmark = pytest.mark.django_db
 ASK = "What can I help you with? Ask your question in a few words."
 
 
-@pytest.mark.parametrize("text", ["hi", "hello", "thanks", "გამარჯობა", "сайн байна уу", "ሰላም", "నమస్తే"])
-def test_greeting_gets_no_article_and_no_hand_off(client: Client, demo_kb: dict[str, int], text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hi", "en"),
+        ("hello", "en"),
+        ("thanks", "en"),
+        ("გამარჯობა", "ka"),
+        ("сайн байна уу", "mn"),
+        ("ሰላም", "am"),
+        ("నమస్తే", "te"),
+    ],
+)
+def test_greeting_gets_no_article_and_no_hand_off(
+    client: Client, demo_kb: dict[str, int], text: str, language: str
+) -> None:
     reply = say(client, text)
-    assert reply["kind"] == "prompt" and reply["article"] is None and reply["text"] == ASK
+    with translation.override(language):
+        asked = gettext(ASK)
+    assert reply["kind"] == "prompt" and reply["article"] is None and reply["text"] == asked  # in their language
+    assert language == "en" or asked != ASK
     conversation = BotConversation.objects.get(public_id=reply["conversation"])
     assert conversation.failed_tries == 0 and conversation.status == "open" and not Ticket.objects.exists()
 
