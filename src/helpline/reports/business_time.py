@@ -106,10 +106,18 @@ def _position(field: str, calendar: Any) -> Subquery:
     return Subquery(last, output_field=FloatField())
 
 
-def business_seconds(qs: QuerySet[Any], end: str, start: str, *, ticket_prefix: str = "") -> tuple[QuerySet[Any], Any]:
+def business_seconds(
+    qs: QuerySet[Any],
+    end: str,
+    start: str,
+    *,
+    ticket_prefix: str = "",
+    span: tuple[dt.datetime, dt.datetime] | None = None,
+) -> tuple[QuerySet[Any], Any]:
     """(`qs` narrowed to rows with a calendar, expression of business seconds from `start` to `end`).
-    Builds the intervals the rows need first (one MIN/MAX query)."""
-    bounds = qs.aggregate(lo=Min(start), hi=Max(end))
+    Builds the intervals the rows need first: within `span` when the caller knows one that holds
+    every row's moments, else found with one MIN/MAX query."""
+    bounds = {"lo": span[0], "hi": span[1]} if span else qs.aggregate(lo=Min(start), hi=Max(end))
     if bounds["lo"] is None or bounds["hi"] is None or not ensure_intervals(bounds["lo"], bounds["hi"]):
         return qs.none(), Value(None, output_field=FloatField())
     calendar, teams = _calendar_of_ticket(f"{ticket_prefix}team_id")

@@ -61,11 +61,18 @@ def _durations(qs: QuerySet[Any], end: str, start: str) -> Durations:
     return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
 
-def _business_durations(qs: QuerySet[Any], end: str, start: str, *, ticket_prefix: str = "") -> Durations | None:
+def _business_durations(
+    qs: QuerySet[Any],
+    end: str,
+    start: str,
+    *,
+    ticket_prefix: str = "",
+    span: tuple[dt.datetime, dt.datetime] | None = None,
+) -> Durations | None:
     """Like `_durations` in business time; None when the desk has no business calendar."""
     if not BusinessCalendar.objects.exists():
         return None
-    narrowed, expression = business_time.business_seconds(qs, end, start, ticket_prefix=ticket_prefix)
+    narrowed, expression = business_time.business_seconds(qs, end, start, ticket_prefix=ticket_prefix, span=span)
     n, avg, ranks = distribution(narrowed, expression, (0.5, 0.9))
     return Durations(count=n, median=ranks[0.5], p90=ranks[0.9], average=avg)
 
@@ -127,7 +134,10 @@ def response_time(f: ReportFilter) -> Durations:
 def response_business_time(f: ReportFilter) -> Durations | None:
     """Response time counted only inside the working hours of the ticket's team calendar."""
     qs = _answered_messages(f).filter(Q(replied_at__isnull=False))  # an annotation: Q keeps the type checker out
-    return _business_durations(qs, "replied_at", "created_at", ticket_prefix="ticket__")
+    # Messages are from the period and replies are not in the future: no MIN/MAX pass over the
+    # reply subquery is needed to know which working intervals the figure reads.
+    span = (f.start, max(f.end, timezone.now()))
+    return _business_durations(qs, "replied_at", "created_at", ticket_prefix="ticket__", span=span)
 
 
 def csat(f: ReportFilter) -> Rate:
