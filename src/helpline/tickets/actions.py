@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from helpline.tickets.action_support import (
     tags_by_name,
     validate_choice,
 )
-from helpline.tickets.attachments import IncomingFile, check_file
+from helpline.tickets.attachments import IncomingFile, attachment_for
 from helpline.tickets.custom_fields import clean_custom_fields
 from helpline.tickets.models import (
     ACTIVE_STATUSES,
@@ -72,17 +71,7 @@ def _body(body_text: str, body_html: str) -> tuple[str, str]:
 def _store_attachments(message: Message, files: Sequence[IncomingFile]) -> list[Attachment]:
     stored = []
     for incoming in files:
-        checked = check_file(incoming)
-        attachment = Attachment(
-            message=message,
-            filename=checked.filename,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            inline=checked.inline,
-            content_id=checked.content_id,
-        )
-        attachment.file.save(checked.filename, ContentFile(checked.content), save=False)
+        attachment = attachment_for(message, incoming)
         attachment.save()
         stored.append(attachment)
     return stored

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from helpline.core.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from helpline.tickets.models import Attachment, Message
 
 # Types we keep. Executables and scripts are refused whatever their name says.
 ALLOWED_TYPES = {
@@ -165,3 +169,23 @@ def check_file(incoming: IncomingFile) -> CheckedFile:
         inline=incoming.inline,
         content_id=incoming.content_id,
     )
+
+
+def attachment_for(message: Message, incoming: IncomingFile) -> Attachment:
+    """The checked file as an unsaved Attachment of `message`, its bytes already in storage."""
+    from django.core.files.base import ContentFile
+
+    from helpline.tickets.models import Attachment
+
+    checked = check_file(incoming)
+    attachment = Attachment(
+        message=message,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        inline=checked.inline,
+        content_id=checked.content_id,
+    )
+    attachment.file.save(checked.filename, ContentFile(checked.content), save=False)
+    return attachment

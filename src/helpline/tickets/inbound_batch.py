@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +24,7 @@ from helpline.core.bulk import insert_rows, update_rows
 from helpline.customers.models import Customer
 from helpline.tickets.action_support import ensure_writable, publish_events
 from helpline.tickets.actions import TicketClosedError, _body
-from helpline.tickets.attachments import IncomingFile, check_file
+from helpline.tickets.attachments import IncomingFile, attachment_for
 from helpline.tickets.models import Attachment, EventKind, Message, MessageKind, Status, Ticket, TicketEvent
 from helpline.tickets.numbers import next_ticket_numbers
 
@@ -218,17 +217,7 @@ def _store_attachments(items: list[InboundItem]) -> None:
         if item.duplicate or item.message is None:
             continue
         for incoming in item.attachments:
-            checked = check_file(incoming)
-            attachment = Attachment(
-                message=item.message,
-                filename=checked.filename,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                inline=checked.inline,
-                content_id=checked.content_id,
-            )
-            attachment.file.save(checked.filename, ContentFile(checked.content), save=False)
+            attachment = attachment_for(item.message, incoming)
             item.stored_attachments.append(attachment)
             rows.append(attachment)
     if rows:
