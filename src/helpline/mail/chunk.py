@@ -283,20 +283,9 @@ def _item(
         return None
     body = content.build_body(parsed)
     meta = {
-        "email": {
-            "message_id": parsed.message_id,
-            "from": parsed.from_address,
-            "from_name": parsed.from_name,
-            "to": parsed.to[:20],
-            "cc": parsed.cc[:20],
-            "subject": parsed.subject,
-            "mailbox": mailbox.pk,
-            "raw": mail.row.pk,
-            "folded_text": body.folded_text[:100_000],
-            "remote_images": body.remote_images,
-            "rejected_attachments": body.rejected,
-            "auto": loops.auto_reason(parsed),
-        }
+        "email": content.email_meta(
+            parsed, body, mailbox_id=mailbox.pk, raw_id=mail.row.pk, auto=loops.auto_reason(parsed)
+        )
     }
     if ticket is not None or joins is not None:
         meta["email"]["threaded_by"] = how

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 
@@ -79,6 +80,25 @@ def block_remote_images(markup: str) -> tuple[str, int]:
         return markup, 0
     parts.append(markup[kept:])
     return "".join(parts), count
+
+
+def email_meta(mail: ParsedMail, body: Body, *, mailbox_id: int, raw_id: int, auto: str) -> dict[str, Any]:
+    """What a received mail keeps on its ticket message (`meta["email"]`): headers, where it came
+    from, the folded text and what the body held back."""
+    return {
+        "message_id": mail.message_id,
+        "from": mail.from_address,
+        "from_name": mail.from_name,
+        "to": mail.to[:20],
+        "cc": mail.cc[:20],
+        "subject": mail.subject,
+        "mailbox": mailbox_id,
+        "raw": raw_id,
+        "folded_text": body.folded_text[:100_000],
+        "remote_images": body.remote_images,
+        "rejected_attachments": body.rejected,
+        "auto": auto,
+    }
 
 
 def build_body(mail: ParsedMail) -> Body:

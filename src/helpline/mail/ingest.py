@@ -300,22 +300,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
     mailbox = row.mailbox
     auto = loops.auto_reason(mail)
     body = content.build_body(mail)
-    meta = {
-        "email": {
-            "message_id": mail.message_id,
-            "from": mail.from_address,
-            "from_name": mail.from_name,
-            "to": mail.to[:20],
-            "cc": mail.cc[:20],
-            "subject": mail.subject,
-            "mailbox": mailbox.pk,
-            "raw": row.pk,
-            "folded_text": body.folded_text[:100_000],
-            "remote_images": body.remote_images,
-            "rejected_attachments": body.rejected,
-            "auto": auto,
-        }
-    }
+    meta = {"email": content.email_meta(mail, body, mailbox_id=mailbox.pk, raw_id=row.pk, auto=auto)}
     ticket, how = threads.find_ticket(mail, customer)
     previous = None
     outcome = "added"
