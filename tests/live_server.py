@@ -153,3 +153,15 @@ def mailed_texts(outbox: Path, to: str) -> Iterator[str]:
                 if part.get_content_type() == "text/plain":
                     payload = part.get_payload(decode=True)
                     yield payload.decode(part.get_content_charset() or "utf-8")
+
+
+def file_portal_request(page: Any, server: LiveServer, *, name: str, email: str, subject: str, message: str) -> Any:
+    """A customer sends the portal's request form and lands on its confirmation page."""
+    page.goto(f"{server.url}/portal/new/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=subject]", subject)
+    page.fill("textarea[name=message]", message)
+    page.click("form:has(textarea[name=message]) button[type=submit]")
+    page.wait_for_url(re.compile(r".*/portal/new/received/.*"))
+    return page

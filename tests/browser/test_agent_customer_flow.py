@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, mailed_texts, sign_in
+from tests.live_server import LiveServer, file_portal_request, mailed_texts, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +39,14 @@ def test_customer_request_agent_reply_live_everywhere(live_server_process: LiveS
     # 1. The customer writes in Georgian through the public web form.
     customer = browser.new_context(locale="ka-GE")
     cpage = customer.new_page()
-    cpage.goto(f"{server.url}/portal/new/")
-    cpage.fill("input[name=name]", "ნინო ბერიძე")
-    cpage.fill("input[name=email]", "nino@example.ge")
-    cpage.fill("input[name=subject]", "ამანათი არ მოსულა")
-    cpage.fill("textarea[name=message]", "ჩემი ამანათი ორი კვირაა გზაშია. სად არის?")
-    cpage.click("form:has(textarea[name=message]) button[type=submit]")
-    cpage.wait_for_url(re.compile(r".*/portal/new/received/.*"))
+    file_portal_request(
+        cpage,
+        server,
+        name="ნინო ბერიძე",
+        email="nino@example.ge",
+        subject="ამანათი არ მოსულა",
+        message="ჩემი ამანათი ორი კვირაა გზაშია. სად არის?",
+    )
     number = int(re.search(r"#(\d+)", cpage.inner_text("body")).group(1))
 
     # 2. The confirmation mail carries a signed link; the customer follows the ticket in the portal.

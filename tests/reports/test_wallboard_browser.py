@@ -3,12 +3,11 @@ request raises "Open", an agent going online raises "Agents online"."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, sign_in
+from tests.live_server import LiveServer, file_portal_request, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +36,14 @@ def test_wall_board_updates_live(live_server_process: LiveServer, browser: Any) 
     wall.on("framenavigated", lambda frame: navigations.append(frame.url))
 
     customer = browser.new_context().new_page()
-    customer.goto(f"{server.url}/portal/new/")
-    customer.fill("input[name=name]", "Dato")
-    customer.fill("input[name=email]", "dato@example.ge")
-    customer.fill("input[name=subject]", "Meter reading")
-    customer.fill("textarea[name=message]", "My meter shows the wrong reading.")
-    customer.click("form:has(textarea[name=message]) button[type=submit]")
-    customer.wait_for_url(re.compile(r".*/portal/new/received/.*"))
+    file_portal_request(
+        customer,
+        server,
+        name="Dato",
+        email="dato@example.ge",
+        subject="Meter reading",
+        message="My meter shows the wrong reading.",
+    )
     wall.wait_for_function("document.querySelector('[data-figure=open]').textContent.trim() === '1'", timeout=10_000)
 
     agent = browser.new_context().new_page()

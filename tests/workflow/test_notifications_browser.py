@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, sign_in
+from tests.live_server import LiveServer, file_portal_request, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +38,14 @@ def test_a_rule_notification_reaches_the_open_inbox(live_server_process: LiveSer
     agent.on("framenavigated", lambda frame: navigations.append(frame.url))
 
     customer = browser.new_context().new_page()
-    customer.goto(f"{server.url}/portal/new/")
-    customer.fill("input[name=name]", "Dato")
-    customer.fill("input[name=email]", "dato@example.ge")
-    customer.fill("input[name=subject]", "Meter reading")
-    customer.fill("textarea[name=message]", "My meter shows the wrong reading.")
-    customer.click("form:has(textarea[name=message]) button[type=submit]")
-    customer.wait_for_url(re.compile(r".*/portal/new/received/.*"))
+    file_portal_request(
+        customer,
+        server,
+        name="Dato",
+        email="dato@example.ge",
+        subject="Meter reading",
+        message="My meter shows the wrong reading.",
+    )
 
     agent.wait_for_function("document.getElementById('notification-count').textContent.trim() === '1'", timeout=20_000)
     notice = agent.locator("#notification-toasts li a")
