@@ -203,7 +203,7 @@ def test_acknowledgement_comes_from_the_mailbox_with_the_reply_token() -> None:
         assert ack["Auto-Submitted"] == "auto-replied" and ack["In-Reply-To"] == "<in-1@client.example>"
         assert ticket_number_from_address(ack["Reply-To"].addresses[0].addr_spec) == ticket.number
         assert django_mail.outbox == []
-        assert "We aim to answer" not in ack.get_content()  # no SLA, no promise
+        assert "We aim to answer" not in ack.get_body(("plain",)).get_content()  # no SLA, no promise
         # an auto-reply to our acknowledgement is kept on the ticket and not acknowledged again
         auto = raw_mail("I am away", headers={"Auto-Submitted": "auto-replied", "In-Reply-To": ack["Message-ID"]})
         outcome = actions.receive_message(mailbox=box, raw=auto)
@@ -223,7 +223,7 @@ def test_acknowledgement_says_when_the_sla_first_response_is_due() -> None:
         clock = SlaClock.objects.filter(ticket=ticket, kind=ClockKind.FIRST_RESPONSE).first()
         due = clock.due_at if clock is not None and clock.due_at else ticket.created_at + dt.timedelta(minutes=240)
         (ack,) = sink.handler.messages
-        body = ack.get_content()
+        body = ack.get_body(("plain",)).get_content()
         local = due.astimezone(zoneinfo.ZoneInfo("Asia/Tbilisi"))
         assert f"#{ticket.number}" in body and f"{local:%Y-%m-%d %H:%M} (Asia/Tbilisi)" in body
         assert "We aim to answer" not in body  # in the customer's language (Georgian)

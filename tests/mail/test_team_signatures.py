@@ -125,3 +125,39 @@ def test_replies_carry_the_teams_signature_in_the_customers_language() -> None:
             boxes["Sales"], "Can I get a quote for ten chairs?", "Here is the quote.", "Bob <bob@example.com>"
         )
         assert text.endswith("Here is the quote.\n\n-- \nnino from the Sales mailbox\n")
+
+
+def test_acknowledgements_carry_the_teams_signature_in_the_customers_language() -> None:
+    """The acknowledgement of a new email ticket closes with the same signature as replies: the
+    team's in the customer's language (its default else), in the text and the HTML part; the
+    placeholders about an agent are left out (no agent wrote it)."""
+    rnd = make_team("R&D")
+    admin = Actor.of_agent(make_agent("admin"))
+    actions.save_team_signatures(actor=admin, team=rnd, templates={"": DEFAULT, "ka": GEORGIAN})
+    make_customer("nino@example.ge", name="Nino", language="ka")
+    with SmtpSink() as sink:
+        box = Mailbox.objects.create(
+            name="R&D",
+            email_address="rnd@desk.example",
+            team=rnd,
+            smtp_host="127.0.0.1",
+            smtp_port=sink.port,
+            smtp_security=Security.PLAIN,
+            send_acknowledgement=True,
+        )
+
+        def acknowledgement(sender: str, body: str) -> tuple[int, str, str]:
+            outcome = actions.receive_message(mailbox=box, raw=raw_mail(body, to=box.email_address, sender=sender))
+            assert outcome.outcome == "new_ticket"
+            (ack,) = [m for m in sink.handler.messages if f"[#{outcome.ticket}]" in m["Subject"]]
+            text = ack.get_body(("plain",)).get_content().replace("\r\n", "\n")
+            return outcome.ticket or 0, text, ack.get_body(("html",)).get_content()
+
+        number, text, html = acknowledgement("Ann <ann@example.com>", "The printer does not print at all.")
+        assert f"#{number}" in text and text.endswith(f"\n\n-- \nR&D · ticket #{number}\n")
+        assert f'<div class="signature">-- <br><p>R&amp;D · ticket #{number}</p></div>' in html
+        assert f"#{number}" in html and html.startswith('<!doctype html><html lang="en">')
+
+        number, text, html = acknowledgement("Nino <nino@example.ge>", "გამარჯობა, პრინტერი არ ბეჭდავს.")
+        assert text.endswith("\n\n-- \nR&D გუნდი\n") and "Thank you for writing" not in text
+        assert "<p>R&amp;D გუნდი</p>" in html and 'lang="ka"' in html

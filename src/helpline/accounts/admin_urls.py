@@ -35,6 +35,7 @@ urlpatterns = [
     path("mailboxes/<int:pk>/oauth/", oauth.oauth_start, name="mailbox_oauth_start"),
     path("mailboxes/oauth/callback/", oauth.oauth_callback, name="mailbox_oauth_callback"),
     path("mailboxes/quarantine/", mailboxes.quarantine, name="quarantine"),
+    path("mailboxes/undelivered/", mailboxes.undelivered, name="mail_undelivered"),
     path("mailboxes/quarantine/<int:pk>/retry/", mailboxes.quarantine_retry, name="quarantine_retry"),
     path("mailboxes/messages/<int:pk>/", mailboxes.raw_view, name="raw_view"),
     path("mailboxes/messages/<int:pk>/raw.eml", mailboxes.raw_download, name="raw_download"),

@@ -1,8 +1,11 @@
 """The acknowledgement of a new email ticket, sent from the mailbox the customer wrote to (with
-the ticket number in the subject, the reply token in Reply-To and, when an SLA sets one, the time
-the first response is due), marked Auto-Submitted so other systems' auto-replies never answer
-it. Without SMTP settings the portal's confirmation (the desk's default sender, same text) is
-used instead."""
+the ticket number in the subject, the reply token in Reply-To, when an SLA sets one the time the
+first response is due, and the team's signature in the customer's language), marked
+Auto-Submitted so other systems' auto-replies never answer it. Without SMTP settings the portal's
+confirmation (the desk's default sender, same text) is used instead.
+
+Each acknowledgement is recorded (`Acknowledgement`, with its Message-ID) before it goes out and
+retried with backoff like a reply; a bounce of it marks it failed (shown on the ticket)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from helpline.mail import smtp
-from helpline.mail.models import RawMessage
+from helpline.core.html import text_to_html
+from helpline.mail import signatures, smtp
+from helpline.mail.models import Acknowledgement, OutboundStatus, RawMessage
 from helpline.mail.tokens import reply_address
 from helpline.portal.auth import magic_link_url
 from helpline.portal.branding import brand_name, customer_language
@@ -24,39 +28,87 @@ from helpline.portal.notifications import response_due_text
 log = logging.getLogger("helpline.mail.acknowledgement")
 
 
-def send(raw_id: int) -> bool:
-    raw = RawMessage.objects.select_related("mailbox__team", "ticket__requester").filter(pk=raw_id).first()
-    if raw is None or raw.ticket is None or not raw.sender:
-        return False
-    box, ticket, customer = raw.mailbox, raw.ticket, raw.ticket.requester
+def record(raw: RawMessage) -> Acknowledgement:
+    """The acknowledgement of this received message, recorded once (its Message-ID is fixed before
+    the first attempt, so a bounce of any attempt is matched)."""
+    assert raw.ticket_id is not None
+    box = raw.mailbox
+    ack, _created = Acknowledgement.objects.get_or_create(
+        raw=raw,
+        defaults={
+            "mailbox": box,
+            "ticket_id": raw.ticket_id,
+            "recipient": raw.sender,
+            "message_id": make_msgid(idstring="hl-ack", domain=box.email_address.rsplit("@", 1)[-1]),
+        },
+    )
+    return ack
+
+
+def build(ack: Acknowledgement, raw: RawMessage) -> EmailMessage:
+    box, ticket = ack.mailbox, ack.ticket
+    customer = ticket.requester
     with translation.override(customer_language(customer, ticket.language)):
         context = {
             "ticket": ticket,
             "customer": customer,
-            "link": magic_link_url(customer, raw.sender, ticket),
+            "link": magic_link_url(customer, ack.recipient, ticket),
             "brand_name": brand_name(),
             "site_url": settings.SITE_URL,
             "response_due": response_due_text(ticket, customer),
         }
         subject = " ".join(render_to_string("portal/email/request_received_subject.txt", context).split())
-        body = render_to_string("portal/email/request_received.txt", context)
+        body = render_to_string("portal/email/request_received.txt", context).strip("\n")
+        language = translation.get_language()
+    signature = signatures.for_ticket(box, ticket)  # the team's, in the customer's language
     email = EmailMessage()
     email["From"] = formataddr((box.team.name if box.team else box.name, box.email_address))
-    email["To"] = raw.sender
+    email["To"] = ack.recipient
     email["Reply-To"] = reply_address(box.email_address, ticket.number)
     email["Subject"] = subject
-    email["Message-ID"] = make_msgid(idstring="hl-ack", domain=box.email_address.rsplit("@", 1)[-1])
+    email["Message-ID"] = ack.message_id
     email["Date"] = format_datetime(timezone.now())
     email["In-Reply-To"] = raw.message_id
     email["References"] = raw.message_id
     email["Auto-Submitted"] = "auto-replied"
     email["X-Helpline-Ticket"] = str(ticket.number)
     email["X-Helpline-Loop"] = box.email_address
-    email.set_content(body)
+    email.set_content(body + (f"\n\n-- \n{signature}" if signature else "") + "\n")
+    html = text_to_html(body) + signatures.html_block(signature)
+    email.add_alternative(f'<!doctype html><html lang="{language}"><body>{html}</body></html>', subtype="html")
+    return email
+
+
+def send(raw_id: int) -> str:
+    """One delivery attempt of the acknowledgement of a received message. Returns "sent", "retry"
+    or "failed" ("" when there is nothing to do)."""
+    from helpline.mail.outbound import RETRY_DELAYS, permanent_failure, schedule_retry
+
+    raw = RawMessage.objects.select_related("mailbox__team", "ticket__requester").filter(pk=raw_id).first()
+    if raw is None or raw.ticket is None or not raw.sender:
+        return ""
+    ack = record(raw)
+    if ack.status != OutboundStatus.PENDING:
+        return ""
+    ack.mailbox, ack.ticket = raw.mailbox, raw.ticket
     try:
-        with smtp.connect(box) as conn:
-            conn.send_message(email, from_addr=box.email_address, to_addrs=[raw.sender])
+        email = build(ack, raw)
+        with smtp.connect(ack.mailbox) as conn:
+            conn.send_message(email, from_addr=ack.mailbox.email_address, to_addrs=[ack.recipient])
     except Exception as exc:
-        log.warning("acknowledgement failed ticket=%s error=%s", ticket.number, exc)
-        return False
-    return True
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        attempts = ack.attempts + 1
+        final = permanent_failure(exc) or attempts > len(RETRY_DELAYS)
+        status = OutboundStatus.FAILED if final else OutboundStatus.PENDING
+        Acknowledgement.objects.filter(pk=ack.pk).update(attempts=attempts, last_error=error, status=status)
+        if final:
+            log.warning("acknowledgement failed for good ticket=%s error=%s", raw.ticket.number, error)
+            return "failed"
+        from helpline.mail.tasks import send_acknowledgement
+
+        schedule_retry(send_acknowledgement, raw.pk, RETRY_DELAYS[attempts - 1])
+        return "retry"
+    Acknowledgement.objects.filter(pk=ack.pk).update(
+        status=OutboundStatus.SENT, attempts=ack.attempts + 1, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"

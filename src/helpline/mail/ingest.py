@@ -21,7 +21,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer
-from helpline.mail import content, loops, participants, threads
+from helpline.mail import bounces, content, loops, participants, threads
 from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
 from helpline.mail.store import read_raw, store_raw, store_raws
@@ -202,7 +202,7 @@ def _own_message_id(message_id: str, own_addresses: set[str]) -> bool:
     domains = {a.rsplit("@", 1)[-1] for a in own_addresses} | {settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].lower()}
     if message_id.rstrip(">").rsplit("@", 1)[-1].lower() not in domains:
         return False
-    if OutboundMail.objects.filter(message_id=message_id).exists():
+    if OutboundMail.objects.filter(message_id=message_id).exists() or bounces.is_sent_by_us(message_id):
         return True
     return Message.objects.filter(channel=Channel.EMAIL, external_id=message_id, kind=MessageKind.REPLY).exists()
 
@@ -214,6 +214,10 @@ def _handle_bounce(row: RawMessage, mail: ParsedMail) -> None:
     if original:
         outbound = OutboundMail.objects.select_related("ticket_message").filter(message_id=original).first()
         target = outbound.ticket_message if outbound else None
+        if target is None and (ticket_id := bounces.mark_bounced(original, mail.bounce.diagnostic)):
+            # an acknowledgement or an agent notification: failed, no message of the ticket changes
+            row.status, row.outcome, row.ticket_id = RawStatus.PROCESSED, "bounce", ticket_id
+            return
         if target is None:
             target = Message.objects.filter(channel=Channel.EMAIL, external_id=original).first()
     if target is None:

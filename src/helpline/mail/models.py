@@ -191,6 +191,18 @@ class OutboundMail(Delivery):
     provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
 
 
+class Acknowledgement(Delivery):
+    """The acknowledgement of a new email ticket sent to its customer: recorded with its Message-ID
+    before it goes out, so a bounce of it is recognised (and shown on the ticket), never a new
+    conversation."""
+
+    raw = models.OneToOneField(RawMessage, on_delete=models.CASCADE, related_name="+")
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    recipient = models.CharField(max_length=255)
+    message_id = models.CharField(max_length=255, unique=True)
+
+
 class AgentNotification(Delivery):
     """An email telling an agent about a ticket (new in their team, assigned to them, customer
     replied, internal note), queued and delivered with retries like a reply."""

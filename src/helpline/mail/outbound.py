@@ -126,11 +126,7 @@ def build(outbound: OutboundMail) -> EmailMessage:
     signature = signatures.for_reply(box, message)
     text = message.body_text + (f"\n\n-- \n{signature}" if signature else "")
     email.set_content(text)
-    html = message.body_html or ""
-    if signature:
-        from helpline.core.html import text_to_html
-
-        html += f'<div class="signature">-- <br>{text_to_html(signature)}</div>'
+    html = (message.body_html or "") + signatures.html_block(signature)
     email.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as handle:

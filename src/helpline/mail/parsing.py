@@ -18,6 +18,7 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Any
 
+from helpline.mail import bounces
 from helpline.tickets.attachments import IncomingFile
 
 # Charsets mail clients announce that Python does not know under that name, or that are
@@ -382,4 +383,6 @@ def parse(raw: bytes) -> ParsedMail:
     parsed.text = "\n\n".join(t.replace("\r\n", "\n").strip("\n") for t in walker.texts if t.strip())
     parsed.html = "\n".join(walker.htmls)
     parsed.defects = [type(d).__name__ for d in msg.defects][:20]
+    if (bounce := bounces.unreported(parsed)) is not None:  # a bounce that is no (complete) DSN
+        parsed.bounce = Bounce(*bounce)
     return parsed

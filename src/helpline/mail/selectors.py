@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from helpline.mail.models import Mailbox, Participant, RawMessage, RawStatus
+from helpline.mail.models import (
+    Acknowledgement,
+    AgentNotification,
+    Mailbox,
+    OutboundStatus,
+    Participant,
+    RawMessage,
+    RawStatus,
+)
 from helpline.tickets.models import Ticket
 
 
@@ -25,3 +33,32 @@ def quarantined_messages() -> QuerySet[RawMessage]:
 def ticket_participants(ticket: Ticket) -> list[Participant]:
     """Who the ticket's replies copy, in the order they joined."""
     return list(Participant.objects.filter(ticket=ticket, dropped_at__isnull=True).select_related("customer"))
+
+
+def undelivered_notifications() -> QuerySet[AgentNotification]:
+    """Notification emails to agents that failed for good (refused, retries spent, or bounced)."""
+    return (
+        AgentNotification.objects.filter(status=OutboundStatus.FAILED)
+        .select_related("agent", "ticket")
+        .order_by("-created_at", "-id")
+    )
+
+
+def undelivered_acknowledgements() -> QuerySet[Acknowledgement]:
+    return (
+        Acknowledgement.objects.filter(status=OutboundStatus.FAILED)
+        .select_related("ticket", "mailbox")
+        .order_by("-created_at", "-id")
+    )
+
+
+def undelivered_count() -> int:
+    return (
+        AgentNotification.objects.filter(status=OutboundStatus.FAILED).count()
+        + Acknowledgement.objects.filter(status=OutboundStatus.FAILED).count()
+    )
+
+
+def failed_acknowledgements(ticket: Ticket) -> list[Acknowledgement]:
+    """The ticket's acknowledgements that did not reach the customer (shown on the ticket)."""
+    return list(Acknowledgement.objects.filter(ticket=ticket, status=OutboundStatus.FAILED).order_by("id"))

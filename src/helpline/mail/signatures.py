@@ -84,14 +84,20 @@ def validate(template: str) -> None:
 
 def render(template: str, scope: Scope) -> str:
     """The template with its placeholders filled in (an unknown one, saved before validation
-    existed, is left out)."""
+    existed, is left out). A line left empty by its placeholders (no agent under an
+    acknowledgement or an automation's reply) is left out too."""
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         value = VALUES.get(ALIASES.get(name, name))
         return value(scope) if value else ""
 
-    return PLACEHOLDER.sub(fill, TAG.sub("", template)).strip()
+    lines = []
+    for line in TAG.sub("", template).splitlines():
+        filled = PLACEHOLDER.sub(fill, line)
+        if filled.strip() or not PLACEHOLDER.search(line):
+            lines.append(filled)
+    return "\n".join(lines).strip()
 
 
 def template_for(mailbox: Mailbox, team: Team | None, language: str) -> str:
@@ -109,12 +115,24 @@ def template_for(mailbox: Mailbox, team: Team | None, language: str) -> str:
 def for_reply(mailbox: Mailbox, message: Message) -> str:
     """The rendered signature for an agent's reply: the ticket's team (else the mailbox's), in the
     customer's language."""
+    return for_ticket(mailbox, message.ticket, agent=message.author_agent)
+
+
+def for_ticket(mailbox: Mailbox, ticket: Ticket, *, agent: User | None = None) -> str:
+    """The rendered signature of mail to a ticket's customer (a reply, the acknowledgement): the
+    ticket's team (else the mailbox's), in the customer's language."""
     from helpline.portal.branding import customer_language
 
-    ticket = message.ticket
     team = ticket.team if ticket.team_id else mailbox.team
     language = customer_language(ticket.requester, ticket.language)
     template = template_for(mailbox, team, language)
     if not template.strip():
         return ""
-    return render(template, Scope(agent=message.author_agent, team=team, ticket=ticket, mailbox=mailbox))
+    return render(template, Scope(agent=agent, team=team, ticket=ticket, mailbox=mailbox))
+
+
+def html_block(signature: str) -> str:
+    """The signature as it closes the HTML part (escaped)."""
+    from helpline.core.html import text_to_html
+
+    return f'<div class="signature">-- <br>{text_to_html(signature)}</div>' if signature else ""

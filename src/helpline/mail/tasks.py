@@ -13,7 +13,7 @@ def send_reply(outbound_id: int) -> str:
 
 
 @task(queue_name="outbound")
-def send_acknowledgement(raw_id: int) -> bool:
+def send_acknowledgement(raw_id: int) -> str:
     from helpline.mail import acknowledgement
 
     return acknowledgement.send(raw_id)

@@ -1,5 +1,6 @@
 """`{% cc_panel ticket %}`: on an email ticket, who replies copy, with adding and dropping people
-(`{% cc_panel ticket oob=True %}` in the ticket page's live fragments)."""
+(`{% cc_panel ticket oob=True %}` in the ticket page's live fragments). `{% undelivered_mail ticket %}`:
+the ticket's acknowledgement when it did not reach the customer (refused, or bounced)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,9 @@ def cc_panel(context: template.Context, ticket: Any, oob: bool = False) -> dict[
         "can_update": context.get("can_update", False),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("mail/_undelivered.html")
+def undelivered_mail(ticket: Any) -> dict[str, Any]:
+    shown = ticket.channel == Channel.EMAIL
+    return {"acknowledgements": selectors.failed_acknowledgements(ticket) if shown else []}

@@ -1,4 +1,5 @@
-"""/admin/mailboxes/: the mailboxes, their settings, and the quarantine with raw download and retry."""
+"""/admin/mailboxes/: the mailboxes, their settings, the quarantine with raw download and retry, and the
+notifications and acknowledgements that were not delivered."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ PER_PAGE = 50
 
 @admin_required
 def mailbox_list(request: HttpRequest) -> HttpResponse:
-    context = {"mailboxes": selectors.mailboxes_with_counts(), "section": "mailboxes"}
+    context = {
+        "mailboxes": selectors.mailboxes_with_counts(),
+        "undelivered": selectors.undelivered_count(),
+        "section": "mailboxes",
+    }
     return render(request, "mail/mailboxes.html", context)
 
 
@@ -67,6 +72,17 @@ def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def quarantine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.quarantined_messages(), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "mail/quarantine.html", {"page": page, "section": "mailboxes"})
+
+
+@admin_required
+def undelivered(request: HttpRequest) -> HttpResponse:
+    """Notifications and acknowledgements that failed for good (refused, or bounced)."""
+    context = {
+        "notifications": selectors.undelivered_notifications()[:PER_PAGE],
+        "acknowledgements": selectors.undelivered_acknowledgements()[:PER_PAGE],
+        "section": "mailboxes",
+    }
+    return render(request, "mail/undelivered.html", context)
 
 
 @admin_required
