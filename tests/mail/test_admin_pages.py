@@ -71,7 +71,7 @@ def test_quarantine_page_download_and_retry(mailbox: Mailbox, monkeypatch: pytes
     from helpline.mail import ingest
 
     raw = raw_mail("stuck", subject="Stuck subject")
-    monkeypatch.setattr(ingest, "parse", lambda raw: (_ for _ in ()).throw(ValueError("cannot parse")))
+    monkeypatch.setattr(ingest, "parse", lambda raw, **_kw: (_ for _ in ()).throw(ValueError("cannot parse")))
     actions.receive_message(mailbox=mailbox, raw=raw)
     monkeypatch.undo()
     row = RawMessage.objects.get()

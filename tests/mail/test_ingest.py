@@ -194,7 +194,7 @@ def test_too_large_and_rate_limited_go_to_quarantine(mailbox: Mailbox) -> None:
 def test_failure_quarantines_and_retry_processes(mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
     from helpline.mail import ingest
 
-    def broken(raw: bytes) -> None:
+    def broken(raw: bytes, **_kwargs: object) -> None:
         raise ValueError("parser exploded")
 
     monkeypatch.setattr(ingest, "parse", broken)

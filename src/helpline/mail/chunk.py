@@ -84,7 +84,7 @@ def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes) -> _Mail:
         entry.alone = True
         return entry
     try:
-        mail = parse(raw)
+        mail = parse(raw, message_id=row.message_id)  # the row's Message-ID is read from these bytes
     except Exception:  # the one-by-one path quarantines it with the reason
         entry.alone = True
         return entry

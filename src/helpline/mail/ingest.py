@@ -277,7 +277,7 @@ def _route(row: RawMessage, raw: bytes) -> None:
     mailbox = row.mailbox
     if len(raw) > mailbox.max_message_bytes:
         raise Quarantine(f"too_large: {len(raw)} bytes, the limit is {mailbox.max_message_bytes}")
-    mail = parse(raw)
+    mail = parse(raw, message_id=row.message_id)  # the row's Message-ID is read from these bytes
     row.sender = mail.from_address[:255]
     row.subject = mail.subject[:255]
     addresses = own_addresses()

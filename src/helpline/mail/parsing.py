@@ -324,26 +324,53 @@ def parse_date(value: str) -> dt.datetime | None:
     return parsed
 
 
+# A part's MIME headers ("text/plain; charset=utf-8", "base64", ...) repeat from one message to the
+# next: these are parsed once for many messages (the parsed headers are never changed).
+_SHARED_HEADERS = frozenset({"content-type", "content-transfer-encoding", "content-disposition", "mime-version"})
+_SHARED_MAX = 512
+_shared: dict[tuple[str, str], Any] = {}
+_classes: dict[str, type] = {}
+
+
 class _OnceEachHeaders(HeaderRegistry):
-    """policy.default's header classes, each distinct header parsed once per message: the parser
-    and the MIME walk ask for a part's Content-Type again and again (its type, its boundary, its
-    charset, its file name), and every ask would parse it anew."""
+    """policy.default's header classes, each distinct header parsed once per message (the parser
+    and the MIME walk ask for a part's Content-Type again and again: its type, its boundary, its
+    charset, its file name), and a part's usual MIME headers once for many messages. The header
+    classes are made once (the registry makes a new class on every ask)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._parsed: dict[tuple[str, str], Any] = {}
 
-    def __call__(self, name: str, value: str) -> Any:
-        key = (name.lower(), value)
-        found = self._parsed.get(key)
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        found = _classes.get(key)
         if found is None:
-            found = self._parsed[key] = super().__call__(name, value)
+            found = _classes[key] = super().__getitem__(name)
+        return found
+
+    def __call__(self, name: str, value: str) -> Any:
+        key = (name, value)
+        found = self._parsed.get(key)
+        if found is not None:
+            return found
+        shared = name.lower() in _SHARED_HEADERS and "boundary" not in value.lower()
+        if shared:
+            found = _shared.get(key)
+        if found is None:
+            found = super().__call__(name, value)
+            if shared:
+                if len(_shared) >= _SHARED_MAX:
+                    _shared.clear()
+                _shared[key] = found
+        self._parsed[key] = found
         return found
 
 
-def parse(raw: bytes) -> ParsedMail:
+def parse(raw: bytes, *, message_id: str = "") -> ParsedMail:
+    """`message_id`: `quick_message_id(raw)` when the caller has it already."""
     msg = BytesParser(policy=policy.default.clone(header_factory=_OnceEachHeaders())).parsebytes(raw)
-    parsed = ParsedMail(message_id=quick_message_id(raw))
+    parsed = ParsedMail(message_id=message_id or quick_message_id(raw))
     parsed.subject = _header(msg, "Subject")[:250]
     from_value = _header(msg, "From")
     senders = _addresses(from_value) or _addresses(_header(msg, "Sender"))
