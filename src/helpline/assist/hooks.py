@@ -59,8 +59,9 @@ def _incoming_message(event: TicketEvent) -> Message | None:
 def _detection(message: Message) -> Detection | None:
     """The message's language: detected already as the channel stored it, or detected now."""
     meta = message.meta or {}
-    if "language" in meta:
-        return Detection(str(meta["language"]), float(meta.get("language_confidence") or 0), "")
+    if "language" in meta:  # "" when the channel looked and found no answer
+        found = str(meta["language"] or "")
+        return Detection(found, float(meta.get("language_confidence") or 0), "") if found else None
     detection = detect_language(message.body_text[:2000])
     return detection if detection.language else None
 

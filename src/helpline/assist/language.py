@@ -1,8 +1,10 @@
 """Language identification of short customer texts, offline.
 
 A Unicode-script check runs first: Georgian, Ethiopic, Telugu and Mongolian scripts each name one
-language the desk serves, so no statistics are needed. Other scripts (Latin, Cyrillic, ...) go to
-py3langid, limited to the served languages written in that script. Texts too short or without
+language the desk serves, so no statistics are needed; a script written by exactly one served
+language names it too, and one written by none of them gives no answer. Other scripts (Latin,
+Cyrillic, ... when several served languages share them) go to py3langid, limited to the served
+languages written in that script. Texts too short or without
 letters give no answer rather than a guess.
 """
 
@@ -107,11 +109,14 @@ def detect_language(text: str, languages: list[str] | None = None) -> Detection:
     script, letters = dominant_script(text or "")
     if script is None or letters < 2:
         return Detection("", 0.0, "none")
-    candidates = [code for code in SCRIPT_LANGUAGES.get(script, ()) if code in served]
+    written = SCRIPT_LANGUAGES.get(script, ())
+    candidates = [code for code in written if code in served]
     if len(candidates) == 1:
         return Detection(candidates[0], 1.0, "script")
+    if written and not candidates:  # e.g. Japanese on a desk that serves none of the languages of its script
+        return Detection("", 0.0, "script")
     if not candidates:
-        # A script none of the served languages uses: let the statistics pick among all served ones.
+        # A script we know nothing about: let the statistics pick among all served ones.
         candidates = list(served)
     if len(candidates) == 1:
         return Detection(candidates[0], 0.5, "script")

@@ -291,7 +291,7 @@ def _item(
         meta["email"]["threaded_by"] = how
     text = body.text.strip()
     detection = detect_language(text[:2000]) if text else None
-    if detection is not None and detection.language:  # kept with the message: no second write for it
+    if detection is not None:  # kept with the message, "" for no answer: no second look or write for it
         meta.update(
             language_meta(language=detection.language, confidence=detection.confidence, method=detection.method)
         )
