@@ -1,5 +1,5 @@
 # ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
-"""Keeping search documents in step with tickets and customers, one object at a time.
+"""Keeping search documents in step with tickets and customers.
 
 Called from `hooks.py` after a change commits (and from `tasks.py` when that is retried or fans
 out). Each call reads the current state and overwrites the document, so running it twice, late
@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from helpline.core.bulk import insert_rows
 from helpline.customers.models import Customer, CustomerIdentity
-from helpline.search.documents import customer_body, ticket_body, ticket_title
+from helpline.search.documents import customer_body
 from helpline.search.models import CustomerSearchDocument, TicketSearchDocument
-from helpline.search.schema import CUSTOMER_TABLE, TICKET_TABLE, WORD_TABLE
-from helpline.tickets.models import Message, Ticket
+from helpline.search.schema import CUSTOMER_TABLE, WORD_TABLE
+from helpline.tickets.models import Ticket
 
-_TICKET_FIELDS = ["title", "body", "ticket_updated_at", "updated_at"]
 _CUSTOMER_FIELDS = ["title", "body", "updated_at"]
 # Words kept for spelling correction: letters only, 4 to 64 characters.
 WORD_FILTER = r"char_length(w) BETWEEN 4 AND 64 AND w !~ '[[:digit:][:punct:]]'"
@@ -34,52 +33,24 @@ def index_ticket(ticket_id: int) -> bool:
 
 
 def index_tickets(ticket_ids: Iterable[int]) -> int:
-    """Rebuild the documents of these tickets in a few queries; returns how many were written."""
+    """Rebuild the documents of these tickets; returns how many were written. Built inside the
+    database (`rebuild_sql`, the same text as `documents.ticket_body`): one statement on PostgreSQL
+    (documents, the gone or merged tickets' documents dropped, the new words kept), two on SQLite."""
+    from helpline.search import rebuild_sql as sql  # it reads this module's WORD_FILTER
+
     ids = sorted(set(ticket_ids))
     if not ids:
         return 0
-    tickets = list(Ticket.objects.filter(pk__in=ids).select_related("requester"))
-    live = [t for t in tickets if t.merged_into_id is None]
-    texts: dict[int, list[str]] = {t.pk: [] for t in live}
-    for ticket_id, text in (
-        Message.objects.filter(ticket_id__in=texts)
-        .order_by("ticket_id", "created_at", "id")
-        .values_list("ticket_id", "body_text")
-    ):
-        texts[ticket_id].append(text)
-    identities: dict[int, list[str]] = {t.requester_id: [] for t in live}
-    for customer_id, value in (
-        CustomerIdentity.objects.filter(customer_id__in=identities)
-        .order_by("kind", "value")
-        .values_list("customer_id", "value")
-    ):
-        identities[customer_id].append(value)
-    now = timezone.now()
-    documents = [
-        TicketSearchDocument(
-            ticket_id=t.pk,
-            title=ticket_title(t.subject),
-            body=ticket_body(t.requester.name, identities[t.requester_id], texts[t.pk]),
-            ticket_updated_at=t.updated_at,
-            updated_at=now,
-        )
-        for t in live
-    ]
-    with transaction.atomic():
-        gone = set(ids) - set(texts)
-        if gone:
-            TicketSearchDocument.objects.filter(ticket_id__in=gone).delete()
-        if documents:
-            insert_rows(  # INSERT ... VALUES: long bodies cost far less so than as UNNEST arrays
-                TicketSearchDocument,
-                documents,
-                via="ticket_updated_at",
-                update_conflicts=True,
-                unique_fields=["ticket"],
-                update_fields=_TICKET_FIELDS,
-            )
-        remember_words(TICKET_TABLE, "ticket_id", list(texts))
-    return len(documents)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.POSTGRES_TICKETS_BY_ID, {"ids": ids, "now": now})
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(sql.SQLITE_DELETE_GONE_TICKETS.format(ids=marks), [*ids, *ids])
+        cursor.execute(sql.SQLITE_TICKETS_BY_ID.format(ids=marks), [now, *ids])
+        return max(cursor.rowcount, 0)
 
 
 def touch_ticket(ticket_id: int) -> None:

@@ -58,6 +58,45 @@ WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
 {_TICKET_UPSERT}
 """
 
+# The same documents for a set of tickets (`indexing.index_tickets`), built in the database in one
+# statement: the messages never pass through Python. PostgreSQL also drops the documents of tickets
+# gone or merged and keeps the new words, in the same statement.
+POSTGRES_TICKETS_BY_ID = f"""
+WITH gone AS (
+    DELETE FROM {TICKET_TABLE} d WHERE d.ticket_id = ANY(%(ids)s) AND NOT EXISTS (
+        SELECT 1 FROM tickets_ticket t WHERE t.id = d.ticket_id AND t.merged_into_id IS NULL)
+), docs AS (
+    INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
+    SELECT t.id, left(t.subject, {MAX_TITLE_CHARS}),
+           left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}),
+           t.updated_at, %(now)s
+    FROM tickets_ticket t
+    JOIN customers_customer c ON c.id = t.requester_id
+    LEFT JOIN LATERAL (
+        SELECT string_agg(replace(ci.value, '+', ''), E'\\n' ORDER BY ci.kind, ci.value) AS texts
+        FROM customers_customeridentity ci WHERE ci.customer_id = t.requester_id
+    ) i ON true
+    LEFT JOIN LATERAL (
+        SELECT string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
+        FROM tickets_message m WHERE m.ticket_id = t.id
+    ) m ON true
+    WHERE t.id = ANY(%(ids)s) AND t.merged_into_id IS NULL
+    ORDER BY t.id
+    {_TICKET_UPSERT}
+    RETURNING vector
+), words AS (
+    INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM docs, unnest(tsvector_to_array(docs.vector)) AS w
+    WHERE {WORD_FILTER} ORDER BY w ON CONFLICT (word) DO NOTHING
+)
+SELECT count(*) FROM docs
+"""
+_SQLITE_RANGE = "WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL"
+SQLITE_TICKETS_BY_ID = SQLITE_TICKETS.replace(_SQLITE_RANGE, "WHERE t.id IN ({ids}) AND t.merged_into_id IS NULL")
+SQLITE_DELETE_GONE_TICKETS = (
+    f"DELETE FROM {TICKET_TABLE} WHERE ticket_id IN ({{ids}}) AND ticket_id NOT IN "
+    "(SELECT id FROM tickets_ticket WHERE id IN ({ids}) AND merged_into_id IS NULL)"
+)
+
 DELETE_MERGED_TICKETS = (
     f"DELETE FROM {TICKET_TABLE} WHERE ticket_id IN "
     "(SELECT id FROM tickets_ticket WHERE id >= %s AND id < %s AND merged_into_id IS NOT NULL)"
