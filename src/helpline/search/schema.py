@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from helpline.core.toast import use_lz4
+
 TICKET_TABLE = "search_ticketsearchdocument"
 CUSTOMER_TABLE = "search_customersearchdocument"
 WORD_TABLE = "search_searchword"
@@ -215,6 +217,8 @@ def ensure_schema(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+    if connection.vendor == "postgresql":  # long bodies and vectors: lz4 costs far less CPU than pglz
+        use_lz4(connection, {TICKET_TABLE: ["body", "vector"], CUSTOMER_TABLE: ["body", "vector"]})
 
 
 def drop_schema(connection: BaseDatabaseWrapper) -> None:
