@@ -20,6 +20,7 @@ from helpline.web.routing import websocket_urlpatterns as desk_websockets  # noq
 application = RecordServerLoop(
     threads=settings.SYNC_THREADS,
     switch_interval_ms=settings.SERVER_SWITCH_INTERVAL_MS,
+    gc_policy=settings.SERVER_GC_POLICY,
     app=ProtocolTypeRouter(
         {
             "http": django_application,

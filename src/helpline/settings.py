@@ -133,6 +133,9 @@ SYNC_THREADS = int(os.environ.get("SYNC_THREADS", "16"))
 # How long (ms) the server's event loop may wait for the GIL while those threads run Python (the
 # interpreter's default is 5 ms; 0 keeps it).
 SERVER_SWITCH_INTERVAL_MS = float(os.environ.get("SERVER_SWITCH_INTERVAL_MS", "5"))
+# Keep the server's garbage-collection pauses short: freeze long-lived objects, collect them fully
+# once every 15 minutes (core.gc_policy). Off: CPython's default collector.
+SERVER_GC_POLICY = _env_bool("SERVER_GC_POLICY", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -41,3 +41,31 @@ def test_other_layers_are_left_to_group_send() -> None:
     from channels.layers import InMemoryChannelLayer
 
     assert asyncio.run(realtime._publish_pipelined(InMemoryChannelLayer(), [("desk", {"type": "x"})])) is False
+
+
+def test_pushes_from_a_consumers_database_thread_reach_the_group_in_order() -> None:
+    """After a commit in a consumer's database thread the pushes are handed to the server's loop
+    (the thread does not wait for them); they still arrive, in the order they were made."""
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+
+    async def scenario() -> list[int]:
+        realtime._server_loop = asyncio.get_running_loop()
+        try:
+            layer = get_channel_layer()
+            assert layer is not None
+            channel = await layer.new_channel()
+            await layer.group_add("desk", channel)
+
+            def commit_hooks() -> None:
+                for n in range(20):
+                    realtime.send_to_group("desk", {"type": "ticket.changed", "n": n})
+
+            await sync_to_async(commit_hooks, thread_sensitive=False)()
+            got = [(await asyncio.wait_for(layer.receive(channel), 5))["n"] for _n in range(20)]
+            await layer.group_discard("desk", channel)
+            return got
+        finally:
+            realtime._server_loop = None
+
+    assert asyncio.run(scenario()) == list(range(20))

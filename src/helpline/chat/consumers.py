@@ -128,6 +128,7 @@ class VisitorConsumer(JsonConsumer):
     queue = 0
     queued_at: tuple[int, float, int] | None = None
     in_queue_group = False
+    presence_at = 0.0  # when this socket last told the cache the visitor is here (time.monotonic)
     # the conversation as of this socket's last message (its ticket, customer): the next message
     # goes straight onto that ticket while it is still the conversation's and open
     conversation: Conversation | None = None
@@ -142,7 +143,7 @@ class VisitorConsumer(JsonConsumer):
             return
         await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
         await self.accept()
-        await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
+        await self.mark_present()
         welcome, self.conversation = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(
             self.visitor_id
         )
@@ -166,6 +167,11 @@ class VisitorConsumer(JsonConsumer):
             if self.typing:
                 await self.send_typing(False)
             await self.channel_layer.group_discard(ticket_group(self.ticket), self.channel_name)
+
+    async def mark_present(self) -> None:
+        assert self.visitor_id is not None
+        self.presence_at = time.monotonic()
+        await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
 
     async def follow(self, ticket_public_id: str | None) -> None:
         if ticket_public_id and ticket_public_id != self.ticket:
@@ -203,8 +209,9 @@ class VisitorConsumer(JsonConsumer):
             if article and len(self.read_articles) < 20:
                 self.read_articles[article] = str(content.get("language") or "")[:16]
         elif kind == "ping":
-            await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
             await self.send_json({"type": "pong"})
+            if time.monotonic() - self.presence_at >= presence.REFRESH_AFTER:
+                await self.mark_present()
 
     async def receive_message(self, content: dict[str, Any]) -> None:
         assert self.visitor_id is not None

@@ -8,6 +8,9 @@ import time
 from django.core.cache import cache
 
 STALE_AFTER = 70  # seconds; the widget pings every 25 s
+# a socket refreshes its record on a ping at most this often (every other ping): the record is
+# never older than 50 s while the widget pings, well inside STALE_AFTER
+REFRESH_AFTER = 30
 
 
 def _key(visitor_id: str) -> str:

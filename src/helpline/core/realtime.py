@@ -49,12 +49,14 @@ class RecordServerLoop:
     """ASGI wrapper remembering the event loop that serves WebSockets, and giving that loop
     `threads` threads for the consumers' database work (`database_sync_to_async` runs there; each
     thread keeps its own database connection). Python's default is min(32, CPUs + 4): on a small
-    machine a few slow commits would hold every thread while other conversations wait."""
+    machine a few slow commits would hold every thread while other conversations wait. It also starts
+    the server's garbage-collection policy (`core.gc_policy`) on that loop when `gc_policy` is set."""
 
-    def __init__(self, app: Any, *, threads: int = 0, switch_interval_ms: float = 0):
+    def __init__(self, app: Any, *, threads: int = 0, switch_interval_ms: float = 0, gc_policy: bool = False):
         self.app = app
         self.threads = threads
         self.switch_interval_ms = switch_interval_ms
+        self.gc_policy = gc_policy
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         global _server_loop
@@ -66,6 +68,10 @@ class RecordServerLoop:
             if self.switch_interval_ms:
                 # the loop waits this long at most for the GIL while those threads run Python
                 sys.setswitchinterval(self.switch_interval_ms / 1000)
+            if self.gc_policy:
+                from helpline.core import gc_policy
+
+                gc_policy.start(loop)
         return await self.app(scope, receive, send)
 
 
@@ -116,17 +122,26 @@ def _push(sends: Sequence[tuple[str, dict[str, Any]]]) -> None:
 
     try:
         loop = _server_loop
-        if (
-            isinstance(layer, InMemoryChannelLayer)
-            and loop is not None
-            and loop.is_running()
-            and not loop.is_closed()
-            and not _in_sync_to_async_of(loop)
-        ):
-            # e.g. the embedded task worker thread: deliver on the loop the consumers live on.
-            asyncio.run_coroutine_threadsafe(push(), loop).result(timeout=5)
-            return
+        if loop is not None and loop.is_running() and not loop.is_closed():
+            if _in_sync_to_async_of(loop):
+                # a consumer's database thread (e.g. after a chat message's commit): hand the push to
+                # the server's loop and go on; waiting for it would hold the thread (and the
+                # consumer's answer) until the loop got round to it. Pushes keep their order: the
+                # loop starts them in the order they were handed over.
+                asyncio.run_coroutine_threadsafe(_logged(push(), sends), loop)
+                return
+            if isinstance(layer, InMemoryChannelLayer):
+                # e.g. the embedded task worker thread: deliver on the loop the consumers live on.
+                asyncio.run_coroutine_threadsafe(push(), loop).result(timeout=5)
+                return
         async_to_sync(push)()
+    except Exception:
+        log.exception("realtime push failed groups=%s", ",".join(g for g, _m in sends))
+
+
+async def _logged(push: Any, sends: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    try:
+        await push
     except Exception:
         log.exception("realtime push failed groups=%s", ",".join(g for g, _m in sends))
 
