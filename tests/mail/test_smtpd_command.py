@@ -1,6 +1,6 @@
 """`helpline smtpd` as an MX forwards to it: a real process on the test database takes mail for
-our addresses (plus-addresses included), answers 250 only once the message is stored and
-processed, refuses other recipients, recognises a second delivery, and stops on SIGTERM."""
+our addresses (plus-addresses included), answers 250 only once the message is stored, processes
+it, refuses other recipients, recognises a second delivery, and stops on SIGTERM."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def deliver(port: int, recipient: str, raw: bytes) -> tuple[int, bytes]:
         return client.data(raw)
 
 
-def test_helpline_smtpd_stores_and_processes_before_it_accepts(tmp_path: Path) -> None:
+def test_helpline_smtpd_stores_before_it_accepts_then_processes(tmp_path: Path) -> None:
     Mailbox.objects.create(name="Support", email_address="support@desk.example", send_acknowledgement=False)
     db = SharedDatabase(tmp_path)
     port = free_port()
@@ -54,7 +54,7 @@ def test_helpline_smtpd_stores_and_processes_before_it_accepts(tmp_path: Path) -
     try:
         wait_listening(port, process)
         code, reply = deliver(port, "support+billing@desk.example", raw)
-        assert code == 250 and b"new_ticket" in reply
+        assert code == 250 and b"queued" in reply
         code, reply = deliver(port, "support@desk.example", raw)  # the MX delivers again
         assert code == 250 and b"duplicate" in reply
         code, _reply = deliver(port, "stranger@elsewhere.example", raw)

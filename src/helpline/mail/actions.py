@@ -12,7 +12,7 @@ from helpline.accounts.models import Team
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.mail import spam
-from helpline.mail.ingest import Outcome, process, receive, receive_many
+from helpline.mail.ingest import Outcome, process, receive, receive_many, record
 from helpline.mail.models import Mailbox, RawMessage, RawStatus, TeamSignature
 from helpline.tickets import permissions
 
@@ -26,6 +26,7 @@ __all__ = [
     "retry_message",
     "save_mailbox",
     "save_team_signatures",
+    "store_message",
     "store_oauth_tokens",
 ]
 
@@ -49,6 +50,16 @@ def receive_messages(*, mailbox: Mailbox, raws: list[bytes], source: str = "imap
     pairs = list(zip(raws, verdicts, strict=True))
     clean = iter(receive_many(mailbox=mailbox, raws=[raw for raw, v in pairs if not v], source=source))
     return [_hold_as_spam(mailbox, raw, source, v) if v else next(clean) for raw, v in pairs]
+
+
+def store_message(*, mailbox: Mailbox, raw: bytes, source: str) -> Outcome:
+    """Store a message durably, to be processed later (`receive_messages` finds its row): the SMTP
+    receiver answers 250 once this returns. Outcome "queued" for a new message, "duplicate" for
+    one stored before; mail a server marked as spam is held in the quarantine at once ("spam")."""
+    if mailbox.hold_marked_spam and (verdict := spam.marked_spam(raw)):
+        return _hold_as_spam(mailbox, raw, source, verdict)
+    row, created = record(mailbox=mailbox, raw=raw, source=source)
+    return Outcome(message_id=row.message_id, outcome="queued" if created else "duplicate", raw_id=row.pk)
 
 
 def _hold_as_spam(mailbox: Mailbox, raw: bytes, source: str, verdict: str) -> Outcome:

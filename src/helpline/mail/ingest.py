@@ -72,6 +72,15 @@ def _outcome_of(row: RawMessage, outcome: str | None = None) -> Outcome:
 
 def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
     """Store, record and process one message. Safe to call again with the same bytes."""
+    row, created = record(mailbox=mailbox, raw=raw, source=source)
+    if not created and row.status != RawStatus.RECEIVED:
+        return _outcome_of(row, "duplicate")
+    return process(row, raw=raw)
+
+
+def record(*, mailbox: Mailbox, raw: bytes, source: str) -> tuple[RawMessage, bool]:
+    """Store the bytes durably and record the row (`received`), once per mailbox and Message-ID:
+    the row, and whether it is new."""
     digest, rel = store_raw(raw)
     message_id = quick_message_id(raw)
     defaults = {"sha256": digest, "size": len(raw), "path": rel, "source": source, "received_at": timezone.now()}
@@ -80,9 +89,7 @@ def receive(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Outcome:
             row, created = RawMessage.objects.create(mailbox=mailbox, message_id=message_id, **defaults), True
     except IntegrityError:
         row, created = RawMessage.objects.get(mailbox=mailbox, message_id=message_id), False
-    if not created and row.status != RawStatus.RECEIVED:
-        return _outcome_of(row, "duplicate")
-    return process(row, raw=raw)
+    return row, created
 
 
 def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap") -> list[Outcome]:

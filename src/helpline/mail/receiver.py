@@ -1,5 +1,6 @@
 """The built-in SMTP receiver (`helpline smtpd`): mail forwarded by an MX to one of our mailbox
-addresses is stored and processed before we answer 250; on any failure we answer 451 so the
+addresses is stored durably (raw bytes and its row) before we answer 250, then processed from a
+queue shared by all sessions, in chunks (`smtpd_queue`); if storing fails we answer 451 so the
 sending server keeps the message and retries. As the final delivery it records the envelope
 sender in `Return-Path`."""
 
@@ -14,6 +15,7 @@ from django.db import close_old_connections, connections
 
 from helpline.mail import actions
 from helpline.mail.models import Mailbox
+from helpline.mail.smtpd_queue import CHUNK, SOURCE, ProcessingQueue, Stored
 from helpline.mail.tokens import base_address
 
 log = logging.getLogger("helpline.mail.receiver")
@@ -24,25 +26,28 @@ def mailbox_for_address(address: str) -> Mailbox | None:
     return Mailbox.objects.filter(email_address=base_address(address), active=True).first()
 
 
-def _receive(addresses: list[str], raw: bytes) -> list[str]:
+def _store(addresses: list[str], raw: bytes) -> list[tuple[str, Stored | None]]:
     close_old_connections()
     try:
-        return _receive_for(addresses, raw)
+        return _store_for(addresses, raw)
     finally:
         # this runs on an executor thread nobody else cleans up after: never leave a session open
         connections.close_all()
 
 
-def _receive_for(addresses: list[str], raw: bytes) -> list[str]:
+def _store_for(addresses: list[str], raw: bytes) -> list[tuple[str, Stored | None]]:
+    """Each addressed mailbox's copy stored: (outcome, what to process) per mailbox."""
     seen: set[int] = set()
-    outcomes = []
+    stored: list[tuple[str, Stored | None]] = []
     for address in addresses:
         box = mailbox_for_address(address)
         if box is None or box.pk in seen:
             continue
         seen.add(box.pk)
-        outcomes.append(actions.receive_message(mailbox=box, raw=raw, source="smtp").outcome)
-    return outcomes
+        outcome = actions.store_message(mailbox=box, raw=raw, source=SOURCE)
+        queued = outcome.outcome == "queued" and outcome.raw_id is not None
+        stored.append((outcome.outcome, Stored(outcome.raw_id or 0, box.pk, raw) if queued else None))
+    return stored
 
 
 def with_return_path(raw: bytes, mail_from: str | None) -> bytes:
@@ -57,6 +62,9 @@ def with_return_path(raw: bytes, mail_from: str | None) -> bytes:
 
 
 class ReceiverHandler:
+    def __init__(self, processing: ProcessingQueue) -> None:
+        self.processing = processing
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         box = await sync_to_async(mailbox_for_address)(address)
         if box is None:
@@ -70,12 +78,38 @@ class ReceiverHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         raw = with_return_path(raw, envelope.mail_from)
         try:
-            outcomes = await sync_to_async(_receive)(list(envelope.rcpt_tos), raw)
+            stored = await sync_to_async(_store)(list(envelope.rcpt_tos), raw)
         except Exception:
             log.exception("smtp receive failed; asking the sender to retry")
             return "451 4.3.0 Temporary failure, please retry"
-        return f"250 2.0.0 Stored ({', '.join(outcomes) or 'nothing'})"
+        for _outcome, item in stored:  # stored durably: from here on nothing is lost
+            if item is not None:
+                self.processing.put(item)
+        return f"250 2.0.0 Stored ({', '.join(o for o, _i in stored) or 'nothing'})"
 
 
-def build_controller(host: str, port: int, size_limit: int = DEFAULT_SIZE_LIMIT) -> Controller:
-    return Controller(ReceiverHandler(), hostname=host, port=port, data_size_limit=size_limit, decode_data=False)
+class Receiver:
+    """The SMTP server and the processing of what it stores."""
+
+    def __init__(self, host: str, port: int, size_limit: int = DEFAULT_SIZE_LIMIT, *, chunk: int = CHUNK) -> None:
+        self.processing = ProcessingQueue(chunk=chunk)
+        self.controller = Controller(
+            ReceiverHandler(self.processing), hostname=host, port=port, data_size_limit=size_limit, decode_data=False
+        )
+
+    def start(self) -> Receiver:
+        self.processing.start()  # first picks up what was stored and never processed
+        self.controller.start()
+        return self
+
+    def stop(self, timeout: float = 30) -> None:
+        """No more mail taken; what is queued is processed (up to `timeout` seconds) before the
+        processing stops."""
+        self.controller.stop()
+        self.processing.stop(timeout)
+
+    def __enter__(self) -> Receiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from helpline.mail.receiver import DEFAULT_SIZE_LIMIT, build_controller
+from helpline.mail.receiver import DEFAULT_SIZE_LIMIT, Receiver
+from helpline.mail.smtpd_queue import CHUNK
 
 
 class Command(BaseCommand):
@@ -18,16 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=2525)
         parser.add_argument("--size-limit", type=int, default=DEFAULT_SIZE_LIMIT)
+        parser.add_argument("--chunk", type=int, default=CHUNK, help="messages processed together at most")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        controller = build_controller(options["host"], options["port"], options["size_limit"])
+        receiver = Receiver(options["host"], options["port"], options["size_limit"], chunk=options["chunk"])
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        controller.start()
+        receiver.start()
         self.stdout.write(f"SMTP receiver listening on {options['host']}:{options['port']}")
+        self.stdout.flush()
         try:
             stop.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            controller.stop()
+            receiver.stop()
