@@ -133,6 +133,33 @@ LEFT JOIN LATERAL (
 WHERE c.id >= %s AND c.id < %s AND c.merged_into_id IS NULL
 ON CONFLICT (customer_id) DO UPDATE SET title = excluded.title, body = excluded.body, updated_at = excluded.updated_at
 """
+# The same for a set of customers (`indexing.index_customers` on PostgreSQL), in one statement with
+# the gone or merged customers' documents dropped and the new words kept; it returns the customers
+# whose document appeared, changed or went (their tickets' documents hold their name and addresses).
+_CUSTOMER_RANGE = "WHERE c.id >= %s AND c.id < %s AND c.merged_into_id IS NULL"
+_CUSTOMERS_BY_ID = POSTGRES_CUSTOMERS.replace(
+    _CUSTOMER_RANGE, "WHERE c.id = ANY(%(ids)s) AND c.merged_into_id IS NULL ORDER BY c.id"
+).replace("), %s\nFROM customers_customer c", "), %(now)s\nFROM customers_customer c")
+POSTGRES_CUSTOMERS_BY_ID = f"""
+WITH previous AS (
+    SELECT customer_id, title, body FROM {CUSTOMER_TABLE} WHERE customer_id = ANY(%(ids)s)
+), gone AS (
+    DELETE FROM {CUSTOMER_TABLE} d WHERE d.customer_id = ANY(%(ids)s) AND NOT EXISTS (
+        SELECT 1 FROM customers_customer c WHERE c.id = d.customer_id AND c.merged_into_id IS NULL)
+    RETURNING d.customer_id
+), docs AS (
+    {_CUSTOMERS_BY_ID}
+    RETURNING customer_id, title, body, vector
+), words AS (
+    INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM docs, unnest(tsvector_to_array(docs.vector)) AS w
+    WHERE {WORD_FILTER} ORDER BY w ON CONFLICT (word) DO NOTHING
+)
+SELECT d.customer_id FROM docs d LEFT JOIN previous p ON p.customer_id = d.customer_id
+WHERE p.customer_id IS NULL OR p.title IS DISTINCT FROM d.title OR p.body IS DISTINCT FROM d.body
+UNION ALL SELECT customer_id FROM gone
+"""
+assert "%(now)s" in _CUSTOMERS_BY_ID and "ANY(%(ids)s)" in _CUSTOMERS_BY_ID
+
 DELETE_MERGED_CUSTOMERS = (
     f"DELETE FROM {CUSTOMER_TABLE} WHERE customer_id IN "
     "(SELECT id FROM customers_customer WHERE id >= %s AND id < %s AND merged_into_id IS NOT NULL)"
