@@ -4,6 +4,7 @@ reach every member of each group (real Redis at 127.0.0.1:6379)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -55,15 +56,16 @@ def test_pushes_from_a_consumers_database_thread_reach_the_group_in_order() -> N
             layer = get_channel_layer()
             assert layer is not None
             channel = await layer.new_channel()
-            await layer.group_add("desk", channel)
+            group = f"order-{uuid.uuid4().hex}"  # not "desk": other tests' sockets may still be in it
+            await layer.group_add(group, channel)
 
             def commit_hooks() -> None:
                 for n in range(20):
-                    realtime.send_to_group("desk", {"type": "ticket.changed", "n": n})
+                    realtime.send_to_group(group, {"type": "ticket.changed", "n": n})
 
             await sync_to_async(commit_hooks, thread_sensitive=False)()
             got = [(await asyncio.wait_for(layer.receive(channel), 5))["n"] for _n in range(20)]
-            await layer.group_discard("desk", channel)
+            await layer.group_discard(group, channel)
             return got
         finally:
             realtime._server_loop = None
