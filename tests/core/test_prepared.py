@@ -48,3 +48,32 @@ def test_update_writes_only_the_fields_named() -> None:
     assert stored.last_message_at == later and stored.subject == "Before"
     with pytest.raises(ValueError):
         prepared.update(ticket, ["messages"])
+
+
+def test_statements_are_prepared_on_postgresql_and_still_logged() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = make_ticket()
+    with CaptureQueriesContext(connection) as ctx:
+        for n in range(3):
+            prepared.insert(
+                Message(
+                    ticket=ticket,
+                    kind=MessageKind.INBOUND,
+                    channel=Channel.CHAT,
+                    body_text=f"m{n}",
+                    meta={},
+                    created_at=timezone.now(),
+                )
+            )
+    assert sum(q["sql"].startswith('INSERT INTO "tickets_message"') for q in ctx.captured_queries) == 3
+    assert Message.objects.filter(ticket=ticket, body_text__in=["m0", "m1", "m2"]).count() == 3
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO \"tickets_message\"%%'"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 1  # parsed and planned once for the connection, executed three times

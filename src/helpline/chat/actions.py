@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from helpline.chat.models import ChatSettings, Conversation
 from helpline.chat.selectors import chat_settings, current_ticket, least_busy_agent
+from helpline.core import prepared
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.customers import actions as customer_actions
@@ -171,7 +172,7 @@ def _known_ticket_sql(connection: Any) -> str:
 
 def _stored_message_id(connection: Any, external_id: str) -> int | None:
     q, message = connection.ops.quote_name, Message._meta
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(
             f"SELECT {q(message.pk.column)} FROM {q(message.db_table)} "  # noqa: S608 (names from the models)
             f"WHERE {q(message.get_field('channel').column)} = %s AND {q(message.get_field('external_id').column)} = %s",
@@ -193,7 +194,7 @@ def _add_to_known_ticket(
     external_id = f"{conversation.public_id}:{client_id}"
     with transaction.atomic():
         connection = transaction.get_connection()
-        with connection.cursor() as cursor:
+        with prepared.cursor(connection) as cursor:
             cursor.execute(
                 _known_ticket_sql(connection), [ticket.pk, customer.pk, Status.CLOSED, conversation.visitor_id]
             )

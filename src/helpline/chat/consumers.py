@@ -128,7 +128,6 @@ class VisitorConsumer(JsonConsumer):
     queue = 0
     queued_at: tuple[int, float, int] | None = None
     in_queue_group = False
-    presence_at = 0.0  # when this socket last told the cache the visitor is here (time.monotonic)
     # the conversation as of this socket's last message (its ticket, customer): the next message
     # goes straight onto that ticket while it is still the conversation's and open
     conversation: Conversation | None = None
@@ -143,7 +142,7 @@ class VisitorConsumer(JsonConsumer):
             return
         await self.channel_layer.group_add(visitor_group(self.visitor_id), self.channel_name)
         await self.accept()
-        await self.mark_present()
+        await presence.joined(self.visitor_id, self.channel_name)
         welcome, self.conversation = await database_sync_to_async(_welcome, thread_sensitive=_ONE_DB_THREAD)(
             self.visitor_id
         )
@@ -160,18 +159,13 @@ class VisitorConsumer(JsonConsumer):
                 self.visitor_id, self.read_articles
             )
         await self.channel_layer.group_discard(visitor_group(self.visitor_id), self.channel_name)
-        await sync_to_async(presence.visitor_disconnected)(self.visitor_id, self.channel_name)
+        await presence.left(self.visitor_id, self.channel_name)
         if self.in_queue_group:
             await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
         if self.ticket:
             if self.typing:
                 await self.send_typing(False)
             await self.channel_layer.group_discard(ticket_group(self.ticket), self.channel_name)
-
-    async def mark_present(self) -> None:
-        assert self.visitor_id is not None
-        self.presence_at = time.monotonic()
-        await sync_to_async(presence.visitor_connected)(self.visitor_id, self.channel_name)
 
     async def follow(self, ticket_public_id: str | None) -> None:
         if ticket_public_id and ticket_public_id != self.ticket:
@@ -208,10 +202,8 @@ class VisitorConsumer(JsonConsumer):
             article = str(content.get("article") or "")[:40]
             if article and len(self.read_articles) < 20:
                 self.read_articles[article] = str(content.get("language") or "")[:16]
-        elif kind == "ping":
+        elif kind == "ping":  # keeps proxies from closing an idle socket; presence is refreshed per process
             await self.send_json({"type": "pong"})
-            if time.monotonic() - self.presence_at >= presence.REFRESH_AFTER:
-                await self.mark_present()
 
     async def receive_message(self, content: dict[str, Any]) -> None:
         assert self.visitor_id is not None

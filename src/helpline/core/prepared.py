@@ -6,6 +6,13 @@ each call only turns the row's values into parameters the way the ORM does (`pre
 
     prepared.insert(message)                            # sets message.pk, as Model.objects.create
     prepared.update(ticket, ["updated_at", "status"])   # as ticket.save(update_fields=[...])
+    with prepared.cursor(connection) as cursor: ...     # for other hot statements written by hand
+
+On PostgreSQL these statements are also prepared on the server (`cursor`): Django binds parameters
+on the client (the values quoted into the text) and never prepares, so PostgreSQL parses and plans
+every statement again; here each connection parses and plans one of them once, and each execution
+sends only the values. The cursor is Django's wrapper around it, so queries are still logged,
+counted and wrapped (`execute_wrapper`) as usual.
 """
 
 from __future__ import annotations
@@ -13,11 +20,71 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, Model
 from django.db.models.sql import InsertQuery
 
 _INSERTS: dict[tuple[str, type[Model]], tuple[str, list[Field[Any, Any]], bool]] = {}
 _UPDATES: dict[tuple[str, type[Model], tuple[str, ...]], tuple[str, list[Field[Any, Any]]]] = {}
+
+
+def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor whose statements PostgreSQL prepares (see above); the usual cursor elsewhere."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:
+        return connection.cursor()
+    # as BaseDatabaseWrapper._cursor and the PostgreSQL backend's create_cursor do, with another class
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        if connection.connection.prepare_threshold is None:
+            # Django's None turns preparing off on the connection, even when asked for; its own
+            # (client-binding) cursors never prepare, so only this cursor's statements are prepared
+            connection.connection.prepare_threshold = ASKED_ONLY
+        raw = _preparing_cursor_class()(connection.connection)
+        _use_connection_time_zone(connection, raw)
+        wrapped: CursorWrapper = connection._prepare_cursor(raw)  # type: ignore[attr-defined]
+        return wrapped
+
+
+ASKED_ONLY = 2**31 - 1  # a prepare threshold no statement reaches by being repeated
+
+_PREPARING_CURSOR: list[type] = []
+
+
+def _preparing_cursor_class() -> type:
+    if not _PREPARING_CURSOR:
+        import psycopg
+
+        class PreparingCursor(psycopg.Cursor):
+            """Server-side binding, and every statement prepared (Django sets prepare_threshold None)."""
+
+            def execute(
+                self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+            ) -> Any:
+                return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+            def _maybe_prepare_gen(self, pgq: Any, *, prepare: bool | None = None, binary: bool | None = None) -> Any:
+                # psycopg keeps the statement (`_query`, what Django logs) only when not prepared
+                self._query = pgq
+                return super()._maybe_prepare_gen(pgq, prepare=prepare, binary=binary)
+
+        _PREPARING_CURSOR.append(PreparingCursor)
+    return _PREPARING_CURSOR[0]
+
+
+def _use_connection_time_zone(connection: Any, raw: Any) -> None:
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if connection.timezone != tzloader.timezone:
+        register_tzloader(connection.timezone, raw)
 
 
 def _insert_statement(model: type[Model], obj: Model, alias: str) -> tuple[str, list[Field[Any, Any]], bool]:
@@ -45,12 +112,12 @@ def insert(obj: Model) -> Model:
     sql, fields, returning = _insert_statement(model, obj, alias)
     connection = connections[alias]
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with cursor(connection) as cursor_:
+        cursor_.execute(sql, params)
         if returning:
-            pk = cursor.fetchone()[0]
+            pk = cursor_.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, str(model._meta.pk.column))
+            pk = connection.ops.last_insert_id(cursor_, model._meta.db_table, str(model._meta.pk.column))
     setattr(obj, model._meta.pk.attname, pk)
     obj._state.adding = False
     obj._state.db = alias
@@ -79,5 +146,5 @@ def update(obj: Model, field_names: list[str]) -> None:
     sql, fields = _UPDATES[key]
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
     params.append(model._meta.pk.get_db_prep_value(obj.pk, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with cursor(connection) as cursor_:
+        cursor_.execute(sql, params)
