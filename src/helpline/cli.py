@@ -107,6 +107,7 @@ def _worker(argv: list[str]) -> int:
     """A production task worker: the database queue's worker, plus the periodic-jobs scheduler
     thread (every worker runs one; each run is claimed by exactly one of them) and the thread that
     reads ticket events for the worker subscribers (each batch of events claimed by one of them)."""
+    _lower_priority()
     _setup_django()
     from django.core.management import call_command
     from django.utils.crypto import get_random_string
@@ -123,6 +124,15 @@ def _worker(argv: list[str]) -> int:
         scheduler.stop(timeout=5)
         feed.stop(timeout=30)
     return 0
+
+
+def _lower_priority() -> None:
+    """Background work yields the CPU to the server on a shared machine: a worker runs at nice
+    HELPLINE_WORKER_NICE (10 by default; 0 keeps the priority it was started with), so a burst of
+    events never delays what agents and visitors wait for (the workers catch up after it)."""
+    increment = int(os.environ.get("HELPLINE_WORKER_NICE", "10"))
+    if increment > 0 and hasattr(os, "nice"):
+        os.nice(increment)
 
 
 def main(argv: list[str] | None = None) -> int:
