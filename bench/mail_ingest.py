@@ -28,12 +28,15 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-05, 2,000 mails, median of 3 runs, 2 cores shared with other sessions (load
-average 4.1-5.7), PostgreSQL 15, fsync on: 1 worker 78.4 msg/s, 2 workers 103.5 msg/s; per message
-5.4 ms worker CPU + 2.7 ms PostgreSQL CPU, 2.2 queries (before the chunked path, on a quiet machine:
-44 msg/s, 15.3 + 5.6 ms, 22.2 queries); django-helpdesk get_email 39.2 msg/s (14.6 ms + 4.4 ms per
-message): 2.0x with one worker, 2.6x with two. Targets (200/s per worker, 10x) not met;
-bench/README.md says what is left. BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
+Figures of 2026-12-06, 2,000 mails, on a day the machine took 1.8x the CPU per message of the day
+before for the same code. Before and after that day's changes run alternately (load average
+2.2-6.0): 1 worker 66.2 -> 72.9-75.8 msg/s, 2 workers 69.1-94.4 -> 113.5-133.2 msg/s; per message
+9.8 ms worker CPU + 4.8 ms PostgreSQL CPU -> 8.3 + 4.6 ms, 2.2 -> 1.9 queries. Full run after, median
+of 3 (load 4.4-13.1): 1 worker 56.6 msg/s, 2 workers 85.3 msg/s, 8.0 + 4.5 ms per message;
+django-helpdesk get_email 19.4 msg/s (25.1 + 7.1 ms per message, load 3.3): 2.9x with one worker,
+4.4x with two, 2.6x less CPU. (2026-12-05: 78.4 and 103.5 msg/s, 5.4 + 2.7 ms, peer 39.2 msg/s.)
+Targets (200/s per worker, 10x) not met; bench/README.md says what is left.
+BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
 
 from __future__ import annotations
