@@ -17,7 +17,8 @@ BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432) and Redis (channel l
 BENCH_REDIS, default redis://127.0.0.1:6379/13), `helpline run` (uvicorn with uvloop and httptools)
 with the database task queue and BENCH_WORKERS (1) `helpline worker` processes beside it
 (BENCH_TASKS=immediate runs tasks inside the server instead); BENCH_DB=sqlite for the embedded
-profile. BENCH_PYSPY=<file.txt> samples the server with py-spy during the load (collapsed stacks).
+profile. BENCH_PYSPY=<file.txt> samples the server with py-spy during the load (collapsed stacks; only the
+thread holding the GIL, so the samples say where the server's CPU goes, not where it waits).
 After the run it prints what one visitor message costs in the server process measured alone:
 queries inside the write, after commit, and milliseconds.
 
@@ -214,7 +215,7 @@ def profile_server(pid: int) -> Any:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     fmt = ["--format", "raw"] if target.endswith(".txt") else []
     return subprocess.Popen(  # noqa: S603
-        [spy, "record", "--pid", str(pid), "--duration", str(int(SECONDS)), "--rate", "200", "--output", target, *fmt],
+        [spy, "record", "--gil", "--pid", str(pid), "--duration", str(int(SECONDS)), "--rate", "200", "--output", target, *fmt],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
