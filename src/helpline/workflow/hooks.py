@@ -42,8 +42,8 @@ def start_sla_clocks(events: list[TicketEvent]) -> None:
 
 @hooks.register(TICKET_EVENT_WORKER_HOOK)
 def keep_sla_clocks(event: TicketEvent) -> None:
-    sla_events.apply_event(event)
-    scheduling.schedule_sweep_for_ticket(event.ticket_id)
+    if sla_events.apply_event(event):  # the clocks' due moments may have moved: sweep then
+        scheduling.schedule_sweep_for_ticket(event.ticket_id)
     scheduling.schedule_time_rules_for_event(event.kind, event.ticket_id)
 
 

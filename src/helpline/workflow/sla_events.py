@@ -94,19 +94,20 @@ def _response_clocks(ticket_ids: set[int]) -> list[tuple[int, str, object, objec
     )
 
 
-def apply_event(event: TicketEvent) -> None:
-    """Advance the ticket's clocks for one event, at the moment the event happened."""
+def apply_event(event: TicketEvent) -> bool:
+    """Advance the ticket's clocks for one event, at the moment the event happened. False when the
+    event cannot have moved any of them (so their due moments are as before)."""
     if event.kind not in SLA_KINDS:
-        return
+        return False
     if event.kind == EventKind.CREATED and event.pk in batching.memo(STARTED_KEY, set):
-        return  # started with the rest of its batch (start_new_tickets)
+        return True  # started with the rest of its batch (start_new_tickets)
     if event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.NOTE:
-        return
+        return False
     inbound = event.kind == EventKind.MESSAGE_ADDED and event.data.get("kind") == MessageKind.INBOUND
     if inbound and event.created_at == event.ticket.created_at:
-        return  # the customer's message that opened the ticket: its "created" event started the clocks
+        return False  # the customer's message that opened the ticket: its "created" event started the clocks
     if inbound and not _may_start_next_response(event.ticket_id):
-        return  # the usual customer message: no clock moves, nothing to lock or write
+        return False  # the usual customer message: no clock moves, nothing to lock or write
     now = event.created_at
     read_for_batch: dict[int, dict[str, tuple[object, object, bool]]] = batching.memo(RESPONSE_CLOCKS_KEY, dict)
     read_for_batch.pop(event.ticket_id, None)  # its clocks change: read them again
@@ -144,6 +145,7 @@ def apply_event(event: TicketEvent) -> None:
         else:
             clocks.rematch()
         clocks.save()
+    return True
 
 
 def _may_start_next_response(ticket_id: int) -> bool:
