@@ -31,8 +31,12 @@ Redis pipeline per ticket change and no sync-thread hop per socket message: 200 
 delivered at 187-198 msg/s, p99 2.0 s at load 15.8 and 200 ms at load 7.8; 2,000 chats, all 4,000
 delivered at 166 and 199 msg/s, p50 1.2 s and 68 ms, p99 4.3 s and 965 ms (loads 3.3-9.6), server
 CPU 2.4-3.1 ms per message, 7 SQL statements
-(BEGIN and COMMIT included), 46 KiB per connection. The server still got only half a core, so the
-p99 is queueing; `bench/chat_profile.py` shows where one message's CPU goes, in process.
+(BEGIN and COMMIT included), 46 KiB per connection.
+2026-12-06: the tail was the server's garbage collector (full collections of ~700,000 objects,
+170 ms to 2 s each); with `core.gc_policy`, prepared statements, presence refreshed per process and
+the worker at nice 10: 2,000 chats, all 4,000 delivered at 198.8-198.9 msg/s, p50 7.9-10.6 ms, p99
+27.5, 51.9 and 122.3 ms in three runs (target 150 ms; 148.1 ms in a fourth with a GC timer loaded), server CPU
+3.1-3.4 ms per message on that day's slower CPU, 45-47 KiB per connection.
 """
 
 from __future__ import annotations

@@ -74,9 +74,9 @@ def index_customers(customer_ids: Iterable[int]) -> list[int]:
     if connection.vendor == "postgresql":  # built inside the database, in one statement
         from helpline.search import rebuild_sql as sql
 
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql.POSTGRES_CUSTOMERS_BY_ID, {"ids": ids, "now": now})
+            cursor.execute(sql.POSTGRES_CUSTOMERS_BY_ID, {"ids": ids, "now": stamp})
             return [int(row[0]) for row in cursor.fetchall()]
     customers = list(
         Customer.objects.filter(pk__in=ids, merged_into__isnull=True).prefetch_related(
