@@ -82,7 +82,8 @@ def build(ack: Acknowledgement, raw: RawMessage) -> EmailMessage:
 def send(raw_id: int) -> str:
     """One delivery attempt of the acknowledgement of a received message. Returns "sent", "retry"
     or "failed" ("" when there is nothing to do)."""
-    from helpline.mail.outbound import RETRY_DELAYS, permanent_failure, schedule_retry
+    from helpline.mail.outbound import settle_attempt
+    from helpline.mail.tasks import send_acknowledgement
 
     raw = RawMessage.objects.select_related("mailbox__team", "ticket__requester").filter(pk=raw_id).first()
     if raw is None or raw.ticket is None or not raw.sender:
@@ -96,19 +97,8 @@ def send(raw_id: int) -> str:
         with smtp.connect(ack.mailbox) as conn:
             conn.send_message(email, from_addr=ack.mailbox.email_address, to_addrs=[ack.recipient])
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:1000]
-        attempts = ack.attempts + 1
-        final = permanent_failure(exc) or attempts > len(RETRY_DELAYS)
-        status = OutboundStatus.FAILED if final else OutboundStatus.PENDING
-        Acknowledgement.objects.filter(pk=ack.pk).update(attempts=attempts, last_error=error, status=status)
-        if final:
-            log.warning("acknowledgement failed for good ticket=%s error=%s", raw.ticket.number, error)
-            return "failed"
-        from helpline.mail.tasks import send_acknowledgement
-
-        schedule_retry(send_acknowledgement, raw.pk, RETRY_DELAYS[attempts - 1])
-        return "retry"
-    Acknowledgement.objects.filter(pk=ack.pk).update(
-        status=OutboundStatus.SENT, attempts=ack.attempts + 1, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
+        failure: Exception | None = exc
+    else:
+        failure = None
+    label = f"acknowledgement ticket={raw.ticket.number}"
+    return settle_attempt(ack, failure, retry=send_acknowledgement, retry_id=raw.pk, label=label)

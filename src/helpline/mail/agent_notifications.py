@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from helpline.accounts.models import NotificationPreferences, User
 from helpline.mail import smtp
 from helpline.mail.models import AgentNotification, OutboundStatus
-from helpline.mail.outbound import RETRY_DELAYS, mailbox_for, permanent_failure, schedule_retry
+from helpline.mail.outbound import mailbox_for, settle_attempt
 from helpline.tickets.models import EventKind, Message, MessageKind, Ticket, TicketEvent
 
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -200,19 +200,10 @@ def deliver(notification_id: int) -> str:
         else:
             get_connection(fail_silently=False).send_messages([email])
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:1000]
-        attempts = note.attempts + 1
-        final = permanent_failure(exc) or attempts > len(RETRY_DELAYS)
-        status = OutboundStatus.FAILED if final else OutboundStatus.PENDING
-        AgentNotification.objects.filter(pk=note.pk).update(attempts=attempts, last_error=error, status=status)
-        if final:
-            log.warning("agent notification failed for good id=%s error=%s", note.pk, error)
-            return "failed"
-        from helpline.mail.tasks import send_agent_notification
+        failure: Exception | None = exc
+    else:
+        failure = None
+    from helpline.mail.tasks import send_agent_notification
 
-        schedule_retry(send_agent_notification, note.pk, RETRY_DELAYS[attempts - 1])
-        return "retry"
-    AgentNotification.objects.filter(pk=note.pk).update(
-        status=OutboundStatus.SENT, attempts=note.attempts + 1, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
+    label = f"agent notification id={note.pk}"
+    return settle_attempt(note, failure, retry=send_agent_notification, retry_id=note.pk, label=label)

@@ -262,3 +262,26 @@ def schedule_retry(task: Task[Any, Any], object_id: int, delay: int) -> None:
         task.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(object_id)
     else:  # immediate backend (tests): the next attempt runs at once
         task.enqueue(object_id)
+
+
+def settle_attempt(row: Any, exc: Exception | None, *, retry: Task[Any, Any], retry_id: int, label: str) -> str:
+    """Record one delivery attempt of an outbound row that keeps its own `attempts`, `last_error`,
+    `status` and `sent_at` (acknowledgements, agent notifications): sent; or failed, and then
+    retried with the backoff of RETRY_DELAYS (`retry(retry_id)`) unless the failure is permanent or
+    the attempts are used up. Returns "sent", "retry" or "failed"."""
+    manager = type(row).objects
+    attempts = row.attempts + 1
+    if exc is None:
+        manager.filter(pk=row.pk).update(
+            status=OutboundStatus.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+        )
+        return "sent"
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    final = permanent_failure(exc) or attempts > len(RETRY_DELAYS)
+    status = OutboundStatus.FAILED if final else OutboundStatus.PENDING
+    manager.filter(pk=row.pk).update(attempts=attempts, last_error=error, status=status)
+    if final:
+        log.warning("%s failed for good error=%s", label, error)
+        return "failed"
+    schedule_retry(retry, retry_id, RETRY_DELAYS[attempts - 1])
+    return "retry"
