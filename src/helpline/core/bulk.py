@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models import Value
 
+from helpline.core import prepared
+
 
 def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     """Write `fields` of every object (saved rows) in one statement; returns the rows updated."""
@@ -58,7 +60,10 @@ def insert_rows(model: type[models.Model], objs: list[Any], *, via: str = "creat
     first = objs[0]
     value = getattr(first, field.attname)
     setattr(first, field.attname, Value(value, output_field=field))
+    connection = connections[router.db_for_write(model)]
+    connection.ensure_connection()
     try:
-        return model._default_manager.bulk_create(objs, **options)
+        with prepared.server_binding(connection):  # long texts sent as values, not escaped into the SQL
+            return model._default_manager.bulk_create(objs, **options)
     finally:
         setattr(first, field.attname, value)

@@ -17,6 +17,8 @@ counted and wrapped (`execute_wrapper`) as usual.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router
@@ -49,6 +51,26 @@ def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
         _use_connection_time_zone(connection, raw)
         wrapped: CursorWrapper = connection._prepare_cursor(raw)  # type: ignore[attr-defined]
         return wrapped
+
+
+@contextmanager
+def server_binding(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """Within the block, statements of `connection` (the ORM's too) bind their values on the server
+    instead of quoting them into the text, without preparing: for writes of many long texts (a mail
+    chunk's bodies and search documents), whose values psycopg would otherwise escape in Python and
+    PostgreSQL lex back out of one huge statement. Other databases: no change."""
+    raw = getattr(connection, "connection", None) if connection.vendor == "postgresql" else None
+    if raw is None:
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    before = raw.cursor_factory
+    raw.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = before
 
 
 ASKED_ONLY = 2**31 - 1  # a prepare threshold no statement reaches by being repeated
