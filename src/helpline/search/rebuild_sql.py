@@ -20,17 +20,23 @@ _TICKET_UPSERT = (
     "ticket_updated_at = excluded.ticket_updated_at, updated_at = excluded.updated_at"
 )
 
-POSTGRES_TICKETS = f"""
-INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
-SELECT t.id, left(t.subject, {MAX_TITLE_CHARS}),
-       left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}),
-       t.updated_at, %s
-FROM tickets_ticket t
+# A ticket document's columns on PostgreSQL (`m.texts`: its messages' bodies, joined by the caller)
+# and the requester with their identities, for the range rebuild and the rebuild by ids alike.
+_TICKET_COLUMNS = (
+    f"t.id, left(t.subject, {MAX_TITLE_CHARS}), "
+    f"left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}), t.updated_at"
+)
+_TICKET_REQUESTER = """FROM tickets_ticket t
 JOIN customers_customer c ON c.id = t.requester_id
 LEFT JOIN LATERAL (
     SELECT string_agg(replace(ci.value, '+', ''), E'\\n' ORDER BY ci.kind, ci.value) AS texts
     FROM customers_customeridentity ci WHERE ci.customer_id = t.requester_id
-) i ON true
+) i ON true"""
+
+POSTGRES_TICKETS = f"""
+INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
+SELECT {_TICKET_COLUMNS}, %s
+{_TICKET_REQUESTER}
 LEFT JOIN (
     SELECT m.ticket_id, string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
     FROM tickets_message m WHERE m.ticket_id >= %s AND m.ticket_id < %s GROUP BY m.ticket_id
@@ -67,15 +73,8 @@ WITH gone AS (
         SELECT 1 FROM tickets_ticket t WHERE t.id = d.ticket_id AND t.merged_into_id IS NULL)
 ), docs AS (
     INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
-    SELECT t.id, left(t.subject, {MAX_TITLE_CHARS}),
-           left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}),
-           t.updated_at, %(now)s
-    FROM tickets_ticket t
-    JOIN customers_customer c ON c.id = t.requester_id
-    LEFT JOIN LATERAL (
-        SELECT string_agg(replace(ci.value, '+', ''), E'\\n' ORDER BY ci.kind, ci.value) AS texts
-        FROM customers_customeridentity ci WHERE ci.customer_id = t.requester_id
-    ) i ON true
+    SELECT {_TICKET_COLUMNS}, %(now)s
+    {_TICKET_REQUESTER}
     LEFT JOIN LATERAL (
         SELECT string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
         FROM tickets_message m WHERE m.ticket_id = t.id
