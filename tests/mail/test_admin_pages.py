@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from helpline.mail import actions
-from helpline.mail.models import Mailbox, RawMessage, RawStatus
-from tests.factories import PASSWORD, make_agent, make_team
+from helpline.mail.models import Acknowledgement, AgentNotification, Mailbox, OutboundStatus, RawMessage, RawStatus
+from helpline.mail.views.mailboxes import PER_PAGE
+from tests.factories import PASSWORD, make_agent, make_team, make_ticket
 from tests.mail.mails import raw_mail
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,41 @@ def test_agents_download_the_original_of_messages_on_their_tickets(mailbox: Mail
     client = signed_in("agent")
     assert client.get(f"/admin/mailboxes/messages/{row.pk}/raw.eml").status_code == 200
     assert Client().get(f"/admin/mailboxes/messages/{row.pk}/raw.eml").status_code in (302, 404)
+
+
+def test_undelivered_mail_is_paged_each_list_on_its_own(mailbox: Mailbox, django_assert_max_num_queries: Any) -> None:
+    """More failed acknowledgements than a page holds: the rest are one click away (newest first),
+    and paging one list keeps the other's page."""
+    ticket = make_ticket()
+    now = timezone.now()
+    raws = RawMessage.objects.bulk_create(
+        RawMessage(mailbox=mailbox, message_id=f"<r{i}@c>", sha256="0" * 64, size=1, path="x", received_at=now)
+        for i in range(PER_PAGE + 5)
+    )
+    Acknowledgement.objects.bulk_create(
+        Acknowledgement(
+            raw=raw,
+            mailbox=mailbox,
+            ticket=ticket,
+            recipient=f"customer{i:02}@example.com",
+            message_id=f"<ack{i}@desk.example>",
+            status=OutboundStatus.FAILED,
+            last_error=f"bounced: error {i}",
+        )
+        for i, raw in enumerate(raws)
+    )
+    agent = make_agent()
+    AgentNotification.objects.create(
+        agent=agent, ticket=ticket, kind="new_ticket", message_id="<n1@desk.example>", status=OutboundStatus.FAILED
+    )
+    client = signed_in("admin")
+    first = client.get("/admin/mailboxes/undelivered/").content.decode()
+    newest, oldest = f"customer{PER_PAGE + 4:02}@example.com", "customer00@example.com"
+    assert newest in first and oldest not in first and first.count("data-undelivered") == 2
+    assert "?notifications=1&amp;acknowledgements=2" in first and 'rel="next"' in first
+    with django_assert_max_num_queries(12):  # one page of rows, no query per row
+        second = client.get("/admin/mailboxes/undelivered/?notifications=1&acknowledgements=2").content.decode()
+    assert oldest in second and newest not in second and agent.email in second  # the notification stays listed
+    assert "?notifications=1&amp;acknowledgements=1" in second and 'rel="prev"' in second
+    assert second.count("@example.com</td>") == 5
+    assert client.get("/admin/mailboxes/undelivered/?acknowledgements=99").status_code == 200  # the last page

@@ -76,10 +76,15 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def undelivered(request: HttpRequest) -> HttpResponse:
-    """Notifications and acknowledgements that failed for good (refused, or bounced)."""
+    """Notifications and acknowledgements that failed for good (refused, or bounced), each list
+    paged on its own (`notifications` and `acknowledgements` hold the page numbers)."""
     context = {
-        "notifications": selectors.undelivered_notifications()[:PER_PAGE],
-        "acknowledgements": selectors.undelivered_acknowledgements()[:PER_PAGE],
+        "notifications": Paginator(selectors.undelivered_notifications(), PER_PAGE).get_page(
+            request.GET.get("notifications")
+        ),
+        "acknowledgements": Paginator(selectors.undelivered_acknowledgements(), PER_PAGE).get_page(
+            request.GET.get("acknowledgements")
+        ),
         "section": "mailboxes",
     }
     return render(request, "mail/undelivered.html", context)
