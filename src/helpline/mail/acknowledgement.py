@@ -1,10 +1,10 @@
 """The acknowledgement of a new email ticket, sent from the mailbox the customer wrote to (with
 the ticket number in the subject, the reply token in Reply-To, when an SLA sets one the time the
 first response is due, and the team's signature in the customer's language), marked
-Auto-Submitted so other systems' auto-replies never answer it. Without SMTP settings the portal's
-confirmation (the desk's default sender, same text) is used instead.
+Auto-Submitted so other systems' auto-replies never answer it. A mailbox without SMTP settings sends
+it through the desk's email backend from the desk's default sender (as the portal's confirmation).
 
-Each acknowledgement is recorded (`Acknowledgement`, with its Message-ID) before it goes out and
+Either way each acknowledgement is recorded (`Acknowledgement`, with its Message-ID) before it goes out and
 retried with backoff like a reply; a bounce of it marks it failed (shown on the ticket)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from helpline.core.html import text_to_html
-from helpline.mail import signatures, smtp
+from helpline.mail import signatures
 from helpline.mail.models import Acknowledgement, OutboundStatus, RawMessage
 from helpline.mail.tokens import reply_address
 from helpline.portal.auth import magic_link_url
@@ -62,7 +62,10 @@ def build(ack: Acknowledgement, raw: RawMessage) -> EmailMessage:
         language = translation.get_language()
     signature = signatures.for_ticket(box, ticket)  # the team's, in the customer's language
     email = EmailMessage()
-    email["From"] = formataddr((box.team.name if box.team else box.name, box.email_address))
+    if box.smtp_host:
+        email["From"] = formataddr((box.team.name if box.team else box.name, box.email_address))
+    else:  # the desk's email backend sends for the desk's own sender
+        email["From"] = settings.DEFAULT_FROM_EMAIL
     email["To"] = ack.recipient
     email["Reply-To"] = reply_address(box.email_address, ticket.number)
     email["Subject"] = subject
@@ -82,6 +85,7 @@ def build(ack: Acknowledgement, raw: RawMessage) -> EmailMessage:
 def send(raw_id: int) -> str:
     """One delivery attempt of the acknowledgement of a received message. Returns "sent", "retry"
     or "failed" ("" when there is nothing to do)."""
+    from helpline.mail.outbound import send as hand_over
     from helpline.mail.outbound import settle_attempt
     from helpline.mail.tasks import send_acknowledgement
 
@@ -93,9 +97,7 @@ def send(raw_id: int) -> str:
         return ""
     ack.mailbox, ack.ticket = raw.mailbox, raw.ticket
     try:
-        email = build(ack, raw)
-        with smtp.connect(ack.mailbox) as conn:
-            conn.send_message(email, from_addr=ack.mailbox.email_address, to_addrs=[ack.recipient])
+        hand_over(ack.mailbox, build(ack, raw))  # the mailbox's SMTP server, else the desk's email backend
     except Exception as exc:
         failure: Exception | None = exc
     else:

@@ -218,7 +218,7 @@ def _together(mailbox: Mailbox, mails: list[_Mail]) -> list[Outcome]:
         row.attempts, row.error, row.processed_at = row.attempts + 1, "", now
         rows.append(row)
         if item.opened and not item.meta["email"]["auto"] and mailbox.send_acknowledgement:
-            _acknowledge(item.ticket, mail.mail.from_address, row)
+            _acknowledge(row)
     update_rows(RawMessage, rows, RAW_UPDATE)
 
     def count_senders() -> None:

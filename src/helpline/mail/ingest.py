@@ -361,7 +361,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
         else:
             outcome = "new_ticket"
         if not auto and mailbox.send_acknowledgement:
-            _acknowledge(ticket, mail.from_address, row)
+            _acknowledge(row)
     participants.keep(ticket=ticket, mail=mail, sender=customer, own_addresses=own_addresses)
     if message is not None and "cid:" in message.body_html.lower():
         linked = content.link_inline_images(message.body_html, list(message.attachments.all()))
@@ -372,14 +372,10 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
     row.outcome = outcome
 
 
-def _acknowledge(ticket: Ticket, address: str, row: RawMessage) -> None:
-    if row.mailbox.smtp_host:  # from the mailbox itself, with the reply token
-        from helpline.mail.tasks import send_acknowledgement
+def _acknowledge(row: RawMessage) -> None:
+    """Acknowledge the new ticket `row` opened, once it commits: recorded and sent with retries
+    (`mail.acknowledgement`), from the mailbox's SMTP server or the desk's email backend."""
+    from helpline.mail.tasks import send_acknowledgement
 
-        raw_id = row.pk
-        transaction.on_commit(lambda: send_acknowledgement.enqueue(raw_id))
-        return
-    from helpline.portal.tasks import send_request_confirmation
-
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: send_request_confirmation.enqueue(ticket_id, address, ""))
+    raw_id = row.pk
+    transaction.on_commit(lambda: send_acknowledgement.enqueue(raw_id))
