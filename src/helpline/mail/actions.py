@@ -13,12 +13,21 @@ from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.mail import spam
 from helpline.mail.ingest import Outcome, process, receive, receive_many, record
-from helpline.mail.models import Mailbox, RawMessage, RawStatus, TeamSignature
-from helpline.tickets import permissions
+from helpline.mail.models import (
+    Acknowledgement,
+    AgentNotification,
+    Mailbox,
+    OutboundStatus,
+    RawMessage,
+    RawStatus,
+    TeamSignature,
+)
+from helpline.tickets import delivery_actions, permissions
 
 __all__ = [
     "Outcome",
     "connect_oauth",
+    "fail_delivery",
     "quarantine_message",
     "quarantine_unaddressed",
     "receive_message",
@@ -73,6 +82,27 @@ def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:
     if raw.status not in (RawStatus.QUARANTINED, RawStatus.RECEIVED):
         raise InvalidInputError(_("Only quarantined messages can be retried."), code="not_quarantined")
     return process(raw, retry=True)
+
+
+def fail_delivery(
+    *, actor: Actor, row: Acknowledgement | AgentNotification, error: str, attempts: int | None = None
+) -> None:
+    """An acknowledgement or an agent notification failed for good (refused, retries spent, or
+    bounced): marked failed with the error (and the attempts made, when given). An acknowledgement
+    newly failed goes into its ticket's history, and so to the ticket's page at once."""
+    model = type(row)
+    with transaction.atomic():
+        was = model.objects.select_for_update().filter(pk=row.pk).values_list("status", flat=True).first()
+        if was is None:
+            return
+        changes: dict[str, Any] = {"status": OutboundStatus.FAILED, "last_error": error[:1000]}
+        if attempts is not None:
+            changes["attempts"] = attempts
+        model.objects.filter(pk=row.pk).update(**changes)
+        if isinstance(row, Acknowledgement) and was != OutboundStatus.FAILED:
+            delivery_actions.record_mail_failure(
+                actor=actor, ticket=row.ticket, mail="acknowledgement", recipient=row.recipient, error=error
+            )
 
 
 MAILBOX_FIELDS = {f.name for f in Mailbox._meta.get_fields() if getattr(f, "concrete", False)} - {

@@ -268,7 +268,8 @@ def settle_attempt(row: Any, exc: Exception | None, *, retry: Task[Any, Any], re
     """Record one delivery attempt of an outbound row that keeps its own `attempts`, `last_error`,
     `status` and `sent_at` (acknowledgements, agent notifications): sent; or failed, and then
     retried with the backoff of RETRY_DELAYS (`retry(retry_id)`) unless the failure is permanent or
-    the attempts are used up. Returns "sent", "retry" or "failed"."""
+    the attempts are used up (then through `actions.fail_delivery`, which shows a failed
+    acknowledgement on its ticket's page at once). Returns "sent", "retry" or "failed"."""
     manager = type(row).objects
     attempts = row.attempts + 1
     if exc is None:
@@ -277,11 +278,12 @@ def settle_attempt(row: Any, exc: Exception | None, *, retry: Task[Any, Any], re
         )
         return "sent"
     error = f"{type(exc).__name__}: {exc}"[:1000]
-    final = permanent_failure(exc) or attempts > len(RETRY_DELAYS)
-    status = OutboundStatus.FAILED if final else OutboundStatus.PENDING
-    manager.filter(pk=row.pk).update(attempts=attempts, last_error=error, status=status)
-    if final:
+    if permanent_failure(exc) or attempts > len(RETRY_DELAYS):
+        from helpline.mail.actions import fail_delivery
+
         log.warning("%s failed for good error=%s", label, error)
+        fail_delivery(actor=OUTBOUND_ACTOR, row=row, error=error, attempts=attempts)
         return "failed"
+    manager.filter(pk=row.pk).update(attempts=attempts, last_error=error, status=OutboundStatus.PENDING)
     schedule_retry(retry, retry_id, RETRY_DELAYS[attempts - 1])
     return "retry"

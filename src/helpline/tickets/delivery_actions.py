@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
 from helpline.tickets.action_support import publish_events, record_event, validate_choice
-from helpline.tickets.models import DeliveryStatus, EventKind, Message
+from helpline.tickets.models import DeliveryStatus, EventKind, Message, Ticket, TicketEvent
 
 # -- delivery ------------------------------------------------------------------------------------
 
@@ -50,3 +50,19 @@ def set_delivery_status(
         )
         publish_events([event])
     return locked
+
+
+def record_mail_failure(*, actor: Actor, ticket: Ticket, mail: str, recipient: str, error: str) -> TicketEvent:
+    """A mail about the ticket that is no message of it (`mail`: "acknowledgement") did not reach
+    `recipient` for good (refused, retries spent, or bounced): recorded in the ticket's history and,
+    like every change, pushed to the agents on the ticket's page."""
+    with transaction.atomic():
+        event = record_event(
+            ticket,
+            actor,
+            EventKind.DELIVERY_CHANGED,
+            after=DeliveryStatus.FAILED,
+            data={"mail": mail, "recipient": recipient, "error": error[:500]},
+        )
+        publish_events([event])
+    return event

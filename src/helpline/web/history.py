@@ -159,6 +159,10 @@ def describe(event: TicketEvent, field_labels: dict[str, str]) -> EventLine:
             line.detail = _label(LinkKind, ref.get("kind")) if isinstance(ref, dict) and ref.get("kind") else ""
         else:
             line.verb = _("unlinked #%(number)s") % {"number": number}
+    elif kind == EventKind.DELIVERY_CHANGED and data.get("mail") == "acknowledgement":
+        line.verb = _("delivery of the acknowledgement to %(address)s") % {"address": data.get("recipient", "?")}
+        line.after = _label(DeliveryStatus, after)
+        line.detail = str(data.get("error", ""))
     elif kind == EventKind.DELIVERY_CHANGED:
         line.verb = _("delivery of a reply")
         line.before, line.after = _label(DeliveryStatus, before), _label(DeliveryStatus, after)

@@ -1,6 +1,7 @@
 """`{% cc_panel ticket %}`: on an email ticket, who replies copy, with adding and dropping people
 (`{% cc_panel ticket oob=True %}` in the ticket page's live fragments). `{% undelivered_mail ticket %}`:
-the ticket's acknowledgement when it did not reach the customer (refused, or bounced)."""
+the ticket's acknowledgement when it did not reach the customer (refused, or bounced); also among the
+live fragments (`oob=True`), so it appears as soon as a bounce or a last failed attempt is recorded."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def cc_panel(context: template.Context, ticket: Any, oob: bool = False) -> dict[
 
 
 @register.inclusion_tag("mail/_undelivered.html")
-def undelivered_mail(ticket: Any) -> dict[str, Any]:
+def undelivered_mail(ticket: Any, oob: bool = False) -> dict[str, Any]:
     shown = ticket.channel == Channel.EMAIL
-    return {"acknowledgements": selectors.failed_acknowledgements(ticket) if shown else []}
+    acknowledgements = selectors.failed_acknowledgements(ticket) if shown else []
+    return {"acknowledgements": acknowledgements, "shown": shown, "oob": oob}
