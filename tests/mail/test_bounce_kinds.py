@@ -1,8 +1,8 @@
 """Plain-text bounces (no DSN) as the common servers write them: recognised by who sends them (the
 mail system's addresses and names), by what their reports say (qmail, Exim, Postfix, Sendmail,
 Exchange, Microsoft 365, Gmail, Yahoo) and by their subjects in the languages servers really use;
-never a customer's message that only talks about undelivered mail, nor a warning that delivery is
-merely delayed. End to end: bounces of acknowledgements fetched from a real IMAP server (Dovecot)
+never a customer's message that only talks about undelivered mail; a warning that delivery is
+merely delayed (plain, or a DSN) fails nothing. End to end: bounces of acknowledgements fetched from a real IMAP server (Dovecot)
 after the acknowledgements went out through a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from helpline.mail import imap
-from helpline.mail.models import Acknowledgement, OutboundStatus
+from helpline.mail import actions, imap
+from helpline.mail.models import Acknowledgement, Mailbox, OutboundStatus
 from helpline.mail.parsing import parse
 from helpline.tickets.models import Message, Ticket
 from tests.factories import make_team
@@ -180,8 +180,40 @@ def test_messages_that_only_talk_about_undelivered_mail_are_no_bounces(
         ),
     ],
 )
-def test_warnings_that_delivery_is_delayed_are_no_bounces(sender: str, subject: str, report: str) -> None:
-    assert parse(bounce(sender, subject, report)).bounce is None
+def test_warnings_that_delivery_is_delayed_fail_nothing(sender: str, subject: str, report: str) -> None:
+    mail = parse(bounce(sender, subject, report))
+    assert mail.bounce is not None and mail.bounce.failed is False  # a report, kept out of the tickets
+
+
+def dsn(action: str, status: str) -> bytes:
+    """A delivery status notification (RFC 3464) with one recipient's action."""
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nTo: support@desk.example\r\n"
+        f"Subject: Delivery Status Notification\r\nMessage-ID: <dsn-{action}@mx.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nThis is the mail system at host mx.example.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n"
+        f"Final-Recipient: rfc822; ann@example.com\r\nAction: {action}\r\nStatus: {status}\r\n"
+        f"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {ORIGINAL}\r\n--B--\r\n"
+    ).encode()
+
+
+@pytest.mark.django_db
+def test_dsns_that_report_delay_or_delivery_leave_the_acknowledgement_sent(mailbox: Mailbox, commits: Any) -> None:
+    with commits():  # the acknowledgement goes out once the new ticket is committed
+        actions.receive_message(mailbox=mailbox, raw=raw_mail("Hello"), source="test")
+    ack = Acknowledgement.objects.get()
+    for action, status in (("delayed", "4.4.7"), ("delivered", "2.0.0"), ("relayed", "2.0.0")):
+        raw = dsn(action, status).replace(ORIGINAL.encode(), ack.message_id.encode())
+        outcome = actions.receive_message(mailbox=mailbox, raw=raw, source="test")
+        assert (outcome.outcome, outcome.reason) == ("ignored", "delivery_report")
+    ack.refresh_from_db()
+    assert ack.status == OutboundStatus.SENT and Ticket.objects.count() == 1
+    failed = actions.receive_message(
+        mailbox=mailbox, raw=dsn("failed", "5.1.1").replace(ORIGINAL.encode(), ack.message_id.encode()), source="test"
+    )
+    ack.refresh_from_db()
+    assert failed.outcome == "bounce" and ack.status == OutboundStatus.FAILED and "5.1.1" in ack.last_error
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,10 +5,12 @@ failed", hosted mail's "Undeliverable: …"): sent by the mail system (MAILER-DA
 System/Subsystem", Microsoft 365's reporting address, postmaster, the null sender) or naming the
 failed recipients (`X-Failed-Recipients`), saying so in the words of the common servers' reports or
 under a subject that says so (also in the languages servers really use), with the original
-message's headers quoted in the text or attached. Warnings that delivery is only delayed are none.
-A person's message is never one, whatever it says about undelivered mail. Such a message is a bounce
-like a DSN: matched by the quoted Message-ID to what we sent (an agent's reply, an acknowledgement,
-an agent notification) and never a customer's message, so it neither opens nor reopens a ticket.
+message's headers quoted in the text or attached. Such a message is a bounce like a DSN: matched
+by the quoted Message-ID to what we sent (an agent's reply, an acknowledgement, an agent
+notification) and never a customer's message, so it neither opens nor reopens a ticket. A person's
+message is never one, whatever it says about undelivered mail. Warnings that delivery is only
+delayed (in plain text, or DSNs whose actions are "delayed", "delivered" or "relayed") are reports
+too, kept out of the tickets, but they mark nothing failed.
 (Recognising needs no database: the parser asks for it.)
 """
 
@@ -92,19 +94,19 @@ def _sender_kind(mail: ParsedMail) -> str:
     return ""
 
 
-def _is_failure_report(mail: ParsedMail, sender: str, report: str) -> bool:
-    """A mail system's report (`sender` from `_sender_kind`) that a message could not be delivered,
-    not a warning that it is still being tried: it says so in the words mail servers use, or names
-    the failed recipients; a subject alone counts from a mail system's own address, or when the
-    original is quoted."""
+def _report_kind(mail: ParsedMail, sender: str, report: str) -> str:
+    """What a message from a mail system (`sender` from `_sender_kind`) reports: "failed" when a
+    message could not be delivered (it says so in the words mail servers use, or names the failed
+    recipients; a subject alone counts from a mail system's own address, or when the original is
+    quoted), "delayed" for a warning that delivery is still being tried, "" for anything else."""
     folded = " ".join(report.split())
     if _DELAY.search(mail.subject) or _DELAY.search(folded):
-        return False
+        return "delayed" if sender == "daemon" or _REPORT_MARKERS.search(folded) else ""
     if "x-failed-recipients" in mail.headers or _REPORT_MARKERS.search(folded):
-        return True
+        return "failed"
     if not _SUBJECT.search(mail.subject):
-        return False
-    return sender == "daemon" or bool(quoted_message_id(mail))
+        return ""
+    return "failed" if sender == "daemon" or quoted_message_id(mail) else ""
 
 
 def quoted_message_id(mail: ParsedMail) -> str:
@@ -121,23 +123,25 @@ def quoted_message_id(mail: ParsedMail) -> str:
     return match.group(1) if match else ""
 
 
-def unreported(mail: ParsedMail) -> tuple[str, str] | None:
-    """(original Message-ID, diagnostic) of a bounce that is no DSN, or of a DSN that does not
-    attach the original's headers; None for any other message."""
+def unreported(mail: ParsedMail) -> tuple[str, str, bool] | None:
+    """(original Message-ID, diagnostic, failed) of a bounce that is no DSN, or of a DSN that does
+    not attach the original's headers (`failed` False: only a warning that delivery is delayed);
+    None for any other message."""
     if mail.bounce is not None:
         if mail.bounce.original_message_id:
             return None
-        return quoted_message_id(mail), mail.bounce.diagnostic
+        return quoted_message_id(mail), mail.bounce.diagnostic, mail.bounce.failed
     sender = _sender_kind(mail)
     if not sender:
         return None  # a person's message, whatever it says about undelivered mail
     text = _COPY_FOLLOWS.split(mail.text[:20000], 1)[0][:4000]  # the report, not the quoted copy
-    if not _is_failure_report(mail, sender, text):
+    kind = _report_kind(mail, sender, text)
+    if not kind:
         return None
     lines = [m.group(0).strip() for m in _DIAGNOSTIC.finditer(text)][:3]
     failed = mail.headers.get("x-failed-recipients", "")
     diagnostic = "; ".join(([f"Failed recipients: {failed}"] if failed else []) + lines) or mail.subject
-    return quoted_message_id(mail), diagnostic[:500]
+    return quoted_message_id(mail), diagnostic[:500], kind == "failed"
 
 
 def mark_bounced(message_id: str, diagnostic: str) -> int | None:

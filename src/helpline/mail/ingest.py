@@ -216,6 +216,9 @@ def _own_message_id(message_id: str, own_addresses: set[str]) -> bool:
 
 def _handle_bounce(row: RawMessage, mail: ParsedMail) -> None:
     assert mail.bounce is not None
+    if not mail.bounce.failed:  # delivery delayed (still being tried) or done: nothing failed
+        row.status, row.outcome = RawStatus.IGNORED, "delivery_report"
+        return
     original = mail.bounce.original_message_id
     target = None
     if original:

@@ -48,6 +48,7 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 class Bounce:
     original_message_id: str
     diagnostic: str
+    failed: bool = True  # False: a report that delivery is delayed (or succeeded), nothing failed
 
 
 @dataclass
@@ -302,7 +303,9 @@ class _Walker:
                 original = quick_message_id(body)
                 if original.endswith("@no-message-id.helpline>"):
                     original = ""
-        self.parsed.bounce = Bounce(original_message_id=original, diagnostic="; ".join(diagnostic)[:500])
+        actions = {line.split(":", 1)[1].strip().lower() for line in diagnostic if line.lower().startswith("action:")}
+        failed = not actions or "failed" in actions  # not "delayed", "delivered", "relayed", "expanded"
+        self.parsed.bounce = Bounce(original_message_id=original, diagnostic="; ".join(diagnostic)[:500], failed=failed)
 
 
 def _delivery_status_text(part: Message) -> str:
