@@ -96,8 +96,10 @@ def test_two_workers_sweeping_at_once_do_each_breach_once(django_capture_on_comm
 
 @pytest.mark.django_db
 def test_due_moments_are_stored_as_delayed_tasks(run: Any, settings: Any) -> None:
-    """With the database queue, a ticket's warning and breach moments become stored tasks with
-    run_after (they survive restarts; the sweep they run is idempotent)."""
+    """With the database queue, the next warning or breach ahead is a stored task with run_after
+    (it survives restarts; the sweep it runs is idempotent). The sweeps form a chain: a ticket whose
+    moments come after a waiting sweep adds no task, and a sweep once run stores the next moment."""
+    from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {
@@ -111,10 +113,38 @@ def test_due_moments_are_stored_as_delayed_tasks(run: Any, settings: Any) -> Non
     )
     ticket = run(make_ticket)
     # The ticket's events wait for a worker; the worker's run of them keeps the SLA clocks and
-    # stores the due moments as delayed tasks.
+    # stores the earliest moment ahead as a delayed task.
     assert not SlaClock.objects.filter(ticket=ticket).exists()
     run(event_feed.drain, "worker-1")
     clock = SlaClock.objects.get(ticket=ticket, kind="first_response")
     queued = DBTaskResult.objects.filter(task_path="helpline.workflow.tasks.sweep_due_work")
-    moments = set(queued.values_list("run_after", flat=True))
-    assert clock.due_at in moments and clock.warn_at in moments
+    assert list(queued.values_list("run_after", flat=True)) == [clock.warn_at]
+
+    later = run(make_ticket)  # its moments come after the waiting sweep: the chain reaches them
+    run(event_feed.drain, "worker-1")
+    later_clock = SlaClock.objects.get(ticket=later, kind="first_response")
+    assert later_clock.warn_at > clock.warn_at
+    assert queued.count() == 1
+
+    queued.update(status=TaskResultStatus.SUCCESSFUL)  # the worker ran it at the warning
+    counts = run(sweep.run_sweep, clock.warn_at, reschedule=True)
+    assert counts["warnings"] == 1
+    waiting = queued.filter(status=TaskResultStatus.READY)
+    assert list(waiting.values_list("run_after", flat=True)) == [min(later_clock.warn_at, clock.due_at)]
+
+
+@pytest.mark.django_db
+def test_an_earlier_moment_than_the_waiting_sweep_is_stored(run: Any, settings: Any) -> None:
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from helpline.workflow import scheduling
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    soon = timezone.now() + dt.timedelta(hours=1)
+    run(scheduling.schedule_sweep, soon + dt.timedelta(hours=1), unless_waiting=True)
+    run(scheduling.schedule_sweep, soon + dt.timedelta(hours=2), unless_waiting=True)  # the first one reaches it
+    run(scheduling.schedule_sweep, soon, unless_waiting=True)  # earlier: stored
+    ready = DBTaskResult.objects.filter(task_path=scheduling.SWEEP_TASK, status=TaskResultStatus.READY)
+    assert sorted(ready.values_list("run_after", flat=True)) == [soon, soon + dt.timedelta(hours=1)]

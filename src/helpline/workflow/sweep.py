@@ -35,5 +35,5 @@ def run_sweep(now: dt.datetime, *, reschedule: bool = False) -> dict[str, int]:
     if reschedule:
         upcoming = sla_events.next_due_moment(now)
         if upcoming is not None:
-            scheduling.schedule_sweep(upcoming)
+            scheduling.schedule_sweep(upcoming, unless_waiting=True)
     return counts

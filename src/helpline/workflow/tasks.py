@@ -11,7 +11,9 @@ from helpline.workflow import sweep
 
 @task()
 def sweep_due_work() -> dict[str, int]:
-    return sweep.run_sweep(timezone.now(), reschedule=False)
+    """Everything due now; then the sweep for the next SLA warning or breach ahead is stored (the
+    chain `scheduling` relies on), unless one already waits for it."""
+    return sweep.run_sweep(timezone.now(), reschedule=True)
 
 
 @task(queue_name="outbound")
