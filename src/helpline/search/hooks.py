@@ -14,7 +14,7 @@ from django.db import transaction
 from helpline.core import batching, hooks
 from helpline.core.events import CUSTOMER_CHANGED_HOOK, TICKET_EVENT_WORKER_HOOK
 from helpline.search import indexing, tasks
-from helpline.tickets.models import EventKind, Ticket, TicketEvent
+from helpline.tickets.models import EventKind, TicketEvent
 
 log = logging.getLogger("helpline.search")
 
@@ -50,7 +50,7 @@ def index_collected_customers(customer_ids: list[int]) -> None:
         for customer_id in customer_ids:
             tasks.index_customer_task.enqueue(customer_id)
         return
-    for ticket_id in Ticket.objects.filter(requester_id__in=changed).values_list("pk", flat=True):
+    for ticket_id in indexing.indexed_tickets_of(changed) if changed else []:
         batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id)
 
 
@@ -84,5 +84,5 @@ def index_changed_customer(customer_id: int) -> None:
         log.exception("search indexing failed customer=%s; queued for retry", customer_id)
         transaction.on_commit(lambda: tasks.index_customer_task.enqueue(customer_id))
         return
-    if changed and Ticket.objects.filter(requester_id=customer_id).exists():
+    if changed and indexing.indexed_tickets_of([customer_id]):
         transaction.on_commit(lambda: tasks.reindex_customer_tickets_task.enqueue(customer_id))

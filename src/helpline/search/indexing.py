@@ -66,6 +66,17 @@ def index_customer(customer_id: int) -> bool:
     return bool(index_customers([customer_id]))
 
 
+def indexed_tickets_of(customer_ids: Iterable[int]) -> list[int]:
+    """The tickets of these requesters that have a document: it holds the requester's name and
+    addresses as they were when built. A ticket without one yet (a new customer's new ticket) is
+    indexed from its own events, with the customer as they are then."""
+    return list(
+        TicketSearchDocument.objects.filter(ticket__requester_id__in=list(customer_ids))
+        .order_by("ticket_id")
+        .values_list("ticket_id", flat=True)
+    )
+
+
 def index_customers(customer_ids: Iterable[int]) -> list[int]:
     """Rebuild these customers' documents; returns the ids whose document changed, appeared or went."""
     ids = sorted(set(customer_ids))

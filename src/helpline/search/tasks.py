@@ -6,7 +6,6 @@ from __future__ import annotations
 from django_tasks import task
 
 from helpline.search import indexing
-from helpline.tickets.models import Ticket
 
 BATCH = 500
 
@@ -23,9 +22,9 @@ def index_customer_task(customer_id: int) -> None:
 
 
 def reindex_customer_tickets(customer_id: int) -> int:
-    """The customer's tickets carry the requester's name and addresses: rebuild them in batches."""
+    """The customer's indexed tickets carry the requester's name and addresses: rebuild them in batches."""
     written = 0
-    ids = list(Ticket.objects.filter(requester_id=customer_id).values_list("pk", flat=True))
+    ids = indexing.indexed_tickets_of([customer_id])
     for start in range(0, len(ids), BATCH):
         written += indexing.index_tickets(ids[start : start + BATCH])
     return written
