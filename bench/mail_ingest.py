@@ -8,15 +8,24 @@ In-Reply-To, half with an HTML part, 15 % with a 20 KB PDF; bodies in en/ru/ka/j
 the IMAP fetcher does: every raw message written and fsync'd (content-addressed), the chunk's rows
 recorded, then the messages parsed, their customers found or created, threaded, and added through
 the ticket actions (events recorded), the chunk's usual messages together in one transaction
-(`mail/chunk.py`; the others one by one); after commit the realtime pushes; then,
-once per chunk, the ticket-event worker subscribers as the task worker runs them (immediate task
-backend, same process): search indexing, SLA clocks, routing, automations, language detection,
-answer bot, webhooks, agent notifications. Acknowledgements are off (no mail is sent). Runs with
-one worker process and with two (conversations split between them), several times each; workers
-start warm (imports, the language model) and are timed from a common start.
+(`mail/chunk.py`; the others one by one); after commit the realtime pushes.
 
-Printed per run and as medians: messages/s, wall per message per worker, the workers' CPU and their
-PostgreSQL backends' CPU per message (user+sys, from /proc), SQL queries per message, the load average.
+Each worker process is what `helpline worker` is in production: the chunks are received in its main
+thread (the `mail.poll` task's fetch) while its event-feed thread (`tickets.event_feed.FeedReader`,
+the production class, batch size and poll interval) runs every ticket-event worker subscriber on the
+stored events: search indexing, SLA clocks and the delayed sweeps they store, routing, automations,
+language detection, answer bot, webhooks, agent notifications; then the tasks the fetch queued are
+run by the database task worker. A run ends when every worker has received its mails and the feed is
+drained (no event left unclaimed, no batch left). `--inline` runs the subscribers in the fetching
+thread at each chunk's end instead (immediate tasks, as the tests do; note that the immediate backend
+cannot defer, so the SLA sweeps are not stored there). Acknowledgements are off (no mail is sent).
+Runs with one worker process and with two (conversations split between them), several times each;
+workers start warm (imports, the language model) and are timed from a common start.
+
+Printed per run and as medians: messages/s, wall per message per worker, the workers' CPU (all their
+threads) and their PostgreSQL backends' CPU per message (user+sys, from /proc), SQL statements per
+message (every connection of the workers), the load average. BENCH_DEBUG=1 adds the time spent in
+each kind of statement, per thread.
 
 The peer: `get_email` of django-helpdesk 2.6.1 (PyPI, its own virtualenv bench/.venv-peer, built
 here when missing) on the same mails of the first run(s), in its own database (helpdesk_mailbench,
@@ -25,7 +34,7 @@ or $BENCH_PEER_MAIL_DB) on the same server, through bench/peer_helpdesk/mail_ing
 the command runs are timed. If the peer cannot be built, the recorded figure (22.5 messages/s,
 ../shared/peer/django-helpdesk.md) is printed, marked "recorded".
 
-    .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep]
+    .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep] [--inline]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
 Figures of 2026-12-06, 2,000 mails, on a day the machine took 1.8x the CPU per message of the day
@@ -42,6 +51,7 @@ BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 from __future__ import annotations
 
 import argparse
+import itertools
 import multiprocessing
 import os
 import random
@@ -63,7 +73,6 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_MAIL_DB", "helpline_mailbench")
 PEER_DB = os.environ.get("BENCH_PEER_MAIL_DB", "helpdesk_mailbench")
 os.environ["DATABASE_URL"] = f"{PG}/{DB}"
-os.environ["HELPLINE_TASKS"] = "immediate"
 os.environ.setdefault("HELPLINE_DATA_DIR", tempfile.mkdtemp(prefix="helpline-mailbench-"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "helpline.settings"
 
@@ -147,41 +156,119 @@ def warm_up() -> None:
 @dataclass
 class WorkerResult:
     outcomes: dict[str, int]
-    cpu_s: float  # the worker process, user+sys
-    db_cpu_s: float  # its PostgreSQL backend, user+sys
-    queries: int
+    cpu_s: float  # the worker process (all its threads), user+sys
+    finished: float  # perf_counter() when its work was done (the same clock in every process)
+    queries: int  # SQL statements of all its connections
 
 
-def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any, done: Any) -> None:
+_statements = itertools.count()
+
+
+def _count_statements(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Every connection of a worker process (the fetch's and the feed thread's) counts its statements."""
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        next(_statements)
+        if not os.environ.get("BENCH_DEBUG"):
+            return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            import threading
+
+            key = (threading.current_thread().name[:12], " ".join(sql.split())[:90])
+            _timings[key] = _timings.get(key, 0.0) + time.perf_counter() - start
+
+    connection.execute_wrappers.append(count)
+
+
+_timings: dict[tuple[str, str], float] = {}
+
+
+def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any, done: Any, stop: Any) -> None:
+    """One worker process. Inline mode (`HELPLINE_TASKS=immediate`): the subscribers run in this
+    thread at each chunk's end. Deployed mode: as `helpline worker` runs, the chunks are received in
+    the main thread (the `mail.poll` task's fetch) while the event-feed thread (`FeedReader`, the
+    production class and batch size) runs the subscribers on the stored events; the queued tasks are
+    then run by the database task worker in the main thread; the worker reports once no event and no
+    task is left waiting (for every worker: the feed is shared)."""
+    from django.conf import settings
     from django.db import connection
+    from django.db.backends.signals import connection_created
 
     from helpline.core import batching
     from helpline.mail.actions import receive_messages
     from helpline.mail.models import Mailbox
 
+    connection_created.connect(_count_statements)
     box = Mailbox.objects.get(pk=mailbox_id)
-    backend = connection.cursor().connection.info.backend_pid
-    queries = 0
+    deployed = settings.TASKS_BACKEND == "database"
+    feed = None
+    if deployed:
+        from helpline.tickets.event_feed import FeedReader
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
+        feed = FeedReader(f"bench-{os.getpid()}").start()
+    connection.ensure_connection()
     outcomes: dict[str, int] = {}
     ready.put(True)
     go.wait()
-    times, db = os.times(), backend_cpu(backend)
-    with connection.execute_wrapper(count):
-        for chunk in _chunks([raw for thread in conversations for raw in thread]):
-            with batching.batch():  # as the IMAP fetcher does: one batch per fetched chunk
-                for result in receive_messages(mailbox=box, raws=chunk, source="bench"):
-                    outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    times, queries = os.times(), next(_statements)
+    for chunk in _chunks([raw for thread in conversations for raw in thread]):
+        with batching.batch():  # as the IMAP fetcher does: one batch per fetched chunk
+            for result in receive_messages(mailbox=box, raws=chunk, source="bench"):
+                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    if deployed:
+        fetched = time.perf_counter()
+        _run_queued_tasks()
+        tasks_done = time.perf_counter()
+        _wait_for_feed()
+        if os.environ.get("BENCH_DEBUG"):  # how long the feed and the queued tasks took after the last chunk
+            print(
+                f"worker {os.getpid()}: queued tasks {tasks_done - fetched:.2f} s, feed drained "
+                f"{time.perf_counter() - tasks_done:.2f} s after the last chunk",
+                flush=True,
+            )
     after = os.times()
     cpu = after.user + after.system - times.user - times.system
-    db = backend_cpu(backend) - db
+    done.put(WorkerResult(outcomes, cpu, time.perf_counter(), next(_statements) - queries - 1))
+    if os.environ.get("BENCH_DEBUG"):
+        for (thread, sql), spent in sorted(_timings.items(), key=lambda kv: -kv[1])[:30]:
+            print(f"{spent:7.3f} s {thread:12} {sql}", flush=True)
+    stop.wait()
+    if feed is not None:
+        feed.stop(timeout=60)
     connection.close()
-    done.put(WorkerResult(outcomes, cpu, db, queries))
+
+
+def _run_queued_tasks() -> None:
+    """What the fetch queued (SLA sweeps, say), run as the worker's task loop would."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from helpline.cli import QUEUES
+
+    Worker(
+        queue_names=QUEUES.split(","),
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"bench-{os.getpid()}",
+        excluded_queue_names=[],
+    ).run()
+
+
+def _wait_for_feed() -> None:
+    """Until every stored event has been claimed and its batch run (the shared feed drained)."""
+    from helpline.tickets.event_feed import CURSOR
+    from helpline.tickets.models import EventBatch, EventCursor, TicketEvent
+
+    while True:
+        position = EventCursor.objects.filter(name=CURSOR).values_list("position", flat=True).first() or 0
+        if not TicketEvent.objects.filter(pk__gt=position).exists() and not EventBatch.objects.exists():
+            return
+        time.sleep(0.01)
 
 
 @dataclass
@@ -217,19 +304,27 @@ def run_once(mailbox_id: int, conversations: list[list[bytes]], workers: int) ->
 
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
-    ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    ready, done, go, stop = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
     shares = [conversations[i::workers] for i in range(workers)]
-    procs = [ctx.Process(target=_work, args=(mailbox_id, share, ready, go, done)) for share in shares]
+    procs = [ctx.Process(target=_work, args=(mailbox_id, share, ready, go, done, stop)) for share in shares]
     for proc in procs:
         proc.start()
     for _ in procs:
         ready.get()
+    backends = _backend_pids()  # the workers' connections (fetch, feed thread), all open by now
+    db_before = {pid: backend_cpu(pid) for pid in backends}
     start = time.perf_counter()
     go.set()
     results: list[WorkerResult] = [done.get() for _ in procs]
-    elapsed = time.perf_counter() - start
+    elapsed = max(r.finished for r in results) - start
+    db_cpu = 0.0
+    for pid in _backend_pids() | backends:  # a backend that ended meanwhile counts as 0 from then
+        after = backend_cpu(pid)
+        db_cpu += (after - db_before.get(pid, 0.0)) if after == after else 0.0
+    stop.set()
     for proc in procs:
         proc.join()
+    connections.close_all()
     merged: dict[str, int] = {}
     for result in results:
         for key, value in result.outcomes.items():
@@ -239,10 +334,21 @@ def run_once(mailbox_id: int, conversations: list[list[bytes]], workers: int) ->
         elapsed=elapsed,
         outcomes=merged,
         cpu_s=sum(r.cpu_s for r in results),
-        db_cpu_s=sum(r.db_cpu_s for r in results),
+        db_cpu_s=db_cpu,
         queries=sum(r.queries for r in results),
         load=os.getloadavg()[0],
     )
+
+
+def _backend_pids() -> set[int]:
+    """The PostgreSQL backends connected to the bench database, but this (parent) process's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
 
 
 def profile(count: int) -> None:
@@ -308,8 +414,9 @@ def drop_database() -> None:
 INCLUDED = (
     "timed per message: raw bytes written and fsync'd (content-addressed), the chunk's RawMessage rows, parse, "
     "customer lookup, threading, the ticket actions with their events, after-commit realtime pushes, and every "
-    "ticket-event worker subscriber run per chunk as the task worker would (search indexing, SLA clocks, "
-    "routing, automations, language detection, answer bot, webhooks, agent notifications); acknowledgements off"
+    "ticket-event worker subscriber (search indexing, SLA clocks and their stored sweeps, routing, automations, "
+    "language detection, answer bot, webhooks, agent notifications) run by each worker's event-feed thread "
+    "until the feed is drained; acknowledgements off"
 )
 
 
@@ -340,7 +447,13 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", type=int, default=0, help="profile N messages in this process and stop")
+    parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="run the subscribers in the fetching thread at each chunk's end (immediate tasks), not in the feed thread",
+    )
     args = parser.parse_args()
+    os.environ["HELPLINE_TASKS"] = "immediate" if args.inline or args.profile else "database"
     create_database()
     _setup()
     from django.core.management import call_command
