@@ -197,9 +197,8 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
     from django.db import connection
     from django.db.backends.signals import connection_created
 
-    from helpline.core import batching
-    from helpline.mail.actions import receive_messages
     from helpline.mail.models import Mailbox
+    from helpline.mail.prefetch import receive_chunks
 
     connection_created.connect(_count_statements)
     box = Mailbox.objects.get(pk=mailbox_id)
@@ -214,10 +213,11 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
     ready.put(True)
     go.wait()
     times, queries = os.times(), next(_statements)
-    for chunk in _chunks([raw for thread in conversations for raw in thread]):
-        with batching.batch():  # as the IMAP fetcher does: one batch per fetched chunk
-            for result in receive_messages(mailbox=box, raws=chunk, source="bench"):
-                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    chunks = ((None, chunk) for chunk in _chunks([raw for thread in conversations for raw in thread]))
+    # as the IMAP fetcher does: one batch per fetched chunk, the next one stored and parsed meanwhile
+    for _key, results in receive_chunks(mailbox=box, chunks=chunks, source="bench"):
+        for result in results:
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     if deployed:
         fetched = time.perf_counter()
         _run_queued_tasks()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +23,9 @@ from helpline.mail.models import (
     TeamSignature,
 )
 from helpline.tickets import delivery_actions, permissions
+
+if TYPE_CHECKING:
+    from helpline.mail.prefetch import Prepared
 
 __all__ = [
     "Outcome",
@@ -48,14 +51,16 @@ def receive_message(*, mailbox: Mailbox, raw: bytes, source: str = "imap") -> Ou
     return receive(mailbox=mailbox, raw=raw, source=source)
 
 
-def receive_messages(*, mailbox: Mailbox, raws: list[bytes], source: str = "imap") -> list[Outcome]:
+def receive_messages(
+    *, mailbox: Mailbox, raws: list[bytes], source: str = "imap", prepared: Prepared | None = None
+) -> list[Outcome]:
     """A chunk of messages as fetched: all stored and recorded first (one transaction), then
     processed once, the usual ones together in one transaction (`mail.chunk`), the others one by
     one. Outcomes in the order of `raws`. Mail a server marked as spam is stored and held in the
-    quarantine instead."""
+    quarantine instead. `prepared`: these raws already stored and parsed (`mail.prefetch`)."""
     verdicts = [spam.marked_spam(raw) for raw in raws] if mailbox.hold_marked_spam else []
     if not any(verdicts):
-        return receive_many(mailbox=mailbox, raws=raws, source=source)
+        return receive_many(mailbox=mailbox, raws=raws, source=source, prepared=prepared)
     pairs = list(zip(raws, verdicts, strict=True))
     clean = iter(receive_many(mailbox=mailbox, raws=[raw for raw, v in pairs if not v], source=source))
     return [_hold_as_spam(mailbox, raw, source, v) if v else next(clean) for raw, v in pairs]

@@ -58,9 +58,12 @@ class _Mail:
     subject_number: int | None = None
 
 
-def process_chunk(mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]]) -> list[Outcome]:
-    """Outcomes in the order of `fresh` (rows just recorded as received)."""
-    mails = [_prepare(mailbox, row, raw) for row, raw in fresh]
+def process_chunk(
+    mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]], parsed: dict[str, ParsedMail | None] | None = None
+) -> list[Outcome]:
+    """Outcomes in the order of `fresh` (rows just recorded as received). `parsed`: by Message-ID,
+    the messages parsed already (None for one that could not be: it goes the one-by-one way)."""
+    mails = [_prepare(mailbox, row, raw, parsed or {}) for row, raw in fresh]
     outcomes: list[Outcome] = []
     start = 0
     while start < len(mails):
@@ -77,15 +80,18 @@ def process_chunk(mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]]) -> li
     return outcomes
 
 
-def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes) -> _Mail:
+def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, ParsedMail | None]) -> _Mail:
     row.mailbox = mailbox
     entry = _Mail(row, raw)
     if len(raw) > mailbox.max_message_bytes:
         entry.alone = True
         return entry
     try:
-        mail = parse(raw, message_id=row.message_id)  # the row's Message-ID is read from these bytes
+        # the row's Message-ID is read from these bytes
+        mail = parsed[row.message_id] if row.message_id in parsed else parse(raw, message_id=row.message_id)
     except Exception:  # the one-by-one path quarantines it with the reason
+        mail = None
+    if mail is None:
         entry.alone = True
         return entry
     entry.mail = mail

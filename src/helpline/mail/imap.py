@@ -8,14 +8,13 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import close_old_connections
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from helpline.core import batching
-from helpline.mail import actions, tls
+from helpline.mail import actions, prefetch, tls
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import AuthMethod, Mailbox, ProcessedAction, Security
 
@@ -83,13 +82,18 @@ def fetch_once(mailbox: Mailbox, client: IMAPClient | None = None) -> list[Outco
     try:
         conn.select_folder(mailbox.imap_folder)
         uids = _pending(conn, mailbox)
-        for start in range(0, len(uids), BATCH):
-            chunk = uids[start : start + BATCH]
-            data = conn.fetch(chunk, ["BODY.PEEK[]"])
-            done = [uid for uid in chunk if data.get(uid, {}).get(b"BODY[]") is not None]
-            with batching.batch():  # shared reads, search indexing and event subscribers once per chunk
-                raws = [data[uid][b"BODY[]"] for uid in done]
-                outcomes += actions.receive_messages(mailbox=mailbox, raws=raws, source="imap")
+
+        def fetched() -> Iterator[tuple[list[int], list[bytes]]]:
+            for start in range(0, len(uids), BATCH):
+                chunk = uids[start : start + BATCH]
+                data = conn.fetch(chunk, ["BODY.PEEK[]"])
+                done = [uid for uid in chunk if data.get(uid, {}).get(b"BODY[]") is not None]
+                yield done, [data[uid][b"BODY[]"] for uid in done]
+
+        # each chunk in its own batch (shared reads, search indexing and subscribers once per chunk),
+        # the next one fetched, stored and parsed while this one goes through the database
+        for done, received in prefetch.receive_chunks(mailbox=mailbox, chunks=fetched(), source="imap"):
+            outcomes += received
             _mark(conn, mailbox, done)  # stored and recorded (processed or quarantined): safe to mark
         actions.record_check(mailbox=mailbox)
     except Exception as exc:

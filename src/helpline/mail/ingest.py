@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +28,9 @@ from helpline.mail.store import read_raw, store_raw, store_raws
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets import delivery_actions, merge_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
+
+if TYPE_CHECKING:
+    from helpline.mail.prefetch import Prepared
 
 log = logging.getLogger("helpline.mail.ingest")
 MAIL_ACTOR = Actor.system("email")
@@ -92,11 +95,19 @@ def record(*, mailbox: Mailbox, raw: bytes, source: str) -> tuple[RawMessage, bo
     return row, created
 
 
-def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap") -> list[Outcome]:
+def receive_many(
+    *, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap", prepared: Prepared | None = None
+) -> list[Outcome]:
     """A fetched chunk: every message's bytes stored, then the rows of all of them recorded in one
     transaction, then processed (`chunk.process_chunk`: the usual messages together, the others
-    one by one as `receive` does). Safe to call again."""
-    stored = list(zip(store_raws(raws), [quick_message_id(raw) for raw in raws], strict=True))
+    one by one as `receive` does). Safe to call again. `prepared`: the same raws already stored,
+    with their Message-IDs and parsed forms (`mail.prefetch`)."""
+    if prepared is not None:
+        stored = list(zip(prepared.stored, prepared.message_ids, strict=True))
+        parsed = dict(zip(prepared.message_ids, prepared.parsed, strict=True))
+    else:
+        stored = list(zip(store_raws(raws), [quick_message_id(raw) for raw in raws], strict=True))
+        parsed = {}
     now = timezone.now()
     with transaction.atomic():
         RawMessage.objects.bulk_create(
@@ -130,7 +141,7 @@ def receive_many(*, mailbox: Mailbox, raws: Sequence[bytes], source: str = "imap
         else:
             fresh.append((row, raw))
             duplicates.append(None)
-    processed = iter(process_chunk(mailbox, fresh))
+    processed = iter(process_chunk(mailbox, fresh, parsed))
     return [next(processed) if row is None else _outcome_of(row, "duplicate") for row in duplicates]
 
 

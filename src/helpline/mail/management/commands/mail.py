@@ -11,8 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from helpline.core import batching
-from helpline.mail import actions
+from helpline.mail import actions, prefetch
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
 
 IMPORT_BATCH = 50
@@ -76,9 +75,9 @@ class Command(BaseCommand):
         total = count_messages(paths)
         counts: dict[str, int] = {}
         with tqdm(total=total, unit="msg", file=sys.stderr, disable=options["no_progress"]) as bar:
-            for chunk in chunks(iter_messages(paths), IMPORT_BATCH):
-                with batching.batch():  # as the IMAP fetcher: the chunk together, its subscribers once
-                    outcomes = actions.receive_messages(mailbox=box, raws=[raw for _s, raw in chunk], source="import")
+            read = ((chunk, [raw for _s, raw in chunk]) for chunk in chunks(iter_messages(paths), IMPORT_BATCH))
+            # as the IMAP fetcher: each chunk together, its subscribers once, the next one read meanwhile
+            for chunk, outcomes in prefetch.receive_chunks(mailbox=box, chunks=read, source="import"):
                 for (source, _raw), outcome in zip(chunk, outcomes, strict=True):
                     counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
                     self.stdout.write(json.dumps({**outcome.as_json(), "source": source}, ensure_ascii=False))
