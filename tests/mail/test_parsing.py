@@ -3,6 +3,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpline.mail.folding import fold_html, fold_text
 from helpline.mail.parsing import parse
@@ -218,3 +220,15 @@ def test_quote_headers_and_signatures_in_many_languages_are_folded(text: str, vi
     folded = fold_text(text)
     assert folded.visible == visible
     assert folded.has_folded
+
+
+@given(st.text(alphabet="ab\r\n", max_size=12))
+def test_the_trailing_line_break_search_matches_the_feed_parsers_pattern(text: str) -> None:
+    """The feed parser's end-of-payload pattern, searched from the end, finds what the pattern finds."""
+    import re
+
+    from helpline.mail.parsing import _TrailingLineBreak
+
+    expected = re.compile(r"(\r\n|\r|\n)\Z").search(text)
+    found = _TrailingLineBreak().search(text)
+    assert (found and (found.span(), found.group(0))) == (expected and (expected.span(), expected.group(0)))

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email import policy
+from email import feedparser, policy
 from email.headerregistry import HeaderRegistry
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -326,6 +326,20 @@ def parse_date(value: str) -> dt.datetime | None:
         return None
     return parsed
 
+
+class _TrailingLineBreak:
+    """`email.feedparser.NLCRE_eol`, the pattern `(\r\n|\r|\n)\\Z`, with the same matches. The feed
+    parser searches it on every part's whole payload, where the regular expression engine tries each
+    position in turn (about 0.4 ms for a 40 KB part); a line break at the end is within its last two
+    characters, so the search starts there."""
+
+    pattern = re.compile(r"(\r\n|\r|\n)\Z")
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text, max(len(text) - 2, 0))
+
+
+setattr(feedparser, "NLCRE_eol", _TrailingLineBreak())  # noqa: B010 (not in the typeshed stubs)
 
 # A part's MIME headers ("text/plain; charset=utf-8", "base64", ...) repeat from one message to the
 # next: these are parsed once for many messages (the parsed headers are never changed).
