@@ -68,10 +68,14 @@ def _script_of(char: str) -> str | None:
     return name.split(" ", 1)[0]
 
 
+SCRIPT_SAMPLE_CHARS = 600  # counting characters costs 0.1 µs each; a few hundred tell the script
+
+
 def dominant_script(text: str) -> tuple[str | None, int]:
-    """The script most letters of `text` are written in, and how many letters there are."""
+    """The script most letters of `text` are written in, and how many letters there are (in its
+    first `SCRIPT_SAMPLE_CHARS` characters)."""
     counts: Counter[str] = Counter()
-    for char, n in Counter(text[:2000]).items():  # a few dozen distinct characters, looked up once each
+    for char, n in Counter(text[:SCRIPT_SAMPLE_CHARS]).items():  # a few dozen distinct characters, looked up once each
         script = _script_of(char)
         if script:
             counts[script] += n
