@@ -149,6 +149,9 @@ def warm_up() -> None:
     hooks.get(TICKET_EVENT_HOOK)
     hooks.get(TICKET_EVENT_WORKER_HOOK)
     _identifier()  # the n-gram model (about 0.5 s to load)
+    from django.core.validators import validate_email
+
+    validate_email("warm@example.com")  # Django compiles its address patterns on first use (about 0.1 s)
     import helpline.mail.ingest  # noqa: F401
     import helpline.search.indexing  # noqa: F401
 

@@ -232,3 +232,21 @@ def test_the_trailing_line_break_search_matches_the_feed_parsers_pattern(text: s
     expected = re.compile(r"(\r\n|\r|\n)\Z").search(text)
     found = _TrailingLineBreak().search(text)
     assert (found and (found.span(), found.group(0))) == (expected and (expected.span(), expected.group(0)))
+
+
+@given(
+    st.from_regex(r"[A-Za-z][A-Za-z0-9 _'.,-]{0,10}", fullmatch=True),
+    st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True),
+    st.sampled_from(["{name} <{address}>", "\"{name}\" <{address}>", "{address}", "<{address}>", "{address} ({name})"]),
+)
+def test_plain_address_headers_read_as_policy_default_reads_them(name: str, address: str, shape: str) -> None:
+    """The address headers taken as they stand (plain ones) give the addresses and names the
+    structured parse gives."""
+    from email import policy as email_policy
+    from email.parser import BytesParser
+
+    from helpline.mail.parsing import _address_header, _addresses, _header
+
+    value = shape.format(name=name, address=address)
+    msg = BytesParser(policy=email_policy.default).parsebytes(f"From: {value}\r\n\r\nhello".encode())
+    assert _addresses(_address_header(msg, "From")) == _addresses(_header(msg, "From"))

@@ -133,6 +133,26 @@ def _eight_bit_header(msg: Message, name: str) -> str:
         return text
 
 
+# One plain address, with a plain display name or none: most From and To headers. Its text is taken
+# as it stands; policy.default's address parser (about 0.1 ms a header) structures only the others.
+_PLAIN_ADDRESS = re.compile(
+    r"""\s*(?:"?([A-Za-z0-9 _'-]*?)"?\s*<([A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+)>|([A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+))\s*"""
+)
+
+
+def _address_header(msg: Message, name: str) -> str:
+    """`_header` for an address header: the same text, without structuring a plain one."""
+    wanted = name.lower()
+    raw = next((value for key, value in msg.raw_items() if key.lower() == wanted), None)  # the first, as get()
+    if raw is None:
+        return ""
+    plain = _PLAIN_ADDRESS.fullmatch(" ".join(str(raw).split()))
+    if plain is None:
+        return _header(msg, name)
+    display, address = (plain[1] or "").strip(), plain[2] or plain[3]
+    return f"{display} <{address}>" if display else address
+
+
 def _addresses(value: str) -> list[tuple[str, str]]:
     try:
         return [(n, a.strip().lower()) for n, a in getaddresses([value]) if a and "@" in a]
@@ -389,19 +409,19 @@ def parse(raw: bytes, *, message_id: str = "") -> ParsedMail:
     msg = BytesParser(policy=policy.default.clone(header_factory=_OnceEachHeaders())).parsebytes(raw)
     parsed = ParsedMail(message_id=message_id or quick_message_id(raw))
     parsed.subject = _header(msg, "Subject")[:250]
-    from_value = _header(msg, "From")
-    senders = _addresses(from_value) or _addresses(_header(msg, "Sender"))
+    from_value = _address_header(msg, "From")
+    senders = _addresses(from_value) or _addresses(_address_header(msg, "Sender"))
     if senders:
         parsed.from_name, parsed.from_address = senders[0]
     else:
         name, address = parseaddr(from_value)
         parsed.from_name, parsed.from_address = name, address.lower() if "@" in address else ""
-    reply_to = _addresses(_header(msg, "Reply-To"))
+    reply_to = _addresses(_address_header(msg, "Reply-To"))
     parsed.reply_to = reply_to[0][1] if reply_to else ""
-    parsed.to = [a for _n, a in _addresses(_header(msg, "To"))]
-    parsed.cc = [a for _n, a in _addresses(_header(msg, "Cc"))]
+    parsed.to = [a for _n, a in _addresses(_address_header(msg, "To"))]
+    parsed.cc = [a for _n, a in _addresses(_address_header(msg, "Cc"))]
     for key in ("Delivered-To", "X-Original-To", "Envelope-To"):
-        parsed.delivered_to += [a for _n, a in _addresses(_header(msg, key))]
+        parsed.delivered_to += [a for _n, a in _addresses(_address_header(msg, key))]
     parsed.in_reply_to = message_ids(_header(msg, "In-Reply-To"))
     parsed.references = message_ids(_header(msg, "References"))
     parsed.date = parse_date(_header(msg, "Date"))
