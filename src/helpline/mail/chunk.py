@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from helpline.assist.language import detect_language
+from helpline.assist.language import Detection, detect_language
 from helpline.core import batching
 from helpline.core.bulk import update_rows
 from helpline.customers import actions as customer_actions
@@ -48,10 +48,28 @@ RAW_UPDATE = ["sender", "subject", "status", "outcome", "ticket", "ticket_messag
 
 
 @dataclass
+class Readied:
+    """What a parsed message becomes before any database work: its visible body (quotes folded,
+    remote images blocked, attachments checked) and its language. Made as the chunk is processed,
+    or ahead of it in the prefetch thread (`mail.prefetch`)."""
+
+    mail: ParsedMail
+    body: content.Body
+    detection: Detection | None
+
+
+def ready(mail: ParsedMail) -> Readied:
+    body = content.build_body(mail)
+    text = body.text.strip()
+    return Readied(mail, body, detect_language(text[:2000]) if text else None)
+
+
+@dataclass
 class _Mail:
     row: RawMessage
     raw: bytes
     mail: ParsedMail | None = None
+    readied: Readied | None = None
     alone: bool = False  # processed one by one
     refs: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)  # ticket numbers of valid reply tokens, in address order
@@ -59,10 +77,11 @@ class _Mail:
 
 
 def process_chunk(
-    mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]], parsed: dict[str, ParsedMail | None] | None = None
+    mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]], parsed: dict[str, Readied | None] | None = None
 ) -> list[Outcome]:
     """Outcomes in the order of `fresh` (rows just recorded as received). `parsed`: by Message-ID,
-    the messages parsed already (None for one that could not be: it goes the one-by-one way)."""
+    the messages parsed and readied already (None for one that could not be: it goes the one-by-one
+    way)."""
     mails = [_prepare(mailbox, row, raw, parsed or {}) for row, raw in fresh]
     outcomes: list[Outcome] = []
     start = 0
@@ -80,17 +99,20 @@ def process_chunk(
     return outcomes
 
 
-def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, ParsedMail | None]) -> _Mail:
+def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, Readied | None]) -> _Mail:
     row.mailbox = mailbox
     entry = _Mail(row, raw)
     if len(raw) > mailbox.max_message_bytes:
         entry.alone = True
         return entry
-    try:
-        # the row's Message-ID is read from these bytes
-        mail = parsed[row.message_id] if row.message_id in parsed else parse(raw, message_id=row.message_id)
-    except Exception:  # the one-by-one path quarantines it with the reason
-        mail = None
+    if row.message_id in parsed:
+        entry.readied = parsed[row.message_id]
+        mail = entry.readied.mail if entry.readied is not None else None
+    else:
+        try:
+            mail = parse(raw, message_id=row.message_id)  # the row's Message-ID is read from these bytes
+        except Exception:  # the one-by-one path quarantines it with the reason
+            mail = None
     if mail is None:
         entry.alone = True
         return entry
@@ -287,7 +309,8 @@ def _item(
             ticket, how = numbered, "subject"
     if ticket is not None and (ticket.merged_into_id or ticket.status == Status.CLOSED):
         return None
-    body = content.build_body(parsed)
+    readied = mail.readied or ready(parsed)
+    body = readied.body
     meta = {
         "email": content.email_meta(
             parsed, body, mailbox_id=mailbox.pk, raw_id=mail.row.pk, auto=loops.auto_reason(parsed)
@@ -295,8 +318,7 @@ def _item(
     }
     if ticket is not None or joins is not None:
         meta["email"]["threaded_by"] = how
-    text = body.text.strip()
-    detection = detect_language(text[:2000]) if text else None
+    detection = readied.detection
     if detection is not None:  # kept with the message, "" for no answer: no second look or write for it
         meta.update(
             language_meta(language=detection.language, confidence=detection.confidence, method=detection.method)

@@ -1,8 +1,10 @@
 """Fetched chunks received as a pipeline: while one chunk's messages go through the database (its
 rows, its transaction, its commit), the next chunk's bytes are already being stored durably and
-parsed in a second thread. Parsing is pure Python and storing waits on the disk, so the two overlap
-with the waits on PostgreSQL; the chunks are still received one after the other, in order, each in
-its own `core.batching` batch, exactly as `actions.receive_messages` receives one.
+parsed in a second thread, and their bodies readied (quotes folded, remote images blocked,
+attachments checked, language detected: `chunk.ready`). That work is pure Python and storing waits
+on the disk, so the two overlap with the waits on PostgreSQL; the chunks are still received one
+after the other, in order, each in its own `core.batching` batch, exactly as
+`actions.receive_messages` receives one.
 
 The chunks are pulled from the caller's iterable in the calling thread (an IMAP connection is used
 by one thread only), one chunk ahead of the one being received. Nothing reaches the database from
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from helpline.core import batching
+from helpline.mail.chunk import Readied, ready
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import Mailbox
-from helpline.mail.parsing import ParsedMail, parse, quick_message_id
+from helpline.mail.parsing import parse, quick_message_id
 from helpline.mail.store import store_raws
 
 K = TypeVar("K")
@@ -27,22 +30,22 @@ K = TypeVar("K")
 
 @dataclass
 class Prepared:
-    """A chunk's messages stored durably, with their Message-IDs and parsed forms (None: too large
-    or not parsable; the one-by-one path quarantines it with the reason)."""
+    """A chunk's messages stored durably, with their Message-IDs and parsed and readied forms (None:
+    too large or not parsable; the one-by-one path quarantines it with the reason)."""
 
     raws: list[bytes]
     stored: list[tuple[str, str]]  # (sha256, relative path) per message
     message_ids: list[str]
-    parsed: list[ParsedMail | None]
+    parsed: list[Readied | None]
 
 
 def prepare(raws: list[bytes], *, max_bytes: int) -> Prepared:
     stored = store_raws(raws)
     message_ids = [quick_message_id(raw) for raw in raws]
-    parsed: list[ParsedMail | None] = []
+    parsed: list[Readied | None] = []
     for raw, message_id in zip(raws, message_ids, strict=True):
         try:
-            parsed.append(parse(raw, message_id=message_id) if len(raw) <= max_bytes else None)
+            parsed.append(ready(parse(raw, message_id=message_id)) if len(raw) <= max_bytes else None)
         except Exception:  # parsed again on the one-by-one path, which says why
             parsed.append(None)
     return Prepared(raws, stored, message_ids, parsed)
