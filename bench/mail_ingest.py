@@ -37,13 +37,12 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep] [--inline]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-06, 2,000 mails, on a day the machine took 1.8x the CPU per message of the day
-before for the same code. Before and after that day's changes run alternately (load average
-2.2-6.0): 1 worker 66.2 -> 72.9-75.8 msg/s, 2 workers 69.1-94.4 -> 113.5-133.2 msg/s; per message
-9.8 ms worker CPU + 4.8 ms PostgreSQL CPU -> 8.3 + 4.6 ms, 2.2 -> 1.9 queries. Full run after, median
-of 3 (load 4.4-13.1): 1 worker 56.6 msg/s, 2 workers 85.3 msg/s, 8.0 + 4.5 ms per message;
-django-helpdesk get_email 19.4 msg/s (25.1 + 7.1 ms per message, load 3.3): 2.9x with one worker,
-4.4x with two, 2.6x less CPU. (2026-12-05: 78.4 and 103.5 msg/s, 5.4 + 2.7 ms, peer 39.2 msg/s.)
+Figures of 2026-12-06 (second session), production topology, 2,000 mails, load average 4.1-5.7,
+before and after that session's changes run alternately: 1 worker 57.8/71.1 -> 91.9/103.2 msg/s, 2
+workers 86.8/80.9 -> 143.9/132.7 msg/s; per message 7.3-7.8 ms worker CPU + 6.9-7.3 ms PostgreSQL
+CPU -> 6.3-6.4 + 3.5-3.6 ms, 2.9 -> 1.7 statements. Quieter runs of the same code: 1 worker up to
+151 msg/s. Full run (median of 3, load 3.4-4.9): 1 worker 98.8 msg/s, 2 workers 131.6 msg/s;
+django-helpdesk get_email 21.1 msg/s (25.0 + 6.9 ms per message): 4.7x and 6.2x.
 Targets (200/s per worker, 10x) not met; bench/README.md says what is left.
 BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
