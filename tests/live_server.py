@@ -7,10 +7,13 @@ import email
 import json
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +32,36 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# LiveServer.run_python's runner: reads one JSON-encoded piece of code per line, runs it with its print()s
+# captured and answers one JSON line {"ok": ..., "output": ...}.
+PYTHON_RUNNER = """
+import contextlib, io, json, os, sys, traceback
+answer = os.fdopen(os.dup(1), "w")  # the answers' own channel: whatever else writes to stdout goes to the log
+os.dup2(2, 1)
+import django
+django.setup()
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connections
+from django.utils import translation
+for line in sys.stdin:
+    output, ok = io.StringIO(), True
+    try:
+        with contextlib.redirect_stdout(output):
+            exec(compile(json.loads(line), "<run_python>", "exec"), {"__name__": "__main__"})
+    except BaseException:
+        ok = False
+        output.write(traceback.format_exc())
+    finally:
+        connections.close_all()
+        for cache in caches.all():
+            if isinstance(cache, LocMemCache):
+                cache.clear()
+        translation.deactivate()
+    answer.write(json.dumps({"ok": ok, "output": output.getvalue()}) + "\\n")
+    answer.flush()
+"""
 
 
 def _free_port() -> int:
@@ -53,6 +86,8 @@ class LiveServer:
         self.env.pop("DATABASE_URL", None)
         self.env.pop("REDIS_URL", None)
         self.process: subprocess.Popen[bytes] | None = None
+        self._python: subprocess.Popen[str] | None = None
+        self._python_lock = threading.Lock()
 
     def helpline(self, *args: str) -> str:
         result = subprocess.run(  # noqa: S603
@@ -67,17 +102,45 @@ class LiveServer:
         return result.stdout
 
     def run_python(self, code: str) -> Any:
-        """Run `code` in the server's environment (after django.setup()); it must print one JSON value."""
-        script = "import django; django.setup()\n" + code
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", script], env=self.env, capture_output=True, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"script failed:\n{result.stdout}\n{result.stderr}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        """Run `code` in the server's environment (after django.setup()); it must print one JSON value.
 
-    def start(self) -> None:
-        self.helpline("migrate", "--noinput", "-v", "0")
+        The code runs in a Python process kept beside the server (started with it), as if in a fresh one:
+        its own globals, and afterwards the database connections closed, the local-memory caches emptied and
+        the language reset. This spares a Django start-up (a second or more) per call."""
+        with self._python_lock:
+            if self._python is None or self._python.poll() is not None:
+                self._start_python()
+            assert self._python is not None and self._python.stdin and self._python.stdout
+            self._python.stdin.write(json.dumps(code) + "\n")
+            self._python.stdin.flush()
+            line = self._python.stdout.readline()
+        if not line:
+            raise RuntimeError("script runner exited:\n" + (self.data_dir / "python.log").read_text())
+        result = json.loads(line)
+        if not result["ok"]:
+            raise RuntimeError(f"script failed:\n{result['output']}")
+        return json.loads(result["output"].strip().splitlines()[-1])
+
+    def _start_python(self) -> None:
+        log = open(self.data_dir / "python.log", "ab")  # noqa: SIM115
+        self._python = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", PYTHON_RUNNER],
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+
+    def start(self, template: Path | None = None) -> None:
+        """Start the server; `template` is a data folder already migrated (see `migrated_template`), whose
+        database and collected static files are copied in instead of migrating from scratch."""
+        if template is None:
+            self.helpline("migrate", "--noinput", "-v", "0")
+        elif not (self.data_dir / "helpline.sqlite3").exists():  # a second server on the same folder shares it
+            copy_database(template / "helpline.sqlite3", self.data_dir / "helpline.sqlite3")
+            shutil.copytree(template / "static", self.data_dir / "static", dirs_exist_ok=True)
+        self._start_python()  # its Django start-up overlaps the server's
         log = open(self.data_dir / "server.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "helpline.cli", "run", "--port", str(self.port), "--no-worker"],
@@ -97,6 +160,13 @@ class LiveServer:
         raise RuntimeError("server did not start:\n" + (self.data_dir / "server.log").read_text())
 
     def stop(self) -> None:
+        if self._python is not None:
+            assert self._python.stdin is not None
+            self._python.stdin.close()  # the runner ends at the end of its input
+            try:
+                self._python.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._python.kill()
         if self.process is not None:
             self.process.terminate()
             try:
@@ -105,21 +175,44 @@ class LiveServer:
                 self.process.kill()
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (WAL included), through SQLite's backup API."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder migrated once per session (and per xdist worker), with its static files collected:
+    each test server starts from a copy of it instead of running every migration again."""
+    folder = tmp_path_factory.mktemp("helpline-template")
+    server = LiveServer(folder, 0)
+    server.helpline("migrate", "--noinput", "-v", "0")
+    server.helpline("collectstatic", "--noinput", "-v", "0")
+    return folder
+
+
 @pytest.fixture(scope="module")
-def live_server_process() -> Iterator[LiveServer]:
+def live_server_process(migrated_template: Path) -> Iterator[LiveServer]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium")
     with tempfile.TemporaryDirectory(prefix="helpline-e2e-") as tmp:
         server = LiveServer(Path(tmp), _free_port())
-        server.start()
+        server.start(migrated_template)
         try:
             yield server
         finally:
             server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium per session (and per xdist worker); each module gets fresh contexts.
+
+    While Playwright's sync API is started, its event loop counts as running in this thread: a test of the
+    browser stage that needs asyncio of its own runs it in another thread (see test_chat_two_processes)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -128,6 +221,17 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium; the contexts (profiles: cookies, storage, pages) a module opens are closed
+    after it, so no page of one module is left talking to a server that has gone."""
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()
 
 
 def sign_in(page: Any, server: LiveServer, username: str, password: str = AGENT_PASSWORD) -> Any:

@@ -9,6 +9,7 @@ import re
 import socket
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def _redis_up() -> bool:
 
 
 @pytest.fixture
-def two_servers() -> Iterator[tuple[LiveServer, LiveServer]]:
+def two_servers(migrated_template: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
     if not _redis_up():
         pytest.fail("Redis is not running on 127.0.0.1:6379 (scripts/test.sh starts it)")
     with tempfile.TemporaryDirectory(prefix="helpline-redis-") as tmp:
@@ -49,7 +50,7 @@ def two_servers() -> Iterator[tuple[LiveServer, LiveServer]]:
             server.env["REDIS_URL"] = REDIS_URL
         try:
             for server in servers:
-                server.start()
+                server.start(migrated_template)
             yield servers[0], servers[1]
         finally:
             for server in servers:
@@ -106,7 +107,9 @@ def test_visitor_on_one_process_and_agent_on_another(two_servers: tuple[LiveServ
             assert ack["message"]["body"] == "Hello from process one"
             return changed, reply
 
-    changed, reply = asyncio.run(run())
+    # In a thread of its own: the session's Playwright (tests.live_server.chromium) may hold this one's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        changed, reply = pool.submit(asyncio.run, run()).result()
     assert changed["event"] == "message_added"
     assert reply["message"]["body"] == "Answer from process two" and reply["message"]["from"] == "agent"
 
