@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -40,8 +39,7 @@ def dovecot() -> Iterator[Dovecot]:
     try:
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        server.discard()
 
 
 def imap_mailbox(server: Dovecot, **extra: Any) -> Mailbox:
@@ -206,8 +204,7 @@ def test_xoauth2_token_refused_before_its_expiry_is_refreshed_once() -> None:
             box.refresh_from_db()
             assert box.oauth_access_token == "fresh-token" and len(endpoint.requests) == 1
         finally:
-            server.stop()
-            shutil.rmtree(root, ignore_errors=True)
+            server.discard()
 
 
 @pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
@@ -238,8 +235,7 @@ def test_xoauth2_sign_in_with_a_refreshed_token(tls: bool) -> None:
             assert box.oauth_access_token == "fresh-token" and box.oauth_refresh_token == "rotated"
             assert len(endpoint.requests) == 1
         finally:
-            server.stop()
-            shutil.rmtree(root, ignore_errors=True)
+            server.discard()
 
 
 @pytest.mark.parametrize(
@@ -295,8 +291,7 @@ def test_move_on_a_server_without_the_move_extension(
         assert ids == ["<nomove-a@c>", "<nomove-b@c>"]
         assert imap.fetch_once(box) == []
     finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        server.discard()
 
 
 def test_the_periodic_job_polls_each_mailbox_at_its_interval(dovecot: Dovecot) -> None:

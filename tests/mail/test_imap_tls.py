@@ -4,7 +4,6 @@ test_imap.py)."""
 
 from __future__ import annotations
 
-import shutil
 import ssl
 import tempfile
 from collections.abc import Iterator
@@ -29,8 +28,7 @@ def tls_dovecot() -> Iterator[Dovecot]:
     try:
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        server.discard()
 
 
 def tls_mailbox(server: Dovecot, **extra: object) -> Mailbox:
