@@ -69,3 +69,12 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+# Single tests that take most of a minute each (they seed the whole demo desk): run first, so that the
+# two xdist workers do not end the run with one of them alone on one of these.
+SLOW_FIRST = ("tests/web/test_crawl.py", "tests/core/test_demo.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in SLOW_FIRST)  # stable: the rest keep their order
