@@ -49,7 +49,7 @@ def chat(*texts: str) -> list[str]:
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/?token={new_visitor_token()}", headers=[(b"origin", b"https://shop.example")]
         )
-        connected, _code = await communicator.connect()
+        connected, _code = await communicator.connect(timeout=20)
         assert connected
         await _next_of(communicator, "welcome")
         replies = []

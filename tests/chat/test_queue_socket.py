@@ -35,7 +35,7 @@ async def connect(token: str) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
         application, f"/ws/chat/?token={token}", headers=[(b"origin", b"https://shop.example")]
     )
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=20)
     assert connected
     assert (await communicator.receive_json_from(timeout=15))["type"] == "welcome"
     return communicator

@@ -40,7 +40,7 @@ async def visitor_socket(token: str) -> tuple[WebsocketCommunicator, dict[str, A
     communicator = WebsocketCommunicator(
         application, f"/ws/chat/?token={token}", headers=[(b"origin", b"https://shop.example")]
     )
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=20)
     assert connected
     welcome = await communicator.receive_json_from(timeout=15)
     assert welcome["type"] == "welcome"
@@ -64,7 +64,7 @@ def agent_headers(agent: Any) -> list[tuple[bytes, bytes]]:
 def test_bad_tokens_are_refused() -> None:
     async def run(path: str) -> tuple[bool, Any]:
         communicator = WebsocketCommunicator(application, path)
-        result = await communicator.connect()
+        result = await communicator.connect(timeout=20)
         await communicator.disconnect()
         return result
 
@@ -180,7 +180,7 @@ def test_typing_goes_both_ways_and_an_agent_viewing_means_seen() -> None:
     async def run() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         visitor, _welcome = await visitor_socket(token)
         desk = WebsocketCommunicator(application, f"/ws/tickets/{ticket.public_id}/", headers=headers)
-        connected, _code = await desk.connect()
+        connected, _code = await desk.connect(timeout=20)
         assert connected
         seen = await next_of(visitor, "seen")
         await visitor.send_json_to({"type": "typing", "active": True})

@@ -25,7 +25,7 @@ def session_headers(client: Client) -> list[tuple[bytes, bytes]]:
 def connect(path: str, headers: list[tuple[bytes, bytes]]):
     async def run():
         communicator = WebsocketCommunicator(application, path, headers=headers)
-        result = await communicator.connect()
+        result = await communicator.connect(timeout=20)
         await communicator.disconnect()
         return result
 
@@ -60,7 +60,7 @@ def test_owner_receives_public_changes_but_not_notes():
         communicator = WebsocketCommunicator(
             application, f"/ws/portal/{ticket.public_id}/", headers=session_headers(browser)
         )
-        connected, _ = await communicator.connect()
+        connected, _ = await communicator.connect(timeout=20)
         assert connected
         await database_sync_to_async(actions.add_internal_note)(
             actor=Actor.of_agent(agent), ticket=ticket, body_text="private"

@@ -39,7 +39,7 @@ def headers_for(user: User | None, *, pending_2fa: bool = False) -> list[tuple[b
 def try_connect(path: str, headers: list[tuple[bytes, bytes]]) -> tuple[bool, Any]:
     async def run() -> tuple[bool, Any]:
         communicator = WebsocketCommunicator(application, path, headers=headers)
-        result = await communicator.connect()
+        result = await communicator.connect(timeout=20)
         await communicator.disconnect()
         return result
 
@@ -48,7 +48,7 @@ def try_connect(path: str, headers: list[tuple[bytes, bytes]]) -> tuple[bool, An
 
 async def open_socket(path: str, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=20)
     assert connected
     hello = await communicator.receive_json_from(timeout=2)
     assert hello["type"] == "hello"
