@@ -3,6 +3,7 @@ driven by headless Debian Chromium through Playwright."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import os
@@ -208,30 +209,40 @@ def live_server_process(migrated_template: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium per session (and per xdist worker); each module gets fresh contexts.
+def chromium() -> Iterator[tuple[Any, asyncio.AbstractEventLoop | None]]:
+    """One headless Chromium per session (and per xdist worker), and Playwright's event loop; each module gets
+    fresh contexts (see `browser`).
 
-    While Playwright's sync API is started, its event loop counts as running in this thread: a test of the
-    browser stage that needs asyncio of its own runs it in another thread (see test_chat_two_processes)."""
+    Between its calls Playwright's sync API marks its loop as running in this thread, which would keep the
+    tests that run after a browser module on the same xdist worker from running a loop of their own
+    (asyncio.run, async_to_sync): the mark is set only while a browser module runs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        loop = asyncio._get_running_loop()
+        asyncio._set_running_loop(None)
         try:
-            yield instance
+            yield instance, loop
         finally:
+            asyncio._set_running_loop(loop)
             instance.close()
 
 
 @pytest.fixture(scope="module")
-def browser(chromium: Any) -> Iterator[Any]:
+def browser(chromium: tuple[Any, asyncio.AbstractEventLoop | None]) -> Iterator[Any]:
     """The session's Chromium; the contexts (profiles: cookies, storage, pages) a module opens are closed
     after it, so no page of one module is left talking to a server that has gone."""
-    before = set(chromium.contexts)
-    yield chromium
-    for context in chromium.contexts:
-        if context not in before:
-            context.close()
+    instance, loop = chromium
+    asyncio._set_running_loop(loop)
+    try:
+        before = set(instance.contexts)
+        yield instance
+        for context in instance.contexts:
+            if context not in before:
+                context.close()
+    finally:
+        asyncio._set_running_loop(None)
 
 
 def sign_in(page: Any, server: LiveServer, username: str, password: str = AGENT_PASSWORD) -> Any:

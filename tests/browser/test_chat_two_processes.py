@@ -9,7 +9,6 @@ import re
 import socket
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +106,7 @@ def test_visitor_on_one_process_and_agent_on_another(two_servers: tuple[LiveServ
             assert ack["message"]["body"] == "Hello from process one"
             return changed, reply
 
-    # In a thread of its own: the session's Playwright (tests.live_server.chromium) may hold this one's loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        changed, reply = pool.submit(asyncio.run, run()).result()
+    changed, reply = asyncio.run(run())
     assert changed["event"] == "message_added"
     assert reply["message"]["body"] == "Answer from process two" and reply["message"]["from"] == "agent"
 
