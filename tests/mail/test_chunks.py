@@ -133,3 +133,18 @@ def test_reply_tokens_and_subject_numbers_thread_in_a_chunk(mailbox: Mailbox) ->
         Message.objects.get(pk=RawMessage.objects.get(pk=o.raw_id).ticket_message_id).meta["email"] for o in outcomes
     ]
     assert [w.get("threaded_by") for w in ways] == ["token", "subject", None, None]
+
+
+def test_a_new_ticket_takes_the_language_its_message_is_written_in(mailbox: Mailbox) -> None:
+    """The chunk detects each message's language as it stores it; a new ticket whose requester has
+    no language gets it then (the worker then finds nothing to write), unless the text is too short
+    to route by."""
+    chunk = [
+        raw_mail("გამარჯობა, პრინტერი არ მუშაობს და ვერ ვბეჭდავ.", sender="Nino <nino@example.ge>", message_id="<k1@c>"),
+        raw_mail("Hi", sender="Short <short@example.com>", message_id="<k2@c>"),
+    ]
+    with batching.batch():
+        outcomes = actions.receive_messages(mailbox=mailbox, raws=chunk)
+        # inside the batch: the worker subscribers have not run yet
+        assert Ticket.objects.get(number=outcomes[0].ticket).language == "ka"
+        assert Ticket.objects.get(number=outcomes[1].ticket).language == ""

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 
-from helpline.assist.language import Detection, detect_language, dominant_script
+from helpline.assist.language import Detection, detect_language, settles, ticket_language
 from helpline.core import batching, hooks
 from helpline.core.actors import Actor
 from helpline.core.bulk import update_rows
@@ -26,8 +25,6 @@ from helpline.tickets.models import EventKind, Message, MessageKind, Ticket, Tic
 
 log = logging.getLogger("helpline.assist")
 LANGUAGE_ACTOR = Actor.system("language")
-CUSTOMER_LANGUAGE_CONFIDENCE = 0.9
-TICKET_LANGUAGE_LETTERS = 8  # "Hi" or "ok" says too little to route a ticket by
 
 
 def _incoming_message(event: TicketEvent) -> Message | None:
@@ -136,14 +133,10 @@ def _keep_languages(messages: list[Message], events: list[TicketEvent]) -> None:
             found = language_meta(language=detection.language, confidence=detection.confidence, method=detection.method)
             message.meta = {**(message.meta or {}), **found}
             written.append(message)
-        if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
+        if not settles(detection):
             continue
         ticket = message.ticket
-        if (
-            not ticket.language
-            and ("ticket", ticket.pk) not in given
-            and dominant_script(message.body_text)[1] >= TICKET_LANGUAGE_LETTERS
-        ):
+        if not ticket.language and ("ticket", ticket.pk) not in given and ticket_language(detection, message.body_text):
             tickets.setdefault(detection.language, []).append(ticket)
             given.add(("ticket", ticket.pk))
         customer = message.author_customer
@@ -176,16 +169,12 @@ def _keep_language(message: Message, detection: Detection) -> None:
             confidence=detection.confidence,
             method=detection.method,
         )
-    if detection.language not in dict(settings.LANGUAGES) or detection.confidence < CUSTOMER_LANGUAGE_CONFIDENCE:
+    if not settles(detection):
         return
     # who got a language earlier in this batch (their rows were read before that) is left alone
     done: set[tuple[str, int]] = batching.memo("assist.languages_given", set)
     ticket = message.ticket
-    if (
-        not ticket.language
-        and ("ticket", ticket.pk) not in done
-        and dominant_script(message.body_text)[1] >= TICKET_LANGUAGE_LETTERS
-    ):
+    if not ticket.language and ("ticket", ticket.pk) not in done and ticket_language(detection, message.body_text):
         set_detected_ticket_language(actor=LANGUAGE_ACTOR, ticket=ticket, language=detection.language)
         done.add(("ticket", ticket.pk))
     customer = message.author_customer

@@ -41,6 +41,8 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "CJK": ("zh", "ja"),
 }
 MIN_CONFIDENCE = 0.5
+SETTLING_CONFIDENCE = 0.9  # a detection this sure becomes the customer's and the ticket's language
+TICKET_LANGUAGE_LETTERS = 8  # "Hi" or "ok" says too little to route a ticket by
 CLASSIFY_CHARS = 800  # plenty for the n-gram model; its feature walk is a Python loop over the bytes
 
 
@@ -128,3 +130,17 @@ def detect_language(text: str, languages: list[str] | None = None) -> Detection:
     if confidence < MIN_CONFIDENCE:
         return Detection("", float(confidence), "langid")
     return Detection(str(language), float(confidence), "langid")
+
+
+def settles(detection: Detection) -> bool:
+    """Whether a message's detected language is sure enough to become its author's language (when
+    they have none) and its ticket's."""
+    return detection.language in dict(settings.LANGUAGES) and detection.confidence >= SETTLING_CONFIDENCE
+
+
+def ticket_language(detection: Detection | None, text: str) -> str:
+    """The language a customer's message gives its ticket (when the ticket has none): "" when the
+    detection is unsure or the text too short to route by."""
+    if detection is None or not settles(detection):
+        return ""
+    return detection.language if dominant_script(text)[1] >= TICKET_LANGUAGE_LETTERS else ""

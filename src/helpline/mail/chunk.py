@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from helpline.assist.language import Detection, detect_language
+from helpline.assist.language import Detection, detect_language, ticket_language
 from helpline.core import batching
 from helpline.core.bulk import update_rows
 from helpline.customers import actions as customer_actions
@@ -335,4 +335,5 @@ def _item(
         ticket=ticket,
         joins=joins,
         team=mailbox.team,
+        language=ticket_language(detection, body.text) if ticket is None and joins is None else "",
     )

@@ -47,6 +47,7 @@ class InboundItem:
     ticket: Ticket | None = None
     joins: int | None = None
     team: Team | None = None
+    language: str = ""  # for a new ticket whose requester has none: the language detected in this message
     # filled in
     message: Message | None = None
     opened: bool = False
@@ -130,7 +131,7 @@ def receive_inbound(*, actor_for_others: Actor, items: list[InboundItem]) -> lis
                 organization_id=organizations.get(item.sender.pk),
                 team=item.team,
                 custom_fields={},
-                language=item.sender.language,
+                language=item.sender.language or item.language,
                 created_at=now,
                 updated_at=now,
                 last_message_at=now,
