@@ -245,20 +245,9 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
 
 def _run_queued_tasks() -> None:
     """What the fetch queued (SLA sweeps, say), run as the worker's task loop would."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from helpline.cli import task_worker
 
-    from helpline.cli import QUEUES
-
-    Worker(
-        queue_names=QUEUES.split(","),
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=f"bench-{os.getpid()}",
-        excluded_queue_names=[],
-    ).run()
+    task_worker(f"bench-{os.getpid()}", interval=0, batch=True).run()
 
 
 def _wait_for_feed() -> None:

@@ -6,7 +6,10 @@ import argparse
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_tasks_db.management.commands.db_worker import Worker
 
 QUEUES = os.environ.get("HELPLINE_QUEUES", "default,outbound,webhooks,search")
 
@@ -58,27 +61,33 @@ def _run(argv: list[str]) -> int:
     return 0
 
 
+def task_worker(worker_id: str, *, interval: float, batch: bool) -> Worker:
+    """The database task queue's worker over every queue; `batch`: until the queue is empty."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=QUEUES.split(","),
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=not batch,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 def _start_embedded_worker() -> Any:
     """The embedded profile works its task queue in a thread of the server process, so pushes from
     tasks reach WebSockets over the in-memory channel layer; a second thread enqueues the periodic
     jobs (core.periodic), so no cron is needed; a third reads the ticket events for the worker
     subscribers (tickets.event_feed)."""
     from django.utils.crypto import get_random_string
-    from django_tasks_db.management.commands.db_worker import Worker
 
     from helpline.core.periodic import Scheduler
     from helpline.tickets.event_feed import FeedReader
 
-    worker = Worker(
-        queue_names=QUEUES.split(","),
-        interval=1.0,
-        batch=False,
-        backend_name="default",
-        startup_delay=True,
-        max_tasks=None,
-        worker_id="embedded-" + get_random_string(8),
-        excluded_queue_names=[],
-    )
+    worker = task_worker("embedded-" + get_random_string(8), interval=1.0, batch=False)
 
     def work() -> None:
         from django.db import connections
