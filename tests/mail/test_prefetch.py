@@ -65,3 +65,12 @@ def test_a_chunk_received_again_is_duplicates(mailbox: Mailbox) -> None:
     assert [o.outcome for o in first[0][1]] == ["new_ticket", "new_ticket"]
     assert [o.outcome for o in again[0][1]] == ["duplicate", "duplicate"]
     assert Ticket.objects.count() == 2 and RawMessage.objects.count() == 2
+
+
+def test_two_messages_with_one_message_id_the_first_is_processed(mailbox: Mailbox) -> None:
+    chunk = [raw_mail("The first text", message_id="<same@c>"), raw_mail("Another text", message_id="<same@c>")]
+    [(_key, outcomes)] = list(prefetch.receive_chunks(mailbox=mailbox, chunks=[(1, chunk)], source="test"))
+    assert [o.outcome for o in outcomes] == ["new_ticket", "duplicate"]
+    message = Message.objects.get(external_id="<same@c>")
+    assert "The first text" in message.body_text
+    assert read_raw(RawMessage.objects.get(message_id="<same@c>").path) == chunk[0]

@@ -30,6 +30,7 @@ from helpline.tickets import delivery_actions, merge_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 
 if TYPE_CHECKING:
+    from helpline.mail.chunk import Readied
     from helpline.mail.prefetch import Prepared
 
 log = logging.getLogger("helpline.mail.ingest")
@@ -102,12 +103,13 @@ def receive_many(
     transaction, then processed (`chunk.process_chunk`: the usual messages together, the others
     one by one as `receive` does). Safe to call again. `prepared`: the same raws already stored,
     with their Message-IDs and parsed forms (`mail.prefetch`)."""
+    parsed: dict[str, Readied | None] = {}
     if prepared is not None:
         stored = list(zip(prepared.stored, prepared.message_ids, strict=True))
-        parsed = dict(zip(prepared.message_ids, prepared.parsed, strict=True))
+        for message_id, readied in zip(prepared.message_ids, prepared.parsed, strict=True):
+            parsed.setdefault(message_id, readied)  # the first with a Message-ID is the one processed
     else:
         stored = list(zip(store_raws(raws), [quick_message_id(raw) for raw in raws], strict=True))
-        parsed = {}
     now = timezone.now()
     with transaction.atomic():
         RawMessage.objects.bulk_create(
