@@ -222,18 +222,6 @@ def test_quote_headers_and_signatures_in_many_languages_are_folded(text: str, vi
     assert folded.has_folded
 
 
-@given(st.text(alphabet="ab\r\n", max_size=12))
-def test_the_trailing_line_break_search_matches_the_feed_parsers_pattern(text: str) -> None:
-    """The feed parser's end-of-payload pattern, searched from the end, finds what the pattern finds."""
-    import re
-
-    from helpline.mail.parsing import _TrailingLineBreak
-
-    expected = re.compile(r"(\r\n|\r|\n)\Z").search(text)
-    found = _TrailingLineBreak().search(text)
-    assert (found and (found.span(), found.group(0))) == (expected and (expected.span(), expected.group(0)))
-
-
 @given(
     st.from_regex(r"[A-Za-z][A-Za-z0-9 _'.,-]{0,10}", fullmatch=True),
     st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True),

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "helpline.core"
     label = "core"
+
+    def ready(self) -> None:
+        from helpline.core import statement_cache
+
+        statement_cache.install()

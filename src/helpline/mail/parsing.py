@@ -11,14 +11,14 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email import feedparser, policy
+from email import policy
 from email.headerregistry import HeaderRegistry
 from email.message import Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Any
 
-from helpline.mail import bounces
+from helpline.mail import bounces, feedparse
 from helpline.tickets.attachments import IncomingFile
 
 # Charsets mail clients announce that Python does not know under that name, or that are
@@ -347,20 +347,6 @@ def parse_date(value: str) -> dt.datetime | None:
     return parsed
 
 
-class _TrailingLineBreak:
-    """`email.feedparser.NLCRE_eol`, the pattern `(\r\n|\r|\n)\\Z`, with the same matches. The feed
-    parser searches it on every part's whole payload, where the regular expression engine tries each
-    position in turn (about 0.4 ms for a 40 KB part); a line break at the end is within its last two
-    characters, so the search starts there."""
-
-    pattern = re.compile(r"(\r\n|\r|\n)\Z")
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text, max(len(text) - 2, 0))
-
-
-setattr(feedparser, "NLCRE_eol", _TrailingLineBreak())  # noqa: B010 (not in the typeshed stubs)
-
 # A part's MIME headers ("text/plain; charset=utf-8", "base64", ...) repeat from one message to the
 # next: these are parsed once for many messages (the parsed headers are never changed).
 _SHARED_HEADERS = frozenset({"content-type", "content-transfer-encoding", "content-disposition", "mime-version"})
@@ -406,7 +392,7 @@ class _OnceEachHeaders(HeaderRegistry):
 
 def parse(raw: bytes, *, message_id: str = "") -> ParsedMail:
     """`message_id`: `quick_message_id(raw)` when the caller has it already."""
-    msg = BytesParser(policy=policy.default.clone(header_factory=_OnceEachHeaders())).parsebytes(raw)
+    msg = feedparse.parse_bytes(raw, policy.default.clone(header_factory=_OnceEachHeaders()))
     parsed = ParsedMail(message_id=message_id or quick_message_id(raw))
     parsed.subject = _header(msg, "Subject")[:250]
     from_value = _address_header(msg, "From")
