@@ -66,8 +66,8 @@ def test_failing_index_is_logged_and_the_write_stands(indexed, agent_actor, monk
         calls.append(ticket_id)
         raise RuntimeError("index down")
 
-    def broken_many(ticket_ids: list[int]) -> int:
-        calls.extend(ticket_ids)
+    def broken_many(ticket_ids: list[int], appendable: tuple[int, ...] = ()) -> int:
+        calls.extend(sorted({*ticket_ids, *appendable}))
         raise RuntimeError("index down")
 
     monkeypatch.setattr(indexing, "index_ticket", broken)

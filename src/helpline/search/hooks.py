@@ -1,8 +1,9 @@
 """Search subscribers: ticket events and customer changes re-index the documents they touch.
 
-Indexing runs right after the commit (a few milliseconds: one ticket's messages); when it fails
-the work is queued as a task on the "search" queue instead, so the write is never affected and
-nothing is lost. Re-indexing all tickets of a renamed customer always goes to the queue.
+Indexing runs right after the commit (a few milliseconds: one ticket's messages, or only the new
+ones when a message is all that changed); when it fails the work is queued as a task on the
+"search" queue instead, so the write is never affected and nothing is lost. Re-indexing all
+tickets of a renamed customer always goes to the queue.
 """
 
 from __future__ import annotations
@@ -27,16 +28,22 @@ TEXT_EVENTS = {
     EventKind.MERGED_FROM,
     EventKind.REQUESTER_CHANGED,
 }
+# After these the document is rebuilt; after the others (a new message, a change of no text) the
+# new messages are appended to it when it is still exact (`indexing.index_tickets`).
+REBUILD_EVENTS = TEXT_EVENTS - {EventKind.MESSAGE_ADDED}
 
 
-def index_collected_tickets(ticket_ids: list[int]) -> None:
-    """A batch's tickets, indexed together (a few queries for all of them)."""
+def index_collected_tickets(items: list[tuple[int, bool]]) -> None:
+    """A batch's tickets, indexed together (a few queries for all of them). Items: (ticket id,
+    rebuilt), the latter True when any of its events in the batch is in REBUILD_EVENTS."""
+    rebuild = {ticket_id for ticket_id, rebuilt in items if rebuilt}
+    appendable = {ticket_id for ticket_id, _ in items} - rebuild
     try:
         with transaction.atomic():
-            indexing.index_tickets(ticket_ids)
+            indexing.index_tickets(rebuild, appendable=appendable)
     except Exception:
-        log.exception("search indexing failed for %s tickets; queued for retry", len(ticket_ids))
-        for ticket_id in ticket_ids:
+        log.exception("search indexing failed for %s tickets; queued for retry", len(rebuild | appendable))
+        for ticket_id in sorted(rebuild | appendable):
             tasks.index_ticket_task.enqueue(ticket_id)
 
 
@@ -51,7 +58,7 @@ def index_collected_customers(customer_ids: list[int]) -> None:
             tasks.index_customer_task.enqueue(customer_id)
         return
     for ticket_id in indexing.indexed_tickets_of(changed) if changed else []:
-        batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id)
+        batching.defer(TICKETS_KEY, index_collected_tickets, (ticket_id, True))
 
 
 TICKETS_KEY = "search.tickets"
@@ -60,12 +67,12 @@ TICKETS_KEY = "search.tickets"
 @hooks.register(TICKET_EVENT_WORKER_HOOK)
 def index_ticket_event(event: TicketEvent) -> None:
     ticket_id = event.ticket_id
-    if batching.defer(TICKETS_KEY, index_collected_tickets, ticket_id):
+    if batching.defer(TICKETS_KEY, index_collected_tickets, (ticket_id, event.kind in REBUILD_EVENTS)):
         return
     try:
         with transaction.atomic():
             if event.kind in TEXT_EVENTS:
-                indexing.index_ticket(ticket_id)
+                indexing.index_ticket(ticket_id, appendable=event.kind == EventKind.MESSAGE_ADDED)
             else:
                 indexing.touch_ticket(ticket_id)
     except Exception:

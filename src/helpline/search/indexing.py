@@ -27,26 +27,43 @@ _CUSTOMER_FIELDS = ["title", "body", "updated_at"]
 WORD_FILTER = r"char_length(w) BETWEEN 4 AND 64 AND w !~ '[[:digit:][:punct:]]'"
 
 
-def index_ticket(ticket_id: int) -> bool:
-    """Rebuild one ticket's document. Returns False when the ticket has none (gone or merged)."""
-    return bool(index_tickets([ticket_id]))
+def index_ticket(ticket_id: int, *, appendable: bool = False) -> bool:
+    """Rebuild one ticket's document (or append its new messages: see `index_tickets`). Returns
+    False when the ticket has none (gone or merged)."""
+    return bool(index_tickets([], appendable=[ticket_id]) if appendable else index_tickets([ticket_id]))
 
 
-def index_tickets(ticket_ids: Iterable[int]) -> int:
-    """Rebuild the documents of these tickets; returns how many were written. Built inside the
+def index_tickets(ticket_ids: Iterable[int], *, appendable: Iterable[int] = ()) -> int:
+    """Rebuild the documents of `ticket_ids`; returns how many were written. Built inside the
     database (`rebuild_sql`, the same text as `documents.ticket_body`): one statement on PostgreSQL
-    (documents, the gone or merged tickets' documents dropped, the new words kept), two on SQLite."""
+    (documents, the gone or merged tickets' documents dropped, the new words kept), two on SQLite.
+
+    `appendable`: tickets whose text may have changed since their document was built by new
+    messages only (no other change of subject, requester or merge). On PostgreSQL their new
+    messages are appended to the document where it is still exact (`POSTGRES_TICKETS_APPEND`),
+    without parsing the earlier ones again; the others are rebuilt with `ticket_ids`, as is every
+    ticket on SQLite. A ticket in both is rebuilt."""
     from helpline.search import rebuild_sql as sql  # it reads this module's WORD_FILTER
 
     ids = sorted(set(ticket_ids))
-    if not ids:
+    extra = sorted(set(appendable) - set(ids))
+    if not ids and not extra:
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            appended: set[int] = set()
+            if extra:
+                lock = sorted({*ids, *extra})
+                cursor.execute(sql.POSTGRES_TICKETS_APPEND, {"ids": extra, "lock": lock, "now": now})
+                appended = {int(row[0]) for row in cursor.fetchall()}
+                ids = sorted({*ids, *(pk for pk in extra if pk not in appended)})
+            if not ids:
+                return len(appended)
             cursor.execute(sql.POSTGRES_TICKETS_BY_ID, {"ids": ids, "now": now})
             row = cursor.fetchone()
-            return int(row[0]) if row else 0
+            return len(appended) + (int(row[0]) if row else 0)
+        ids = sorted({*ids, *extra})
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(sql.SQLITE_DELETE_GONE_TICKETS.format(ids=marks), [*ids, *ids])
         cursor.execute(sql.SQLITE_TICKETS_BY_ID.format(ids=marks), [now, *ids])

@@ -1,7 +1,8 @@
 """Denormalised search documents, one per ticket and one per customer, and the word list.
 
 The documents hold plain text only; each database indexes it its own way (see `backends`):
-PostgreSQL keeps a generated `tsvector` column with a GIN index on every document table and a
+PostgreSQL keeps a `tsvector` column with a GIN index on every document table (the ticket
+documents' one written by the indexing statements, which append to it; the customers' generated) and a
 trigram index on `SearchWord`; SQLite keeps an FTS5 table per document table, synchronised by
 triggers. Both are created by this app's migrations for the database in use only.
 """
@@ -22,6 +23,13 @@ class TicketSearchDocument(models.Model):
     body = models.TextField(blank=True)
     # The ticket's own `updated_at`, copied so recent matches can be picked without a join.
     ticket_updated_at = models.DateTimeField()
+    # How far the body's messages go, so that new messages can be appended instead of the whole
+    # document rebuilt (`rebuild_sql.POSTGRES_TICKETS_APPEND`): the highest message id in it and how
+    # many messages (empty ones too) have an id up to that one. A message that commits after a
+    # higher id was indexed, or one that is moved or deleted, changes that count: the document is
+    # then rebuilt. Null (documents built before these fields): rebuilt on its next change.
+    last_message_id = models.BigIntegerField(null=True, blank=True)
+    message_count = models.IntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -13,18 +13,29 @@ from helpline.search.schema import (
     MAX_TITLE_CHARS,
     TICKET_TABLE,
     WORD_TABLE,
+    body_vector,
+    ticket_vector,
 )
 
 _TICKET_UPSERT = (
     "ON CONFLICT (ticket_id) DO UPDATE SET title = excluded.title, body = excluded.body, "
-    "ticket_updated_at = excluded.ticket_updated_at, updated_at = excluded.updated_at"
+    "ticket_updated_at = excluded.ticket_updated_at, updated_at = excluded.updated_at, "
+    "last_message_id = excluded.last_message_id, message_count = excluded.message_count"
 )
+_TICKET_INSERT = (
+    f"INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at, last_message_id, message_count"
+)
+# PostgreSQL: the vector column is not generated (see `schema`); computed once per row, over the
+# subquery `s` of the other columns (which the caller keeps from being inlined: ORDER BY or OFFSET 0).
+_POSTGRES_TICKET_INSERT = f"{_TICKET_INSERT}, vector)\nSELECT s.*, {ticket_vector('s.title', 's.body')} FROM ("
+_POSTGRES_TICKET_UPSERT = f"{_TICKET_UPSERT}, vector = excluded.vector"
 
-# A ticket document's columns on PostgreSQL (`m.texts`: its messages' bodies, joined by the caller)
-# and the requester with their identities, for the range rebuild and the rebuild by ids alike.
+# A ticket document's columns on PostgreSQL (`m`: its messages' bodies joined by the caller, their
+# highest id and their number) and the requester with their identities, for the range rebuild and
+# the rebuild by ids alike.
 _TICKET_COLUMNS = (
-    f"t.id, left(t.subject, {MAX_TITLE_CHARS}), "
-    f"left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}), t.updated_at"
+    f"t.id, left(t.subject, {MAX_TITLE_CHARS}) AS title, "
+    f"left(concat_ws(E'\\n', nullif(c.name, ''), i.texts, m.texts), {MAX_BODY_CHARS}) AS body, t.updated_at"
 )
 _TICKET_REQUESTER = """FROM tickets_ticket t
 JOIN customers_customer c ON c.id = t.requester_id
@@ -32,21 +43,25 @@ LEFT JOIN LATERAL (
     SELECT string_agg(replace(ci.value, '+', ''), E'\\n' ORDER BY ci.kind, ci.value) AS texts
     FROM customers_customeridentity ci WHERE ci.customer_id = t.requester_id
 ) i ON true"""
+# A ticket's messages as its document holds them: every non-empty body in order, one per line.
+_MESSAGE_TEXTS = "string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts"
 
 POSTGRES_TICKETS = f"""
-INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
-SELECT {_TICKET_COLUMNS}, %s
-{_TICKET_REQUESTER}
-LEFT JOIN (
-    SELECT m.ticket_id, string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
-    FROM tickets_message m WHERE m.ticket_id >= %s AND m.ticket_id < %s GROUP BY m.ticket_id
-) m ON m.ticket_id = t.id
-WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
-{_TICKET_UPSERT}
+{_POSTGRES_TICKET_INSERT}
+    SELECT {_TICKET_COLUMNS}, %s, m.last_id, coalesce(m.n, 0)
+    {_TICKET_REQUESTER}
+    LEFT JOIN (
+        SELECT m.ticket_id, {_MESSAGE_TEXTS}, max(m.id) AS last_id, count(*) AS n
+        FROM tickets_message m WHERE m.ticket_id >= %s AND m.ticket_id < %s GROUP BY m.ticket_id
+    ) m ON m.ticket_id = t.id
+    WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
+    OFFSET 0
+) s
+{_POSTGRES_TICKET_UPSERT}
 """
 
 SQLITE_TICKETS = f"""
-INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
+{_TICKET_INSERT})
 SELECT t.id, substr(t.subject, 1, {MAX_TITLE_CHARS}),
        substr(
            coalesce(nullif(c.name, '') || char(10), '')
@@ -57,7 +72,9 @@ SELECT t.id, substr(t.subject, 1, {MAX_TITLE_CHARS}),
                   SELECT m.body_text AS b FROM tickets_message m
                   WHERE m.ticket_id = t.id AND m.body_text != '' ORDER BY m.created_at, m.id)), ''),
            1, {MAX_BODY_CHARS}),
-       t.updated_at, %s
+       t.updated_at, %s,
+       (SELECT max(m.id) FROM tickets_message m WHERE m.ticket_id = t.id),
+       (SELECT count(*) FROM tickets_message m WHERE m.ticket_id = t.id)
 FROM tickets_ticket t
 JOIN customers_customer c ON c.id = t.requester_id
 WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL
@@ -72,22 +89,67 @@ WITH gone AS (
     DELETE FROM {TICKET_TABLE} d WHERE d.ticket_id = ANY(%(ids)s) AND NOT EXISTS (
         SELECT 1 FROM tickets_ticket t WHERE t.id = d.ticket_id AND t.merged_into_id IS NULL)
 ), docs AS (
-    INSERT INTO {TICKET_TABLE} (ticket_id, title, body, ticket_updated_at, updated_at)
-    SELECT {_TICKET_COLUMNS}, %(now)s
-    {_TICKET_REQUESTER}
-    LEFT JOIN LATERAL (
-        SELECT string_agg(nullif(m.body_text, ''), E'\\n' ORDER BY m.created_at, m.id) AS texts
-        FROM tickets_message m WHERE m.ticket_id = t.id
-    ) m ON true
-    WHERE t.id = ANY(%(ids)s) AND t.merged_into_id IS NULL
-    ORDER BY t.id
-    {_TICKET_UPSERT}
+    {_POSTGRES_TICKET_INSERT}
+        SELECT {_TICKET_COLUMNS}, %(now)s, m.last_id, m.n
+        {_TICKET_REQUESTER}
+        LEFT JOIN LATERAL (
+            SELECT {_MESSAGE_TEXTS}, max(m.id) AS last_id, count(*) AS n
+            FROM tickets_message m WHERE m.ticket_id = t.id
+        ) m ON true
+        WHERE t.id = ANY(%(ids)s) AND t.merged_into_id IS NULL
+        ORDER BY t.id
+    ) s
+    {_POSTGRES_TICKET_UPSERT}
     RETURNING vector
 ), words AS (
     INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM docs, unnest(tsvector_to_array(docs.vector)) AS w
     WHERE {WORD_FILTER} ORDER BY w ON CONFLICT (word) DO NOTHING
 )
 SELECT count(*) FROM docs
+"""
+
+# New messages appended to the documents of a set of tickets (`indexing.index_tickets`), for those
+# whose document is still exactly what a rebuild would give but for them: the subject (as cut) is the
+# title, the ticket is not merged, every message up to `last_message_id` is there (`message_count`:
+# none committed late below it, none moved or deleted), the new ones (higher ids) come after them in
+# the documents' order (created_at, id), and the longer body stays within MAX_BODY_CHARS. The body
+# gets their texts joined as a rebuild joins them, the vector their words only (`schema.body_vector`:
+# the same lexemes and positions as the whole body's), the word list their new words. Returns the
+# tickets appended to (those with no new message too: their times updated); the caller rebuilds
+# the others. `%(lock)s`, a superset of `%(ids)s`, is every document the caller writes, locked
+# first in one order, so two callers never wait on each other in a cycle.
+POSTGRES_TICKETS_APPEND = f"""
+WITH locked AS (
+    SELECT d.ticket_id, d.title, d.body, d.last_message_id, d.message_count FROM {TICKET_TABLE} d
+    WHERE d.ticket_id = ANY(%(lock)s) ORDER BY d.ticket_id FOR UPDATE
+), appended AS MATERIALIZED (  -- else its vector is computed twice (SET and RETURNING)
+    SELECT d.ticket_id, t.updated_at, n.texts, n.last_id, n.n, {body_vector("n.texts")} AS vector
+    FROM locked d
+    JOIN tickets_ticket t ON t.id = d.ticket_id
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS n, max(m.created_at) AS last_at FROM tickets_message m
+        WHERE m.ticket_id = d.ticket_id AND m.id <= coalesce(d.last_message_id, 0)
+    ) o
+    CROSS JOIN LATERAL (
+        SELECT {_MESSAGE_TEXTS}, max(m.id) AS last_id, count(*) AS n, min(m.created_at) AS first_at
+        FROM tickets_message m WHERE m.ticket_id = d.ticket_id AND m.id > coalesce(d.last_message_id, 0)
+    ) n
+    WHERE d.ticket_id = ANY(%(ids)s) AND t.merged_into_id IS NULL AND d.title = left(t.subject, {MAX_TITLE_CHARS})
+      AND o.n = d.message_count AND (n.n = 0 OR o.n = 0 OR n.first_at >= o.last_at)
+      AND (n.texts IS NULL OR (d.body <> '' AND length(d.body) + 1 + length(n.texts) <= {MAX_BODY_CHARS}))
+), docs AS (
+    UPDATE {TICKET_TABLE} d SET
+        body = CASE WHEN a.texts IS NULL THEN d.body ELSE d.body || E'\\n' || a.texts END,
+        vector = CASE WHEN a.texts IS NULL THEN d.vector ELSE d.vector || a.vector END,
+        last_message_id = coalesce(a.last_id, d.last_message_id), message_count = d.message_count + a.n,
+        ticket_updated_at = a.updated_at, updated_at = %(now)s
+    FROM appended a WHERE d.ticket_id = a.ticket_id
+    RETURNING d.ticket_id, a.vector
+), words AS (
+    INSERT INTO {WORD_TABLE} (word) SELECT DISTINCT w FROM docs, unnest(tsvector_to_array(docs.vector)) AS w
+    WHERE docs.vector IS NOT NULL AND {WORD_FILTER} ORDER BY w ON CONFLICT (word) DO NOTHING
+)
+SELECT ticket_id FROM docs ORDER BY ticket_id
 """
 _SQLITE_RANGE = "WHERE t.id >= %s AND t.id < %s AND t.merged_into_id IS NULL"
 SQLITE_TICKETS_BY_ID = SQLITE_TICKETS.replace(_SQLITE_RANGE, "WHERE t.id IN ({ids}) AND t.merged_into_id IS NULL")

@@ -1,18 +1,21 @@
 # ruff: noqa: S608 -- SQL text here interpolates only module constants; user input is always a parameter.
 """Database-specific search structures that Django's model layer cannot express.
 
-PostgreSQL: the `pg_trgm` and `btree_gin` extensions, a generated `tsvector` column with a GIN
-index on each document table (title weighted A, body D, both through the `simple` configuration,
-which splits Georgian, Ethiopic, Cyrillic and Telugu words but stems nothing) and a trigram index
-on the word list; a recency index and the `search_ticket_candidates` function, which picks the most recently
-updated matches of a query at a bounded cost whether its words are common or rare.
+PostgreSQL: the `pg_trgm` and `btree_gin` extensions, a `tsvector` column with a GIN index on each
+document table (title weighted A, body D, both through the `simple` configuration, which splits
+Georgian, Ethiopic, Cyrillic and Telugu words but stems nothing) and a trigram index on the word
+list. The customers' column is generated; the tickets' one is a plain column that every statement
+writing ticket documents sets itself (`ticket_vector`), so that a new message's words can be
+appended to it instead of all the ticket's messages being parsed again (`rebuild_sql`). Also a
+recency index and the `search_ticket_candidates` function, which picks the most recently updated
+matches of a query at a bounded cost whether its words are common or rare.
 
 SQLite: an external-content FTS5 table per document table, kept in sync by triggers, with the
 `unicode61` tokenizer told that combining marks (Unicode category M) belong to words: without it
 Telugu words break apart at every vowel sign.
 
-Every statement is idempotent, so `reindex` can re-apply them (SQLite drops triggers when a
-migration rebuilds a table).
+Every statement is idempotent, for a new database and one created before alike, so `reindex` and
+migrations can re-apply them (SQLite drops triggers when a migration rebuilds a table).
 """
 
 from __future__ import annotations
@@ -31,9 +34,26 @@ MAX_BODY_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000
 FTS5_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 
-_VECTOR = (
-    "setweight(to_tsvector('simple'::regconfig, title), 'A') || setweight(to_tsvector('simple'::regconfig, body), 'D')"
-)
+
+def body_vector(text: str) -> str:
+    """The SQL expression of the body part of a ticket document's vector, for the SQL expression
+    `text`. `a || b` on tsvectors shifts the positions of `b` past the last position of `a`, so a
+    document's vector with `body_vector(new text)` appended is the vector of the whole body again:
+    the same lexemes and weights, and the same positions but at a tsvector's limits. to_tsvector
+    keeps 255 positions of a lexeme and `||` 256, so one at its limit may get one more; where the
+    old vector lost the positions of its last words (their lexemes at that limit), the new words
+    sit that much lower than in a rebuild, the same distance apart. Positions only count in phrase
+    queries across that boundary and in ranking by proximity; a rebuild makes them exact again."""
+    return f"setweight(to_tsvector('simple'::regconfig, {text}), 'D')"
+
+
+def ticket_vector(title: str, body: str) -> str:
+    """The SQL expression of a document's vector from the SQL expressions of its title and body:
+    what the customers' generated column computes, and every statement writing ticket documents."""
+    return f"setweight(to_tsvector('simple'::regconfig, {title}), 'A') || {body_vector(body)}"
+
+
+_VECTOR = ticket_vector("title", "body")
 
 
 # The time column rides along in the ticket GIN index (btree_gin), so "these words, among the
@@ -150,12 +170,14 @@ $$
 
 def postgresql_statements() -> list[str]:
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION IF NOT EXISTS btree_gin"]
+    statements += [
+        # A plain column; a database from before keeps its generated one's values (PostgreSQL 13+).
+        f"ALTER TABLE {TICKET_TABLE} ADD COLUMN IF NOT EXISTS vector tsvector",
+        f"ALTER TABLE {TICKET_TABLE} ALTER COLUMN vector DROP EXPRESSION IF EXISTS",
+        f"ALTER TABLE {CUSTOMER_TABLE} ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ({_VECTOR}) STORED",
+    ]
     for table, index in ((TICKET_TABLE, TICKET_VECTOR_INDEX), (CUSTOMER_TABLE, CUSTOMER_VECTOR_INDEX)):
-        statements += [
-            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ({_VECTOR}) STORED",
-            index,
-            f"ALTER TABLE {table} SET (toast_tuple_target = 128)",
-        ]
+        statements += [index, f"ALTER TABLE {table} SET (toast_tuple_target = 128)"]
     statements += [
         f"CREATE INDEX IF NOT EXISTS search_word_trgm ON {WORD_TABLE} USING gin (word gin_trgm_ops)",
         TICKET_RECENT_INDEX,
