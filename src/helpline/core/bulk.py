@@ -51,8 +51,15 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
 
 
 def insert_rows(model: type[models.Model], objs: list[Any], *, via: str = "created_at", **options: Any) -> list[Any]:
-    """`bulk_create(objs, **options)` as one `INSERT ... VALUES`: the first object's `via` field (a
-    plain column) goes in as an expression, which keeps Django from the UNNEST form."""
+    """`bulk_create(objs, **options)` as one `INSERT ... VALUES`. New rows without options on
+    PostgreSQL: a statement made once per model and row count (`_values_insert`); else the first
+    object's `via` field (a plain column) goes in as an expression, which keeps Django from the
+    UNNEST form."""
+    if not objs:
+        return objs
+    connection = connections[router.db_for_write(model)]
+    if not options and connection.vendor == "postgresql" and all(obj.pk is None for obj in objs):
+        return _values_insert(model, objs, connection)
     if len(objs) < 2:
         return model._default_manager.bulk_create(objs, **options)
     field = model._meta.get_field(via)
@@ -60,10 +67,59 @@ def insert_rows(model: type[models.Model], objs: list[Any], *, via: str = "creat
     first = objs[0]
     value = getattr(first, field.attname)
     setattr(first, field.attname, Value(value, output_field=field))
-    connection = connections[router.db_for_write(model)]
     connection.ensure_connection()
     try:
         with prepared.server_binding(connection):  # long texts sent as values, not escaped into the SQL
             return model._default_manager.bulk_create(objs, **options)
     finally:
         setattr(first, field.attname, value)
+
+
+_STATEMENTS: dict[tuple[str, type[models.Model], int], tuple[str, list[Any]]] = {}
+CACHED_ROWS = 100  # statements for up to this many rows are kept (one per model and row count)
+MAX_PARAMETERS = 30_000  # PostgreSQL's protocol takes at most 65,535 per statement
+
+
+def _statement(model: type[models.Model], rows: int, connection: Any) -> tuple[str, list[Any]]:
+    key = (connection.alias, model, rows)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
+        quote = connection.ops.quote_name
+        row = f"({', '.join(['%s'] * len(fields))})"
+        found = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}",
+            fields,
+        )
+        if rows <= CACHED_ROWS:
+            _STATEMENTS[key] = found
+    return found
+
+
+def _values_insert(model: type[models.Model], objs: list[Any], connection: Any) -> list[Any]:
+    """What `bulk_create` does for new rows on PostgreSQL (related objects saved since they were
+    set give their ids, fields their `pre_save` and database values, the ids come back in order),
+    without compiling the statement each time: Django's insert compiler costs more than running
+    the statement. Values are bound on the server (long texts are not escaped into the text)."""
+    rows = max(MAX_PARAMETERS // max(len(model._meta.concrete_fields), 1), 1)
+    if len(objs) > rows:
+        for start in range(0, len(objs), rows):
+            _values_insert(model, objs[start : start + rows], connection)
+        return objs
+    sql, fields = _statement(model, len(objs), connection)
+    params: list[Any] = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    connection.ensure_connection()
+    with prepared.server_binding(connection), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    attname = model._meta.pk.attname
+    for obj, pk in zip(objs, ids, strict=True):
+        setattr(obj, attname, pk)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs

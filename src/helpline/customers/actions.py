@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.core.actors import Actor
+from helpline.core.bulk import insert_rows
 from helpline.core.errors import ConflictError, InvalidInputError, NotPermittedError
 from helpline.core.events import CUSTOMER_CHANGED_HOOK, publish_on_commit
 from helpline.core.timezones import known_time_zones
@@ -188,11 +189,12 @@ def resolve_customers(
     if not missing:
         return found
     with transaction.atomic():
-        customers = Customer.objects.bulk_create(
-            [Customer(name=wanted[value].strip()[:200], preferred_channel=channel) for value in missing]
+        customers = insert_rows(
+            Customer, [Customer(name=wanted[value].strip()[:200], preferred_channel=channel) for value in missing]
         )
-        CustomerIdentity.objects.bulk_create(
-            [CustomerIdentity(customer=c, kind=kind, value=v) for c, v in zip(customers, missing, strict=True)]
+        insert_rows(
+            CustomerIdentity,
+            [CustomerIdentity(customer=c, kind=kind, value=v) for c, v in zip(customers, missing, strict=True)],
         )
         orgs: dict[str, list[Organization]] = {}
         if kind == IdentityKind.EMAIL:

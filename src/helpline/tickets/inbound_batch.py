@@ -222,4 +222,4 @@ def _store_attachments(items: list[InboundItem]) -> None:
             item.stored_attachments.append(attachment)
             rows.append(attachment)
     if rows:
-        Attachment.objects.bulk_create(rows)
+        insert_rows(Attachment, rows)

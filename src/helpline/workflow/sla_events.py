@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from helpline.core import batching
+from helpline.core.bulk import insert_rows
 from helpline.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 from helpline.workflow.models import ClockKind, SlaClock, TicketState
 from helpline.workflow.sla_clocks import DONE_STATUSES, PAUSED_STATUSES, TicketClocks, status_changed
@@ -65,7 +66,7 @@ def start_new_tickets(events: Sequence[TicketEvent]) -> None:
             TicketState.objects.bulk_create(
                 states, update_conflicts=True, unique_fields=["ticket"], update_fields=["policy", "status_since"]
             )
-            SlaClock.objects.bulk_create(clocks)
+            insert_rows(SlaClock, clocks)
     skip: set[int] = batching.memo(STARTED_KEY, set)
     skip.update(started_now)  # committed: `apply_event` leaves these alone
     replied = {
