@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from helpline.core import statement_cache
+        from helpline.core import psycopg_tuning
 
-        statement_cache.install()
+        psycopg_tuning.install()

@@ -13,6 +13,10 @@ _VERDICT = re.compile(
 
 def marked_spam(raw: bytes) -> str:
     """The header line that marks the message as spam, "" when none does (the header block only)."""
-    end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=len(raw))
+    crlf = raw.find(b"\r\n\r\n")
+    lf = raw.find(b"\n\n", 0, crlf if crlf >= 0 else len(raw))
+    end = min((i for i in (crlf, lf) if i >= 0), default=len(raw))
+    if b"x-spam" not in raw[:end].lower():  # most mail: no verdict header to look at
+        return ""
     found = _VERDICT.search(raw, 0, end)
     return found.group(0).decode("latin-1") if found else ""
