@@ -39,7 +39,7 @@ from helpline.mail.ingest import (
 from helpline.mail.models import Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse
 from helpline.mail.tokens import subject_number, ticket_number_from_address
-from helpline.tickets.actions import language_meta
+from helpline.tickets.actions import clean_body, language_meta
 from helpline.tickets.inbound_batch import InboundItem, lock_tickets, receive_inbound
 from helpline.tickets.models import Message, Status, Ticket
 
@@ -56,12 +56,17 @@ class Readied:
     mail: ParsedMail
     body: content.Body
     detection: Detection | None
+    stored: tuple[str, str]  # the text and HTML as the message stores them (`clean_body`)
+    opening_language: str  # the language of a ticket this message opens (`ticket_language`)
 
 
 def ready(mail: ParsedMail) -> Readied:
     body = content.build_body(mail)
     text = body.text.strip()
-    return Readied(mail, body, detect_language(text[:2000]) if text else None)
+    detection = detect_language(text[:2000]) if text else None
+    return Readied(
+        mail, body, detection, clean_body(body.text, body.html), ticket_language(detection, body.text)
+    )
 
 
 @dataclass
@@ -327,13 +332,14 @@ def _item(
         sender=customer,
         channel=Channel.EMAIL,
         subject=parsed.subject or "(no subject)",
-        body_text=body.text,
-        body_html=body.html,
+        body_text=readied.stored[0],
+        body_html=readied.stored[1],
+        clean=True,
         external_id=parsed.message_id,
         meta=meta,
         attachments=body.attachments,
         ticket=ticket,
         joins=joins,
         team=mailbox.team,
-        language=ticket_language(detection, body.text) if ticket is None and joins is None else "",
+        language=readied.opening_language if ticket is None and joins is None else "",
     )

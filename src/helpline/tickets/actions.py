@@ -60,7 +60,9 @@ def _next_ticket_number() -> int:
     return next_ticket_numbers(1)[0]
 
 
-def _body(body_text: str, body_html: str) -> tuple[str, str]:
+def clean_body(body_text: str, body_html: str) -> tuple[str, str]:
+    """A message's text and HTML as stored: the HTML sanitised (made from the text when there is
+    none), the text taken from the HTML when there is none."""
     clean_html = sanitize_html(body_html) if body_html else ""
     text = body_text.strip() if body_text else (html_to_text(clean_html) if clean_html else "")
     if not clean_html and text:
@@ -121,7 +123,7 @@ def open_ticket(
     if status:
         validate_choice(status, Status.values, _("Status"))
     fields = clean_custom_fields(custom_fields or {}, partial=False, enforce_required=actor.is_agent)
-    text, html = _body(body_text, body_html)
+    text, html = clean_body(body_text, body_html)
     now = created_at or timezone.now()
     if requester.merged_into_id and requester.merged_into is not None:
         requester = requester.merged_into
@@ -238,7 +240,7 @@ def add_message(
             permissions.require(permissions.can_update(actor, ticket))
         if actor.is_customer and new_status not in (Status.SOLVED,):
             permissions.require(False)
-    text, html = _body(body_text, body_html)
+    text, html = clean_body(body_text, body_html)
     if not text and not attachments:
         raise InvalidInputError(_("The message is empty."), code="message_empty")
     now = created_at or timezone.now()

@@ -23,7 +23,7 @@ from helpline.core.actors import Actor
 from helpline.core.bulk import insert_rows, update_rows
 from helpline.customers.models import Customer
 from helpline.tickets.action_support import ensure_writable, publish_events
-from helpline.tickets.actions import TicketClosedError, _body
+from helpline.tickets.actions import TicketClosedError, clean_body
 from helpline.tickets.attachments import IncomingFile, attachment_for
 from helpline.tickets.models import Attachment, EventKind, Message, MessageKind, Status, Ticket, TicketEvent
 from helpline.tickets.numbers import next_ticket_numbers
@@ -48,6 +48,7 @@ class InboundItem:
     joins: int | None = None
     team: Team | None = None
     language: str = ""  # for a new ticket whose requester has none: the language detected in this message
+    clean: bool = False  # the bodies are as stored already (`tickets.actions.clean_body`)
     # filled in
     message: Message | None = None
     opened: bool = False
@@ -118,7 +119,7 @@ def receive_inbound(*, actor_for_others: Actor, items: list[InboundItem]) -> lis
 
     for index, item in enumerate(items):
         now = moments[index]
-        text, html = _body(item.body_text, item.body_html)
+        text, html = (item.body_text, item.body_html) if item.clean else clean_body(item.body_text, item.body_html)
         actor = Actor.of_customer(item.sender)
         if item.ticket is None and item.joins is None:
             subject = (item.subject or "").strip() or text.split("\n", 1)[0][:120] or "(no subject)"
