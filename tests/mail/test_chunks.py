@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from helpline.core import batching
 from helpline.core.actors import Actor
+from helpline.customers.models import Customer
 from helpline.mail import actions, content
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
 from helpline.tickets import actions as ticket_actions
@@ -148,3 +149,9 @@ def test_a_new_ticket_takes_the_language_its_message_is_written_in(mailbox: Mail
         # inside the batch: the worker subscribers have not run yet
         assert Ticket.objects.get(number=outcomes[0].ticket).language == "ka"
         assert Ticket.objects.get(number=outcomes[1].ticket).language == ""
+        # a new customer starts with the language their first message gives its ticket; the worker
+        # sets the others' (it needs no length: "Hi" makes a customer's language English)
+        assert Customer.objects.get(identities__value="nino@example.ge").language == "ka"
+        assert Customer.objects.get(identities__value="short@example.com").language == ""
+    assert Customer.objects.get(identities__value="short@example.com").language == "en"  # the worker's
+    assert Ticket.objects.get(number=outcomes[1].ticket).language == ""

@@ -143,4 +143,15 @@ def ticket_language(detection: Detection | None, text: str) -> str:
     detection is unsure or the text too short to route by."""
     if detection is None or not settles(detection):
         return ""
-    return detection.language if dominant_script(text)[1] >= TICKET_LANGUAGE_LETTERS else ""
+    return detection.language if _has_letters(text, TICKET_LANGUAGE_LETTERS) else ""
+
+
+def _has_letters(text: str, wanted: int) -> bool:
+    """`dominant_script(text)[1] >= wanted`, stopping at the `wanted`-th letter."""
+    found = 0
+    for char in text[:SCRIPT_SAMPLE_CHARS]:
+        if _script_of(char):
+            found += 1
+            if found >= wanted:
+                return True
+    return False

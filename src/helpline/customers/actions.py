@@ -167,18 +167,26 @@ def resolve_customer(
 
 
 def resolve_customers(
-    *, kind: str, senders: Iterable[tuple[str, str]], channel: str = ""
+    *, kind: str, senders: Iterable[tuple[str, str]], channel: str = "", languages: dict[str, str] | None = None
 ) -> dict[str, tuple[Customer, bool]]:
     """`resolve_customer` for many (value, name) pairs at once, inside the caller's transaction: one
     look-up for all, the missing customers created together. Keyed by the normalised value; values
     that are not valid identities are left out (the caller treats them one by one). Two workers
-    creating the same identity at once make the caller's transaction fail (IntegrityError)."""
+    creating the same identity at once make the caller's transaction fail (IntegrityError).
+    `languages`: value -> the language a new customer starts with (one the desk serves, detected
+    with certainty in their message), as the language subscriber would set it afterwards."""
     wanted: dict[str, str] = {}
+    starting: dict[str, str] = {}
+    served = dict(settings.LANGUAGES)
     for value, name in senders:
         try:
-            wanted.setdefault(normalize_identity(kind, value), name)
+            normalized = normalize_identity(kind, value)
         except InvalidInputError:
             continue
+        wanted.setdefault(normalized, name)
+        language = (languages or {}).get(value, "")
+        if language in served:
+            starting.setdefault(normalized, language)
     found: dict[str, tuple[Customer, bool]] = {}
     for identity in CustomerIdentity.objects.select_related("customer").filter(kind=kind, value__in=wanted):
         customer = identity.customer
@@ -190,7 +198,13 @@ def resolve_customers(
         return found
     with transaction.atomic():
         customers = insert_rows(
-            Customer, [Customer(name=wanted[value].strip()[:200], preferred_channel=channel) for value in missing]
+            Customer,
+            [
+                Customer(
+                    name=wanted[value].strip()[:200], language=starting.get(value, ""), preferred_channel=channel
+                )
+                for value in missing
+            ],
         )
         insert_rows(
             CustomerIdentity,

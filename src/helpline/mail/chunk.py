@@ -206,8 +206,19 @@ def _together(mailbox: Mailbox, mails: list[_Mail]) -> list[Outcome]:
     if len(locked) != len(ids):
         raise RuntimeError("another worker took some of these messages")
     parsed = [m.mail for m in mails if m.mail is not None]
+    # A new customer starts with the language of their first message when it would be its ticket's
+    # (`ticket_language`; the worker sets the others' afterwards, as before, and their tickets keep none).
+    languages: dict[str, str] = {}
+    for m in mails:
+        if m.mail is None:
+            continue
+        m.readied = m.readied or ready(m.mail)
+        languages.setdefault(m.mail.from_address, m.readied.opening_language)
     customers = customer_actions.resolve_customers(
-        kind="email", senders=[(p.from_address, p.from_name) for p in parsed], channel=Channel.EMAIL
+        kind="email",
+        senders=[(p.from_address, p.from_name) for p in parsed],
+        channel=Channel.EMAIL,
+        languages=languages,
     )
     counts = _rate_counts(mailbox, {p.from_address for p in parsed})
     messages, fallback = _thread_candidates(mails)
