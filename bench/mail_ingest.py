@@ -37,13 +37,11 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep] [--inline]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-06 (second session), production topology, 2,000 mails, load average 4.1-5.7,
-before and after that session's changes run alternately: 1 worker 57.8/71.1 -> 91.9/103.2 msg/s, 2
-workers 86.8/80.9 -> 143.9/132.7 msg/s; per message 7.3-7.8 ms worker CPU + 6.9-7.3 ms PostgreSQL
-CPU -> 6.3-6.4 + 3.5-3.6 ms, 2.9 -> 1.7 statements. Quieter runs of the same code: 1 worker up to
-151 msg/s. Full run (median of 3, load 3.4-4.9): 1 worker 98.8 msg/s, 2 workers 131.6 msg/s;
-django-helpdesk get_email 21.1 msg/s (25.0 + 6.9 ms per message): 4.7x and 6.2x.
-Targets (200/s per worker, 10x) not met; bench/README.md says what is left.
+Figures of 2026-12-06 (third session), production topology, 2,000 mails: median of 3 (load 1.5-2.6)
+1 worker 157.5 msg/s (5.4 ms worker CPU + 4.0 ms PostgreSQL CPU per message), 2 workers 220.9 msg/s;
+django-helpdesk get_email measured on the same mails 29.2 msg/s (25.2 + 7.0 ms): 5.4x and 7.6x. At a
+fast moment of the same day: 1 worker 228.7-246.5 msg/s, 2 workers 296.8-309.0 msg/s (this machine's
+speed varies by up to 1.7x). Targets (200/s per worker, 10x) not met; bench/README.md says what is left.
 BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
 
