@@ -81,3 +81,15 @@ def test_statements_are_made_once_per_row_count() -> None:
     bulk.insert_rows(Message, _messages(ticket, 2))
     if connection.vendor == "postgresql":
         assert (connection.alias, Message, 2) in bulk._STATEMENTS
+
+
+def test_models_of_any_shape_go_in(db: None) -> None:
+    """A model without the `created_at` the PostgreSQL path once relied on (SLA clocks)."""
+    from helpline.workflow.models import ClockKind, SlaClock
+
+    ticket = make_ticket()
+    rows = [SlaClock(ticket=ticket, kind=kind) for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)]
+    bulk.insert_rows(SlaClock, rows)
+    assert sorted(SlaClock.objects.filter(ticket=ticket).values_list("kind", flat=True)) == sorted(
+        [ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION]
+    )

@@ -217,3 +217,20 @@ def test_only_admins_manage_policies(db: Any) -> None:
 
     with pytest.raises(NotPermittedError):
         sla_actions.save_policy(actor=Actor.of_agent(make_agent()), name="X", first_response_minutes=5)
+
+
+def test_tickets_opened_in_one_batch_start_their_clocks_together(clock: Any, run: Any, urgent_policy: Any) -> None:
+    """A batch's new tickets get their clocks in one go (`sla_events.start_new_tickets`)."""
+    from helpline.core import batching
+
+    customer = make_customer()
+    clock.set(berlin(6, 10, 0))
+
+    def open_three() -> list[Any]:
+        with batching.batch():
+            return [make_ticket(customer, priority=Priority.URGENT, created_at=clock()) for _ in range(3)]
+
+    for ticket in run(open_three):
+        assert TicketState.objects.get(ticket=ticket).policy == urgent_policy
+        assert clocks(ticket)[ClockKind.FIRST_RESPONSE].due_at == berlin(6, 11, 0)
+        assert clocks(ticket)[ClockKind.RESOLUTION].due_at == berlin(7, 10, 0)  # 7 working hours on Monday, 1 on Tuesday

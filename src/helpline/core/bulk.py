@@ -51,17 +51,20 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
 
 
 def insert_rows(model: type[models.Model], objs: list[Any], *, via: str = "created_at", **options: Any) -> list[Any]:
-    """`bulk_create(objs, **options)` as one `INSERT ... VALUES`. New rows without options on
-    PostgreSQL: a statement made once per model and row count (`_values_insert`); else the first
-    object's `via` field (a plain column) goes in as an expression, which keeps Django from the
-    UNNEST form."""
+    """`bulk_create(objs, **options)` as one `INSERT ... VALUES`. On PostgreSQL, new rows without
+    options go through a statement made once per model and row count (`_values_insert`); with
+    options the first object's `via` field (a plain column) goes in as an expression, which keeps
+    Django from the UNNEST form. Elsewhere it is `bulk_create`."""
     if not objs:
         return objs
     connection = connections[router.db_for_write(model)]
-    if not options and connection.vendor == "postgresql" and all(obj.pk is None for obj in objs):
-        return _values_insert(model, objs, connection)
-    if len(objs) < 2:
+    if connection.vendor != "postgresql":  # bulk_create writes VALUES there already
         return model._default_manager.bulk_create(objs, **options)
+    if not options and all(obj.pk is None for obj in objs):
+        return _values_insert(model, objs, connection)
+    if len(objs) < 2 or not any(f.name == via for f in model._meta.concrete_fields):
+        with prepared.server_binding(connection):
+            return model._default_manager.bulk_create(objs, **options)
     field = model._meta.get_field(via)
     assert isinstance(field, models.Field)
     first = objs[0]
