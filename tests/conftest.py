@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,6 +78,32 @@ def _default_language() -> Iterator[None]:
 # Single tests that take most of a minute each (they seed the whole demo desk): run first, so that the
 # two xdist workers do not end the run with one of them alone on one of these.
 SLOW_FIRST = ("tests/web/test_crawl.py", "tests/core/test_demo.py")
+
+
+class _SubscriberErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _subscriber_failures_fail_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A worker subscriber that raises is logged and retried, never shown to the user: in the tests
+    it fails the test, unless the test says it expects one (`allow_subscriber_errors`)."""
+    handler = _SubscriberErrors()
+    logger = logging.getLogger("helpline.events")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("allow_subscriber_errors") is None:
+        first = handler.records[0]
+        pytest.fail(f"{len(handler.records)} subscriber failure(s) logged, first: {first.getMessage()}\n"
+                    f"{logging.Formatter().formatException(first.exc_info) if first.exc_info else ''}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

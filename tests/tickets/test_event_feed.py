@@ -63,6 +63,7 @@ def test_events_wait_for_a_worker_and_run_once_in_order(database_queue: None, mo
 
 
 @pytest.mark.django_db
+@pytest.mark.allow_subscriber_errors
 def test_a_failed_subscriber_is_retried_alone_for_the_events_it_failed(database_queue: None, monkeypatch: Any) -> None:
     good: list[int] = []
     bad_calls: list[int] = []
@@ -99,6 +100,7 @@ def test_a_failed_subscriber_is_retried_alone_for_the_events_it_failed(database_
 
 
 @pytest.mark.django_db
+@pytest.mark.allow_subscriber_errors
 def test_a_batch_failing_every_time_is_left_for_an_operator(database_queue: None, monkeypatch: Any) -> None:
     def always(event: TicketEvent) -> None:
         raise RuntimeError("broken subscriber")
