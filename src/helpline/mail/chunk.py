@@ -325,7 +325,8 @@ def _item(
             ticket, how = numbered, "subject"
     if ticket is not None and (ticket.merged_into_id or ticket.status == Status.CLOSED):
         return None
-    readied = mail.readied or ready(parsed)
+    readied = mail.readied
+    assert readied is not None  # `_together` readies every parsed mail before its items
     body = readied.body
     meta = {
         "email": content.email_meta(
