@@ -156,7 +156,7 @@ def warm_up() -> None:
 @dataclass
 class WorkerResult:
     outcomes: dict[str, int]
-    cpu_s: float  # the worker process (all its threads), user+sys
+    cpu_s: float  # the worker process (all its threads) and its parse process, user+sys
     finished: float  # perf_counter() when its work was done (the same clock in every process)
     queries: int  # SQL statements of all its connections
 
@@ -209,10 +209,15 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
 
         feed = FeedReader(f"bench-{os.getpid()}").start()
     connection.ensure_connection()
+    from helpline.mail import parse_process
+
+    parse_process.start()  # as `helpline worker` does at start-up (unless HELPLINE_MAIL_PARSE_PROCESS=0)
+    parser_pid = parse_process.wait_until_warm()
     outcomes: dict[str, int] = {}
     ready.put(True)
     go.wait()
     times, queries = os.times(), next(_statements)
+    parser_before = backend_cpu(parser_pid) if parser_pid else 0.0
     chunks = ((None, chunk) for chunk in _chunks([raw for thread in conversations for raw in thread]))
     # as the IMAP fetcher does: one batch per fetched chunk, the next one stored and parsed meanwhile
     for _key, results in receive_chunks(mailbox=box, chunks=chunks, source="bench"):
@@ -231,6 +236,10 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
             )
     after = os.times()
     cpu = after.user + after.system - times.user - times.system
+    if parser_pid:  # the worker's parse process is part of the worker
+        cpu += backend_cpu(parser_pid) - parser_before
+        if os.environ.get("BENCH_DEBUG"):
+            print(f"worker {os.getpid()}: chunks readied {parse_process.counts()}", flush=True)
     done.put(WorkerResult(outcomes, cpu, time.perf_counter(), next(_statements) - queries - 1))
     if os.environ.get("BENCH_DEBUG"):
         for (thread, sql), spent in sorted(_timings.items(), key=lambda kv: -kv[1])[:30]:
@@ -238,6 +247,7 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
     stop.wait()
     if feed is not None:
         feed.stop(timeout=60)
+    parse_process.stop()
     connection.close()
 
 

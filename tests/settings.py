@@ -10,6 +10,8 @@ from helpline.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No mail parse process unless a test starts one (those of mail.parse_process) or asks for it.
+MAIL_PARSE_PROCESS = os.environ.get("HELPLINE_MAIL_PARSE_PROCESS", "0") == "1"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405

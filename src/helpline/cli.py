@@ -81,12 +81,15 @@ def _start_embedded_worker() -> Any:
     """The embedded profile works its task queue in a thread of the server process, so pushes from
     tasks reach WebSockets over the in-memory channel layer; a second thread enqueues the periodic
     jobs (core.periodic), so no cron is needed; a third reads the ticket events for the worker
-    subscribers (tickets.event_feed)."""
+    subscribers (tickets.event_feed); fetched mail is parsed in a process beside the server
+    (mail.parse_process)."""
     from django.utils.crypto import get_random_string
 
     from helpline.core.periodic import Scheduler
+    from helpline.mail import parse_process
     from helpline.tickets.event_feed import FeedReader
 
+    parse_process.start()  # mail parsed beside the server, off its interpreter lock
     worker = task_worker("embedded-" + get_random_string(8), interval=1.0, batch=False)
 
     def work() -> None:
@@ -110,21 +113,27 @@ def stop_embedded_worker(worker: Any, *, timeout: float = 30) -> None:
     worker.scheduler.stop(timeout=5)
     worker.feed.stop(timeout=timeout)
     worker.thread.join(timeout=timeout)
+    from helpline.mail import parse_process
+
+    parse_process.stop()
 
 
 def _worker(argv: list[str]) -> int:
     """A production task worker: the database queue's worker, plus the periodic-jobs scheduler
     thread (every worker runs one; each run is claimed by exactly one of them) and the thread that
-    reads ticket events for the worker subscribers (each batch of events claimed by one of them)."""
+    reads ticket events for the worker subscribers (each batch of events claimed by one of them);
+    fetched mail is parsed in a process beside it (mail.parse_process)."""
     _lower_priority()
     _setup_django()
     from django.core.management import call_command
     from django.utils.crypto import get_random_string
 
     from helpline.core.periodic import Scheduler
+    from helpline.mail import parse_process
     from helpline.tickets.event_feed import FeedReader
 
     worker_id = f"worker-{os.getpid()}-{get_random_string(6)}"
+    parse_process.start()
     scheduler = Scheduler(worker_id).start()
     feed = FeedReader(worker_id).start()
     try:
@@ -132,6 +141,7 @@ def _worker(argv: list[str]) -> int:
     finally:
         scheduler.stop(timeout=5)
         feed.stop(timeout=30)
+        parse_process.stop()
     return 0
 
 

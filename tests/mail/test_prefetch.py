@@ -27,13 +27,13 @@ def test_chunks_are_received_in_order_with_the_next_one_parsed_meanwhile(
     mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed_in: set[str] = set()
-    real = prefetch.parse
+    real = parsing.parse
 
     def parse(raw: bytes, **kwargs: Any) -> parsing.ParsedMail:
         parsed_in.add(threading.current_thread().name)
         return real(raw, **kwargs)
 
-    monkeypatch.setattr(prefetch, "parse", parse)
+    monkeypatch.setattr(parsing, "parse", parse)
     pulled: list[str] = []
 
     def chunks() -> Iterator[tuple[str, list[bytes]]]:

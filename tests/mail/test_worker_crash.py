@@ -1,6 +1,6 @@
 """Crash test: a real `helpline mail fetch` process is killed (SIGKILL) in the middle of a batch
 from a real IMAP server, then started again: every message is there exactly once, processed, and
-flagged on the server only after it was stored."""
+flagged on the server only after it was stored. Its parse process (`mail.parse_process`) ends with it."""
 
 from __future__ import annotations
 
@@ -26,8 +26,23 @@ KILL_AFTER = 8  # stored messages before the kill: inside the first batch of ima
 
 
 def worker(db: SharedDatabase, *args: str) -> subprocess.Popen[str]:
-    command = db.command("mail", "fetch", *args)  # `helpline mail fetch`
-    return subprocess.Popen(command, env=db.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    command = db.command("mail", "fetch", *args)  # `helpline mail fetch`, with its parse process as deployed
+    env = {**db.env, "HELPLINE_MAIL_PARSE_PROCESS": "1"}
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+def ended(pid: int) -> bool:
+    try:  # gone, or a zombie nobody has reaped yet
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
 
 
 def wait_for(condition: Callable[[], bool], timeout: float) -> None:
@@ -49,9 +64,12 @@ def test_killed_worker_restarts_and_every_message_is_there_exactly_once(dovecot,
 
     first = worker(db, "--mailbox", box.email_address)
     wait_for(lambda: db.stored() >= KILL_AFTER or first.poll() is not None, timeout=120)
+    spawned = children(first.pid)  # its parse process
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     assert first.returncode == -signal.SIGKILL, first.stderr.read() if first.stderr else ""
+    assert spawned
+    wait_for(lambda: all(ended(pid) for pid in spawned), timeout=30)  # the parse process ends with it
     killed_at = db.stored()
     assert KILL_AFTER <= killed_at < len(messages)  # it died with work left in the batch
     state = inbox_state(dovecot)

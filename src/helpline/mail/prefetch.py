@@ -1,8 +1,9 @@
 """Fetched chunks received as a pipeline: while one chunk's messages go through the database (its
 rows, its transaction, its commit), the next chunk's bytes are already being stored durably and
 parsed in a second thread, and their bodies readied (quotes folded, remote images blocked,
-attachments checked, language detected: `chunk.ready`). That work is pure Python and storing waits
-on the disk, so the two overlap with the waits on PostgreSQL; the chunks are still received one
+attachments checked, language detected: `chunk.ready`), by the worker's parse process when it has
+one (`parse_process`). Storing waits on the disk and readying is pure Python (done in the other
+process, the thread only waits for it), so both overlap with the waits on PostgreSQL; the chunks are still received one
 after the other, in order, each in its own `core.batching` batch, exactly as
 `actions.receive_messages` receives one.
 
@@ -19,10 +20,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from helpline.core import batching
-from helpline.mail.chunk import Readied, ready
+from helpline.mail import parse_process
+from helpline.mail.chunk import Readied
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import Mailbox
-from helpline.mail.parsing import parse, quick_message_id
+from helpline.mail.parsing import quick_message_id
 from helpline.mail.store import store_raws
 
 K = TypeVar("K")
@@ -40,15 +42,9 @@ class Prepared:
 
 
 def prepare(raws: list[bytes], *, max_bytes: int) -> Prepared:
-    stored = store_raws(raws)
+    stored = store_raws(raws)  # durably, before anything is parsed
     message_ids = [quick_message_id(raw) for raw in raws]
-    parsed: list[Readied | None] = []
-    for raw, message_id in zip(raws, message_ids, strict=True):
-        try:
-            parsed.append(ready(parse(raw, message_id=message_id)) if len(raw) <= max_bytes else None)
-        except Exception:  # parsed again on the one-by-one path, which says why
-            parsed.append(None)
-    return Prepared(raws, stored, message_ids, parsed)
+    return Prepared(raws, stored, message_ids, parse_process.ready_all(raws, message_ids, max_bytes))
 
 
 def receive_chunks(

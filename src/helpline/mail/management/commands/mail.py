@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from helpline.mail import actions, prefetch
+from helpline.mail import actions, parse_process, prefetch
 from helpline.mail.models import Mailbox, RawMessage, RawStatus
 
 IMPORT_BATCH = 50
@@ -47,6 +47,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action in ("import", "fetch"):
+            parse_process.start()  # used once it is up; the first chunks are parsed here meanwhile
         if action == "import":
             self._import(options)
         elif action == "fetch":

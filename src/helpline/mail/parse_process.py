@@ -1,0 +1,156 @@
+"""Mail parsed in a process of its own, beside the process that receives it.
+
+A worker receives a chunk in its main thread while its event-feed thread runs the subscribers of
+the chunks before; both hold the interpreter lock most of the time, and parsing and readying the
+next chunk (MIME tree, charsets, quote folding, HTML cleaning, language detection: `chunk.ready`)
+is as much Python work again. So a worker (`helpline worker`, the embedded one of `helpline run`,
+`helpline mail fetch` and `mail import`) starts one parse process: a spawned child (it inherits no
+database connection and no thread) that sets Django up and loads the language model once, then
+readies the chunks sent to it. Its results are plain data (`chunk.Readied`), pickled back.
+
+Nothing depends on it: the raw bytes are still stored durably by the receiving process, before
+anything is parsed (`prefetch.prepare`); a chunk is readied in the calling thread instead while
+the child is starting (no chunk waits for it), when it is off (HELPLINE_MAIL_PARSE_PROCESS=0) or not
+started (tests, one-off calls), and when it fails: if it dies (killed, out of memory) the chunk is
+readied here, a warning is logged and a new child is started. Parsing is pure, so the outcome is the
+same either way. The child ends with its parent (it watches for being orphaned).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from helpline.mail.chunk import Readied
+
+log = logging.getLogger("helpline.mail.ingest")
+
+
+@dataclass
+class _Child:
+    owner: int  # the pid that started it (a forked copy of this module must not use it)
+    pool: ProcessPoolExecutor
+    warm: Future[int]  # the child's pid once it has set itself up
+    counts: dict[str, int] = field(default_factory=lambda: {"child": 0, "here": 0})
+
+
+PARENT_CHECK_SECONDS = 0.5
+_child: _Child | None = None
+_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "MAIL_PARSE_PROCESS", True))
+
+
+def start() -> bool:
+    """Start this process's parse process unless it runs already or is off by setting; it sets
+    itself up in the background. True when one runs (or is starting)."""
+    global _child
+    if not enabled():
+        return False
+    with _lock:
+        if _child is not None and _child.owner == os.getpid():
+            return True
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(1, mp_context=context, initializer=_set_up, initargs=(os.getpid(),))
+        _child = _Child(os.getpid(), pool, pool.submit(os.getpid))
+    return True
+
+
+def stop(*, wait: bool = True) -> None:
+    global _child
+    with _lock:
+        child, _child = _child, None
+    if child is not None and child.owner == os.getpid():
+        child.pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def wait_until_warm(timeout: float = 60) -> int | None:
+    """The child's pid once it is ready (None when none runs): for those who time it."""
+    child = _current()
+    return child.warm.result(timeout=timeout) if child is not None else None
+
+
+def counts() -> dict[str, int]:
+    """Chunks readied by the child and here since it started (what the worker's log reports)."""
+    child = _current()
+    return dict(child.counts) if child is not None else {"child": 0, "here": 0}
+
+
+def ready_all(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | None]:
+    """Each raw message parsed and readied (None: larger than `max_bytes`, or not parsable: the
+    one-by-one path quarantines it with the reason), by the parse process when it is ready."""
+    child = _current()
+    if child is not None and child.warm.done() and child.warm.exception() is None:
+        try:
+            readied = child.pool.submit(ready_here, raws, message_ids, max_bytes).result()
+        except BrokenProcessPool:
+            log.warning("mail parse process ended; this chunk is parsed here and a new one started")
+            _restart(child)
+        except Exception:
+            log.exception("mail parse process failed on a chunk; parsed here instead")
+        else:
+            child.counts["child"] += 1
+            return readied
+        child.counts["here"] += 1
+    elif child is not None and child.warm.done():  # it could not set itself up: say so once, go on without it
+        log.error("mail parse process could not start (%s); parsing in the worker", child.warm.exception())
+        stop(wait=False)
+    return ready_here(raws, message_ids, max_bytes)
+
+
+def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | None]:
+    from helpline.mail.chunk import ready
+    from helpline.mail.parsing import parse
+
+    readied: list[Readied | None] = []
+    for raw, message_id in zip(raws, message_ids, strict=True):
+        try:
+            readied.append(ready(parse(raw, message_id=message_id)) if len(raw) <= max_bytes else None)
+        except Exception:  # parsed again on the one-by-one path, which says why
+            readied.append(None)
+    return readied
+
+
+def _current() -> _Child | None:
+    child = _child
+    return child if child is not None and child.owner == os.getpid() else None
+
+
+def _restart(broken: _Child) -> None:
+    global _child
+    with _lock:
+        if _child is broken:
+            _child = None
+    broken.pool.shutdown(wait=False, cancel_futures=True)
+    start()
+
+
+def _set_up(parent: int) -> None:
+    """In the child: Django and the language model, before the first chunk; and a thread that ends
+    the child once `parent` is gone (the child holds both ends of its task pipe, so it would wait on
+    it forever)."""
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
+    import django
+
+    django.setup()
+    from helpline.assist.language import detect_language
+
+    detect_language("The language model is loaded before the first message.")
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)

@@ -1,0 +1,135 @@
+"""The worker's parse process (`mail.parse_process`): a spawned child readies chunks exactly as the
+receiving process would; while it starts, when it is off and when it dies, chunks are readied in the
+calling thread; a dead child is replaced; the child ends with its parent."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from helpline.mail import parse_process, prefetch
+from helpline.mail.models import Mailbox
+from helpline.mail.parsing import quick_message_id
+from helpline.tickets.models import Message
+from tests.mail.mails import raw_mail
+
+CORPUS = Path(__file__).parent / "corpus"
+ROOT = Path(__file__).resolve().parents[2]
+MAX = 10 * 1024 * 1024
+LIMIT = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left() -> object:
+    yield
+    parse_process.stop()
+
+
+def _corpus() -> tuple[list[bytes], list[str]]:
+    """The corpus, bytes that are not mail, and a mail larger than LIMIT (the last two)."""
+    raws = [path.read_bytes() for path in sorted(CORPUS.glob("*.eml"))]
+    assert max(map(len, raws)) < LIMIT
+    raws += [b"\xff\xfe not mail \x00", raw_mail("x" * LIMIT, message_id="<too-big@c>")]
+    return raws, [quick_message_id(raw) for raw in raws]
+
+
+def _ended(pid: int, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_the_child_readies_the_corpus_exactly_as_this_process_does() -> None:
+    raws, ids = _corpus()
+    assert len(raws) >= 62
+    assert parse_process.start()
+    pid = parse_process.wait_until_warm()
+    assert pid is not None and pid != os.getpid()
+    there = parse_process.ready_all(raws, ids, LIMIT)
+    here = parse_process.ready_here(raws, ids, LIMIT)
+    assert parse_process.counts() == {"child": 1, "here": 0}
+    assert there == here  # dataclasses: every field, attachments' bytes, detections, stored forms
+    assert there[-1] is None  # too large: the one-by-one path quarantines it and says why
+    assert all(r is not None for r in there[:-1])  # the parser takes anything else, bad bytes too
+    texts = {r.mail.message_id: r.body.text for r in there if r is not None}
+    assert any("\u10d0" <= ch <= "\u10ff" for text in texts.values() for ch in text)  # Georgian intact
+
+
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_a_killed_child_is_replaced_and_its_chunk_readied_here(caplog: pytest.LogCaptureFixture) -> None:
+    raws, ids = _corpus()
+    parse_process.start()
+    old = parse_process.wait_until_warm()
+    assert old is not None
+    os.kill(old, signal.SIGKILL)
+    assert _ended(old)
+    with caplog.at_level(logging.WARNING, logger="helpline.mail.ingest"):
+        readied = parse_process.ready_all(raws[:5], ids[:5], MAX)
+    assert readied == parse_process.ready_here(raws[:5], ids[:5], MAX)
+    assert "parse process ended" in caplog.text
+    new = parse_process.wait_until_warm()  # a new child was started
+    assert new is not None and new != old
+    assert parse_process.ready_all(raws[:5], ids[:5], MAX) == readied
+    assert parse_process.counts()["child"] == 1
+
+
+def test_off_or_not_started_chunks_are_readied_here() -> None:
+    raws, ids = _corpus()
+    with override_settings(MAIL_PARSE_PROCESS=False):
+        assert parse_process.start() is False
+    assert parse_process.wait_until_warm() is None
+    assert parse_process.ready_all(raws[:3], ids[:3], MAX) == parse_process.ready_here(raws[:3], ids[:3], MAX)
+    assert parse_process.counts() == {"child": 0, "here": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_chunks_received_through_the_child(mailbox: Mailbox) -> None:
+    parse_process.start()
+    parse_process.wait_until_warm()
+    chunks = [
+        (1, [raw_mail("It is broken", message_id="<p1@c>"), raw_mail("Bob here", message_id="<p2@c>")]),
+        (2, [raw_mail("Still broken", message_id="<p3@c>", headers={"In-Reply-To": "<p1@c>"}), b"\xff not mail"]),
+    ]
+    received = prefetch.receive_chunks(mailbox=mailbox, chunks=chunks, source="test")
+    seen = [(key, [o.outcome for o in outcomes]) for key, outcomes in received]
+    assert seen == [(1, ["new_ticket", "new_ticket"]), (2, ["added", "quarantined"])]
+    assert parse_process.counts() == {"child": 2, "here": 0}
+    assert Message.objects.get(external_id="<p3@c>").ticket == Message.objects.get(external_id="<p1@c>").ticket
+
+
+def test_the_child_ends_with_its_parent() -> None:
+    script = (
+        "import django, sys, time\n"
+        "django.setup()\n"
+        "from helpline.mail import parse_process\n"
+        "parse_process.start()\n"
+        "print(parse_process.wait_until_warm(), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "HELPLINE_MAIL_PARSE_PROCESS": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        assert not _ended(child, timeout=0.1)
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+    assert _ended(child)
