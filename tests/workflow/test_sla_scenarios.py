@@ -11,7 +11,7 @@ import pytest
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets.models import MessageKind, Priority, Status
+from helpline.tickets.models import EventKind, MessageKind, Priority, Status, TicketEvent
 from helpline.workflow import sla_actions, sweep
 from helpline.workflow.models import ClockKind, SlaClock, TicketState
 from tests.factories import make_agent, make_customer, make_ticket
@@ -234,3 +234,54 @@ def test_tickets_opened_in_one_batch_start_their_clocks_together(clock: Any, run
         assert TicketState.objects.get(ticket=ticket).policy == urgent_policy
         assert clocks(ticket)[ClockKind.FIRST_RESPONSE].due_at == berlin(6, 11, 0)
         assert clocks(ticket)[ClockKind.RESOLUTION].due_at == berlin(7, 10, 0)  # 7 working hours on Monday, 1 on Tuesday
+
+
+def test_a_batch_reads_what_the_policies_look_at(
+    clock: Any, run: Any, office_hours: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Tickets opened in one batch are matched on tags, organization and customer tier alike: the
+    batch reads those only when a policy's conditions look at them, never once per ticket."""
+    from helpline.core import batching
+    from helpline.customers import actions as customer_actions
+    from helpline.workflow import sla_events
+    from helpline.workflow.models import SlaPolicy
+
+    def policy(name: str, position: int, minutes: int, **conditions: Any) -> SlaPolicy:
+        return sla_actions.save_policy(
+            actor=Actor.system(), name=name, conditions=conditions, first_response_minutes=minutes,
+            position=position, business_hours=False,
+        )
+
+    clock.set(berlin(6, 9, 0))
+    acme = customer_actions.create_organization(actor=Actor.system(), name="Acme")
+    billing = policy("Billing", 1, 10, tags=["billing"])
+    tier = policy("VIP", 2, 20, customer_tier=["vip"])
+    org = policy("Acme", 3, 30, organization=[acme.public_id])
+    fallback = policy("Everyone", 4, 40)
+    vip = make_customer(custom_attributes={"tier": "vip"})
+    member = make_customer(organizations=[acme])
+
+    def open_four() -> list[Any]:
+        with batching.batch():
+            return [
+                make_ticket(make_customer(), tags=["billing"], created_at=clock()),
+                make_ticket(vip, created_at=clock()),
+                make_ticket(member, created_at=clock()),
+                make_ticket(make_customer(), created_at=clock()),
+            ]
+
+    tickets = run(open_four)
+    expected = [(billing, 10), (tier, 20), (org, 30), (fallback, 40)]
+    for ticket, (wanted, minutes) in zip(tickets, expected, strict=True):
+        assert TicketState.objects.get(ticket=ticket).policy == wanted
+        assert clocks(ticket)[ClockKind.FIRST_RESPONSE].due_at == clock() + dt.timedelta(minutes=minutes)
+
+    # The same start for many tickets at once costs the same few statements (no read per ticket).
+    many = [make_ticket(vip, tags=["other"], created_at=clock()) for _ in range(12)] + tickets
+    SlaClock.objects.all().delete()
+    TicketState.objects.all().delete()
+    created = list(TicketEvent.objects.filter(ticket__in=many, kind=EventKind.CREATED))
+    with batching.batch(), django_assert_max_num_queries(12):
+        sla_events.start_new_tickets(created)
+    assert SlaClock.objects.filter(ticket__in=many).count() == len(many) * len(ClockKind.values)
+    assert TicketState.objects.get(ticket=tickets[2]).policy == org

@@ -21,18 +21,30 @@ ZERO = dt.timedelta(0)
 # -- choosing a policy and a calendar ------------------------------------------------------------
 
 
-def ticket_facts(ticket: Ticket) -> dict[str, object]:
-    """What SLA conditions look at, read once per evaluation."""
-    org = ticket.organization.public_id if ticket.organization_id and ticket.organization else None
-    requester = ticket.requester
-    return {
-        "priority": ticket.priority,
-        "channel": ticket.channel,
-        "ticket_type": ticket.ticket_type,
-        "organization": org,
-        "tags": {tag.name for tag in ticket.tags.all()},  # prefetched when read for a batch
-        "customer_tier": str((requester.custom_attributes or {}).get("tier", "")) if requester else "",
-    }
+FACT_KEYS = ("priority", "channel", "ticket_type", "organization", "tags", "customer_tier")
+
+
+def ticket_facts(ticket: Ticket, keys: Iterable[str] = FACT_KEYS) -> dict[str, object]:
+    """What SLA conditions look at (those of `keys` only: the others may need reads), read once per
+    evaluation."""
+    facts: dict[str, object] = {}
+    for key in keys:
+        if key == "organization":
+            org = ticket.organization if ticket.organization_id else None
+            facts[key] = org.public_id if org else None
+        elif key == "tags":
+            facts[key] = {tag.name for tag in ticket.tags.all()}  # prefetched when read for a batch
+        elif key == "customer_tier":
+            requester = ticket.requester
+            facts[key] = str((requester.custom_attributes or {}).get("tier", "")) if requester else ""
+        elif key in FACT_KEYS:
+            facts[key] = getattr(ticket, key)
+    return facts
+
+
+def condition_keys(policies: Iterable[SlaPolicy]) -> set[str]:
+    """The facts the policies' conditions look at."""
+    return {key for policy in policies for key, wanted in (policy.conditions or {}).items() if wanted}
 
 
 def policy_matches(policy: SlaPolicy, facts: dict[str, object]) -> bool:
@@ -58,7 +70,7 @@ def choose_policy(ticket: Ticket, policies: Iterable[SlaPolicy] | None = None) -
     candidates = list(policies) if policies is not None else active_policies()
     if not candidates:
         return None
-    facts = ticket_facts(ticket)
+    facts = ticket_facts(ticket, condition_keys(candidates))
     for policy in candidates:
         if policy.active and policy_matches(policy, facts):
             return policy

@@ -13,7 +13,14 @@ from helpline.core import batching
 from helpline.core.bulk import insert_rows
 from helpline.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 from helpline.workflow.models import ClockKind, SlaClock, TicketState
-from helpline.workflow.sla_clocks import DONE_STATUSES, PAUSED_STATUSES, TicketClocks, status_changed
+from helpline.workflow.sla_clocks import (
+    DONE_STATUSES,
+    PAUSED_STATUSES,
+    TicketClocks,
+    active_policies,
+    condition_keys,
+    status_changed,
+)
 
 REMATCH_KINDS = {
     EventKind.PRIORITY_CHANGED,
@@ -37,14 +44,15 @@ def start_new_tickets(events: Sequence[TicketEvent]) -> None:
     if not created:
         return
     started_now: list[int] = []
+    wanted = condition_keys(active_policies())  # what matching them reads beside the ticket row
+    query = Ticket.objects.select_for_update(of=("self",)).filter(pk__in=created).order_by("pk")
+    related = [name for name, key in (("requester", "customer_tier"), ("organization", "organization")) if key in wanted]
+    if related:
+        query = query.select_related(*related)
+    if "tags" in wanted:
+        query = query.prefetch_related("tags")
     with transaction.atomic():
-        tickets = list(
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("requester", "organization")
-            .prefetch_related("tags")
-            .filter(pk__in=created)
-            .order_by("pk")
-        )
+        tickets = list(query)
         started = set(TicketState.objects.filter(ticket_id__in=created).values_list("ticket_id", flat=True))
         started |= set(SlaClock.objects.filter(ticket_id__in=created).values_list("ticket_id", flat=True))
         states, clocks = [], []
