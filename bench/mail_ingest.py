@@ -11,7 +11,9 @@ the ticket actions (events recorded), the chunk's usual messages together in one
 (`mail/chunk.py`; the others one by one); after commit the realtime pushes.
 
 Each worker process is what `helpline worker` is in production: the chunks are received in its main
-thread (the `mail.poll` task's fetch) while its event-feed thread (`tickets.event_feed.FeedReader`,
+thread (the `mail.poll` task's fetch), readied ahead by its parse process (`mail.parse_process`,
+started and warm before the timing, its CPU counted as the worker's; HELPLINE_MAIL_PARSE_PROCESS=0
+readies them in a thread of the worker instead) while its event-feed thread (`tickets.event_feed.FeedReader`,
 the production class, batch size and poll interval) runs every ticket-event worker subscriber on the
 stored events: search indexing, SLA clocks and the delayed sweeps they store, routing, automations,
 language detection, answer bot, webhooks, agent notifications; then the tasks the fetch queued are
@@ -37,11 +39,11 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep] [--inline]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-06 (third session), production topology, 2,000 mails: median of 3 (load 1.5-2.6)
-1 worker 157.5 msg/s (5.4 ms worker CPU + 4.0 ms PostgreSQL CPU per message), 2 workers 220.9 msg/s;
-django-helpdesk get_email measured on the same mails 29.2 msg/s (25.2 + 7.0 ms): 5.4x and 7.6x. At a
-fast moment of the same day: 1 worker 228.7-246.5 msg/s, 2 workers 296.8-309.0 msg/s (this machine's
-speed varies by up to 1.7x). Targets (200/s per worker, 10x) not met; bench/README.md says what is left.
+Figures of 2026-12-06 (fourth session, another 2-core machine), production topology, 2,000 mails,
+median of 3 (load 1.7-2.4): 1 worker 225.1 msg/s (4.4 ms worker CPU + 2.6 ms PostgreSQL CPU per
+message), 2 workers 283.3 msg/s; django-helpdesk get_email measured on the same mails 38.2 msg/s
+(19.0 + 5.6 ms): 5.9x and 7.4x. 200/s per worker met with one worker, not with two (CPU-bound on two
+cores); 10x not met. bench/README.md has the history and what is left.
 BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
 
