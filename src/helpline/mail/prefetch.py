@@ -2,10 +2,10 @@
 rows, its transaction, its commit), the next chunk's bytes are already being stored durably and
 parsed in a second thread, and their bodies readied (quotes folded, remote images blocked,
 attachments checked, language detected: `chunk.ready`), by the worker's parse process when it has
-one (`parse_process`). Storing waits on the disk and readying is pure Python (done in the other
-process, the thread only waits for it), so both overlap with the waits on PostgreSQL; the chunks are still received one
-after the other, in order, each in its own `core.batching` batch, exactly as
-`actions.receive_messages` receives one.
+one (`parse_process`: the thread then only waits for it). Storing waits on the disk and readying is
+pure Python, so both overlap with the waits on PostgreSQL; the chunks are still received one after
+the other, in order, each in its own `core.batching` batch, exactly as `actions.receive_messages`
+receives one.
 
 The chunks are pulled from the caller's iterable in the calling thread (an IMAP connection is used
 by one thread only), one chunk ahead of the one being received. Nothing reaches the database from
