@@ -215,6 +215,9 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
 
     parse_process.start()  # as `helpline worker` does at start-up (unless HELPLINE_MAIL_PARSE_PROCESS=0)
     parser_pid = parse_process.wait_until_warm()
+    from helpline.core import gc_policy
+
+    gc_policy.settle_worker()  # as `helpline worker` does once started (unless WORKER_GC_POLICY=0)
     outcomes: dict[str, int] = {}
     ready.put(True)
     go.wait()

@@ -128,12 +128,14 @@ def _worker(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.utils.crypto import get_random_string
 
+    from helpline.core import gc_policy
     from helpline.core.periodic import Scheduler
     from helpline.mail import parse_process
     from helpline.tickets.event_feed import FeedReader
 
     worker_id = f"worker-{os.getpid()}-{get_random_string(6)}"
     parse_process.start()
+    gc_policy.settle_worker()
     scheduler = Scheduler(worker_id).start()
     feed = FeedReader(worker_id).start()
     try:

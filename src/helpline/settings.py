@@ -136,6 +136,9 @@ SERVER_SWITCH_INTERVAL_MS = float(os.environ.get("SERVER_SWITCH_INTERVAL_MS", "5
 # Keep the server's garbage-collection pauses short: freeze long-lived objects, collect them fully
 # once every 15 minutes (core.gc_policy). Off: CPython's default collector.
 SERVER_GC_POLICY = _env_bool("SERVER_GC_POLICY", True)
+# Workers (and their mail parse processes) freeze what they loaded at start-up and collect young
+# objects less often (core.gc_policy.settle_worker). Off: CPython's default collector.
+WORKER_GC_POLICY = _env_bool("WORKER_GC_POLICY", True)
 # Each worker readies incoming mail (parse, fold quotes, clean HTML, detect the language) in a
 # process of its own beside it, off its interpreter lock (mail.parse_process); off: in a thread.
 MAIL_PARSE_PROCESS = _env_bool("HELPLINE_MAIL_PARSE_PROCESS", True)

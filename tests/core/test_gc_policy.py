@@ -73,3 +73,19 @@ def test_frozen_objects_are_still_freed_when_nothing_refers_to_them() -> None:
     gc_policy.freeze_survivors()
     del node
     assert ref() is None  # reference counting, no collection needed
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_worker_freezes_what_it_loaded_and_collects_young_objects_less_often() -> None:
+    from django.test import override_settings
+
+    with override_settings(WORKER_GC_POLICY=False):
+        gc_policy.settle_worker()
+    assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] != gc_policy.YOUNG_THRESHOLD
+    loaded = _cycle()  # something the worker loaded at start-up
+    gc_policy.settle_worker()
+    assert gc.get_freeze_count() > 1000 and gc.get_threshold()[0] == gc_policy.YOUNG_THRESHOLD
+    assert gc.is_tracked(loaded) and not any(loaded is o for o in gc.get_objects())  # frozen: never walked
+    made_later = weakref.ref(_cycle())  # a cycle made while working is still collected
+    gc.collect()
+    assert made_later() is None

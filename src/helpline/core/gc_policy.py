@@ -18,6 +18,8 @@ The policy here:
   length. A cycle stays in memory at most that long.
 
 Only the process serving WebSockets uses it (`RecordServerLoop` starts it on the server's loop).
+Background processes freeze what they loaded and raise the young threshold, nothing more
+(`settle_worker`).
 """
 
 from __future__ import annotations
@@ -80,3 +82,21 @@ def full_collection() -> float:
     pause_ms = (time.perf_counter() - started) * 1000
     log.info("full garbage collection: %d objects walked, %d freed, %.0f ms", frozen, collected, pause_ms)
     return pause_ms
+
+
+def settle_worker() -> None:
+    """The policy of a background process (`helpline worker`, the mail parse process) once it has
+    loaded the application: what exists then is frozen and young collections run every
+    YOUNG_THRESHOLD allocations. A worker keeps no growing set of long-lived objects (the server's
+    sockets), so nothing is frozen later and its full collections walk only what it made since.
+    Measured in bench/mail_ingest.py (one worker, 2,000 mails): the collector took 0.26 s of 6.4 s
+    (353 young, 32 middle and 3 full collections, each full one walking ~130,000 start-up objects);
+    0.02 s with this (8 young ones). Off with WORKER_GC_POLICY=0."""
+    from django.conf import settings
+
+    if not getattr(settings, "WORKER_GC_POLICY", True):
+        return
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, older, oldest)

@@ -148,6 +148,9 @@ def _set_up(parent: int) -> None:
     from helpline.assist.language import detect_language
 
     detect_language("The language model is loaded before the first message.")
+    from helpline.core import gc_policy
+
+    gc_policy.settle_worker()
 
 
 def _end_with(parent: int) -> None:
