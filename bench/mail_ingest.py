@@ -39,11 +39,12 @@ the command runs are timed. If the peer cannot be built, the recorded figure (22
     .venv/bin/python bench/mail_ingest.py [--messages 2000] [--runs 3] [--peer-runs 1] [--keep] [--inline]
     .venv/bin/python bench/mail_ingest.py --profile 100   # cProfile, queries and CPU per message
 
-Figures of 2026-12-06 (fourth session, another 2-core machine), production topology, 2,000 mails,
-median of 3 (load 1.7-2.4): 1 worker 225.1 msg/s (4.4 ms worker CPU + 2.6 ms PostgreSQL CPU per
-message), 2 workers 283.3 msg/s; django-helpdesk get_email measured on the same mails 38.2 msg/s
-(19.0 + 5.6 ms): 5.9x and 7.4x. 200/s per worker met with one worker, not with two (CPU-bound on two
-cores); 10x not met. bench/README.md has the history and what is left.
+Figures of 2026-12-06 (fourth session, another 2-core machine, at a fast moment of it), production
+topology, 2,000 mails, median of 3 (load 0.9-2.2): 1 worker 311.8 msg/s (3.1 ms worker CPU with its
+parse process + 2.2 ms PostgreSQL CPU per message), 2 workers 352.1 msg/s; django-helpdesk get_email
+measured in the same run 49.5 msg/s (14.6 + 4.5 ms): 6.3x and 7.1x. 200/s per worker met with one
+worker, not with two (CPU-bound on two cores); 10x not met. bench/README.md has the history and what
+is left.
 BENCH_PROFILE_OUT=FILE with --profile keeps the whole profile.
 """
 
