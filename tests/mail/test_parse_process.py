@@ -88,6 +88,18 @@ def test_a_killed_child_is_replaced_and_its_chunk_readied_here(caplog: pytest.Lo
     assert parse_process.counts()["child"] == 1
 
 
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_chunks_are_readied_here_while_the_child_starts() -> None:
+    raws, ids = _corpus()
+    parse_process.start()
+    readied = parse_process.ready_all(raws[:3], ids[:3], MAX)  # at once: the child is still setting up
+    assert readied == parse_process.ready_here(raws[:3], ids[:3], MAX)
+    assert parse_process.counts() == {"child": 0, "here": 1}
+    parse_process.wait_until_warm()
+    assert parse_process.ready_all(raws[:3], ids[:3], MAX) == readied
+    assert parse_process.counts() == {"child": 1, "here": 1}
+
+
 def test_off_or_not_started_chunks_are_readied_here() -> None:
     raws, ids = _corpus()
     with override_settings(MAIL_PARSE_PROCESS=False):

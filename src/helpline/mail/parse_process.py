@@ -83,7 +83,8 @@ def wait_until_warm(timeout: float = 60) -> int | None:
 
 
 def counts() -> dict[str, int]:
-    """Chunks readied by the child and here since it started (what the worker's log reports)."""
+    """Chunks readied by the child, and here while it was starting or after it failed, since it was
+    started."""
     child = _current()
     return dict(child.counts) if child is not None else {"child": 0, "here": 0}
 
@@ -107,6 +108,8 @@ def ready_all(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list
     elif child is not None and child.warm.done():  # it could not set itself up: say so once, go on without it
         log.error("mail parse process could not start (%s); parsing in the worker", child.warm.exception())
         stop(wait=False)
+    elif child is not None:  # still starting
+        child.counts["here"] += 1
     return ready_here(raws, message_ids, max_bytes)
 
 
