@@ -10,6 +10,9 @@ from helpline.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The server's GC policy freezes the whole process's collector (core.gc_policy): in-process socket
+# tests would leave it so for every later test of their process. Its own tests start it themselves.
+SERVER_GC_POLICY = os.environ.get("SERVER_GC_POLICY", "0") == "1"
 # No mail parse process unless a test starts one (those of mail.parse_process) or asks for it.
 MAIL_PARSE_PROCESS = os.environ.get("HELPLINE_MAIL_PARSE_PROCESS", "0") == "1"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
