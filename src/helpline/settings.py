@@ -142,6 +142,9 @@ WORKER_GC_POLICY = _env_bool("WORKER_GC_POLICY", True)
 # Each worker readies incoming mail (parse, fold quotes, clean HTML, detect the language) in a
 # process of its own beside it, off its interpreter lock (mail.parse_process); off: in a thread.
 MAIL_PARSE_PROCESS = _env_bool("HELPLINE_MAIL_PARSE_PROCESS", True)
+# Seconds the parse process may spend on a chunk, then on each of its messages alone; a message
+# that takes longer (a parser stuck on it) is quarantined with the reason.
+MAIL_PARSE_SECONDS = float(os.environ.get("HELPLINE_MAIL_PARSE_SECONDS", "60"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

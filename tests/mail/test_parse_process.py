@@ -145,3 +145,33 @@ def test_the_child_ends_with_its_parent() -> None:
         parent.kill()
         parent.wait(timeout=30)
     assert _ended(child)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_messages_the_child_cannot_ready_in_time_are_quarantined(
+    mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A chunk over the time limit is readied again message by message, each in a new child within
+    the limit; one that still takes longer (here: every one, the limit being a microsecond) is
+    quarantined with the reason, its bytes kept; the next chunk goes through as usual."""
+    from helpline.mail.models import RawMessage, RawStatus
+    from helpline.mail.store import read_raw
+
+    parse_process.start()
+    first = parse_process.wait_until_warm()
+    stuck = [raw_mail("Slow one", message_id="<t1@c>"), raw_mail("Slow two", message_id="<t2@c>")]
+    with override_settings(MAIL_PARSE_SECONDS=0.000001), caplog.at_level(logging.WARNING, "helpline.mail.ingest"):
+        [(_key, outcomes)] = list(prefetch.receive_chunks(mailbox=mailbox, chunks=[(1, stuck)], source="test"))
+    assert [o.outcome for o in outcomes] == ["quarantined", "quarantined"]
+    for message_id, raw in zip(("<t1@c>", "<t2@c>"), stuck, strict=True):
+        row = RawMessage.objects.get(message_id=message_id)
+        assert row.status == RawStatus.QUARANTINED and row.error.startswith("parse_timeout:"), row.error
+        assert read_raw(row.path) == raw
+    assert "parsed one by one" in caplog.text and not Message.objects.exists()
+    assert first is not None and _ended(first)  # the stuck child was killed
+    parse_process.wait_until_warm()  # a new one started
+    later = [(2, [raw_mail("Fine again", message_id="<t3@c>")])]
+    assert [o.outcome for _k, got in prefetch.receive_chunks(mailbox=mailbox, chunks=later, source="test") for o in got] == [
+        "new_ticket"
+    ]

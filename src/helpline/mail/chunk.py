@@ -34,6 +34,7 @@ from helpline.mail.ingest import (
     _outcome_of,
     _own_message_id,
     _process_fresh,
+    _quarantine,
     own_addresses,
 )
 from helpline.mail.models import Mailbox, OutboundMail, RawMessage, RawStatus
@@ -69,6 +70,14 @@ def ready(mail: ParsedMail) -> Readied:
     )
 
 
+@dataclass(frozen=True)
+class Unparsable:
+    """A message the parse process could not ready in time, or died on (`parse_process`): it is
+    quarantined with `reason` (the worker does not parse it again itself)."""
+
+    reason: str
+
+
 @dataclass
 class _Mail:
     row: RawMessage
@@ -76,21 +85,30 @@ class _Mail:
     mail: ParsedMail | None = None
     readied: Readied | None = None
     alone: bool = False  # processed one by one
+    unparsable: str = ""  # quarantined at once with this reason
     refs: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)  # ticket numbers of valid reply tokens, in address order
     subject_number: int | None = None
 
 
 def process_chunk(
-    mailbox: Mailbox, fresh: list[tuple[RawMessage, bytes]], parsed: dict[str, Readied | None] | None = None
+    mailbox: Mailbox,
+    fresh: list[tuple[RawMessage, bytes]],
+    parsed: dict[str, Readied | Unparsable | None] | None = None,
 ) -> list[Outcome]:
     """Outcomes in the order of `fresh` (rows just recorded as received). `parsed`: by Message-ID,
     the messages parsed and readied already (None for one that could not be: it goes the one-by-one
-    way)."""
+    way; `Unparsable`: quarantined with its reason)."""
     mails = [_prepare(mailbox, row, raw, parsed or {}) for row, raw in fresh]
     outcomes: list[Outcome] = []
     start = 0
     while start < len(mails):
+        if mails[start].unparsable:
+            row = mails[start].row
+            log.warning("mail quarantined raw=%s: %s", row.pk, mails[start].unparsable)
+            outcomes.append(_quarantine(row, mails[start].unparsable, row.attempts + 1))
+            start += 1
+            continue
         if mails[start].alone:
             outcomes.append(_process_fresh(mails[start].row, mails[start].raw))
             start += 1
@@ -104,14 +122,20 @@ def process_chunk(
     return outcomes
 
 
-def _prepare(mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, Readied | None]) -> _Mail:
+def _prepare(
+    mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, Readied | Unparsable | None]
+) -> _Mail:
     row.mailbox = mailbox
     entry = _Mail(row, raw)
     if len(raw) > mailbox.max_message_bytes:
         entry.alone = True
         return entry
     if row.message_id in parsed:
-        entry.readied = parsed[row.message_id]
+        found = parsed[row.message_id]
+        if isinstance(found, Unparsable):
+            entry.alone, entry.unparsable = True, found.reason
+            return entry
+        entry.readied = found
         mail = entry.readied.mail if entry.readied is not None else None
     else:
         try:

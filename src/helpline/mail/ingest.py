@@ -30,7 +30,7 @@ from helpline.tickets import delivery_actions, merge_actions
 from helpline.tickets.models import DeliveryStatus, Message, MessageKind, Status, Ticket
 
 if TYPE_CHECKING:
-    from helpline.mail.chunk import Readied
+    from helpline.mail.chunk import Readied, Unparsable
     from helpline.mail.prefetch import Prepared
 
 log = logging.getLogger("helpline.mail.ingest")
@@ -103,7 +103,7 @@ def receive_many(
     transaction, then processed (`chunk.process_chunk`: the usual messages together, the others
     one by one as `receive` does). Safe to call again. `prepared`: the same raws already stored,
     with their Message-IDs and parsed forms (`mail.prefetch`)."""
-    parsed: dict[str, Readied | None] = {}
+    parsed: dict[str, Readied | Unparsable | None] = {}
     if prepared is not None:
         stored = list(zip(prepared.stored, prepared.message_ids, strict=True))
         for message_id, readied in zip(prepared.message_ids, prepared.parsed, strict=True):

@@ -7,6 +7,10 @@ is as much Python work again. So a worker (`helpline worker`, the embedded one o
 `helpline mail fetch` and `mail import`) starts one parse process: a spawned child (it inherits no
 database connection and no thread) that sets Django up and loads the language model once, then
 readies the chunks sent to it. Its results are plain data (`chunk.Readied`), pickled back.
+It also bounds the time a message can take: a chunk not readied within MAIL_PARSE_SECONDS (60 by
+default) is readied again message by message, each in a child of its own within that time; a
+message that hangs the parser (or kills it) is quarantined with the reason (`chunk.Unparsable`)
+instead of holding the worker. (Without the child, in tests or with it off, there is no such bound.)
 
 Nothing depends on it: the raw bytes are still stored durably by the receiving process, before
 anything is parsed (`prefetch.prepare`); a chunk is readied in the calling thread instead while
@@ -18,9 +22,11 @@ same either way. The child ends with its parent (it watches for being orphaned).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +37,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from helpline.mail.chunk import Readied
+    from helpline.mail.chunk import Readied, Unparsable
 
 log = logging.getLogger("helpline.mail.ingest")
 
@@ -45,6 +51,7 @@ class _Child:
 
 
 PARENT_CHECK_SECONDS = 0.5
+WARM_SECONDS = 60  # a new child's set-up, at most (it takes 1-2 s)
 _child: _Child | None = None
 _lock = threading.Lock()
 
@@ -89,13 +96,23 @@ def counts() -> dict[str, int]:
     return dict(child.counts) if child is not None else {"child": 0, "here": 0}
 
 
-def ready_all(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | None]:
+def ready_all(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | Unparsable | None]:
     """Each raw message parsed and readied (None: larger than `max_bytes`, or not parsable: the
-    one-by-one path quarantines it with the reason), by the parse process when it is ready."""
+    one-by-one path quarantines it with the reason), by the parse process when it is ready. A chunk
+    it has not readied within MAIL_PARSE_SECONDS is readied again one message at a time in a new
+    child, each within that time: a message it hangs or dies on comes back `Unparsable`."""
     child = _current()
     if child is not None and child.warm.done() and child.warm.exception() is None:
         try:
-            readied = child.pool.submit(ready_here, raws, message_ids, max_bytes).result()
+            readied = child.pool.submit(ready_here, raws, message_ids, max_bytes).result(timeout=_limit())
+        except TimeoutError:
+            log.warning(
+                "mail parse process spent over %s s on a chunk of %d; its messages are parsed one by one",
+                _limit(),
+                len(raws),
+            )
+            _restart(child, kill=True)
+            return [_alone(raw, message_id, max_bytes) for raw, message_id in zip(raws, message_ids, strict=True)]
         except BrokenProcessPool:
             log.warning("mail parse process ended; this chunk is parsed here and a new one started")
             _restart(child)
@@ -113,11 +130,11 @@ def ready_all(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list
     return ready_here(raws, message_ids, max_bytes)
 
 
-def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | None]:
+def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> list[Readied | Unparsable | None]:
     from helpline.mail.chunk import ready
     from helpline.mail.parsing import parse
 
-    readied: list[Readied | None] = []
+    readied: list[Readied | Unparsable | None] = []
     for raw, message_id in zip(raws, message_ids, strict=True):
         try:
             readied.append(ready(parse(raw, message_id=message_id)) if len(raw) <= max_bytes else None)
@@ -126,16 +143,51 @@ def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> lis
     return readied
 
 
+def _alone(raw: bytes, message_id: str, max_bytes: int) -> Readied | Unparsable | None:
+    """One message readied by a child of its own, within MAIL_PARSE_SECONDS (here when no child can
+    be had)."""
+    from helpline.mail.chunk import Unparsable
+
+    child = _current()
+    if child is None:
+        start()
+        child = _current()
+    try:
+        if child is None:
+            raise BrokenProcessPool("no parse process")
+        child.warm.result(timeout=WARM_SECONDS)
+    except Exception:  # it cannot start: as without one
+        return ready_here([raw], [message_id], max_bytes)[0]
+    try:
+        return child.pool.submit(ready_here, [raw], [message_id], max_bytes).result(timeout=_limit())[0]
+    except TimeoutError:
+        _restart(child, kill=True)
+        log.warning("mail parse process spent over %s s on %s: quarantined", _limit(), message_id)
+        return Unparsable(f"parse_timeout: parsing took longer than {_limit():g} s")
+    except BrokenProcessPool:
+        _restart(child)
+        log.warning("mail parse process ended while parsing %s: quarantined", message_id)
+        return Unparsable("parse_crashed: the parse process ended while parsing this message")
+
+
+def _limit() -> float:
+    return float(getattr(settings, "MAIL_PARSE_SECONDS", 60))
+
+
 def _current() -> _Child | None:
     child = _child
     return child if child is not None and child.owner == os.getpid() else None
 
 
-def _restart(broken: _Child) -> None:
+def _restart(broken: _Child, *, kill: bool = False) -> None:
+    """A new child for one that ended (or, `kill`, that is stuck: it is killed first)."""
     global _child
     with _lock:
         if _child is broken:
             _child = None
+    if kill and broken.warm.done() and broken.warm.exception() is None:
+        with contextlib.suppress(OSError):
+            os.kill(broken.warm.result(), signal.SIGKILL)
     broken.pool.shutdown(wait=False, cancel_futures=True)
     start()
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from helpline.core import batching
 from helpline.mail import parse_process
-from helpline.mail.chunk import Readied
+from helpline.mail.chunk import Readied, Unparsable
 from helpline.mail.ingest import Outcome
 from helpline.mail.models import Mailbox
 from helpline.mail.parsing import quick_message_id
@@ -33,12 +33,13 @@ K = TypeVar("K")
 @dataclass
 class Prepared:
     """A chunk's messages stored durably, with their Message-IDs and parsed and readied forms (None:
-    too large or not parsable; the one-by-one path quarantines it with the reason)."""
+    too large or not parsable; the one-by-one path quarantines it with the reason; `Unparsable`:
+    the parse process hung or died on it, quarantined with that reason)."""
 
     raws: list[bytes]
     stored: list[tuple[str, str]]  # (sha256, relative path) per message
     message_ids: list[str]
-    parsed: list[Readied | None]
+    parsed: list[Readied | Unparsable | None]
 
 
 def prepare(raws: list[bytes], *, max_bytes: int) -> Prepared:
