@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from helpline.mail import parse_process, prefetch
 from helpline.mail.models import Mailbox
@@ -175,3 +176,27 @@ def test_messages_the_child_cannot_ready_in_time_are_quarantined(
     assert [o.outcome for _k, got in prefetch.receive_chunks(mailbox=mailbox, chunks=later, source="test") for o in got] == [
         "new_ticket"
     ]
+
+
+@pytest.mark.django_db
+def test_an_unparsable_message_another_worker_processed_meanwhile_stays_processed(mailbox: Mailbox) -> None:
+    from helpline.mail.chunk import Unparsable, process_chunk
+    from helpline.mail.models import RawMessage, RawStatus
+    from helpline.mail.store import store_raw
+
+    raws = [raw_mail("One", message_id="<u1@c>"), raw_mail("Two", message_id="<u2@c>")]
+    rows = []
+    for raw, message_id in zip(raws, ("<u1@c>", "<u2@c>"), strict=True):
+        digest, path = store_raw(raw)
+        rows.append(
+            RawMessage.objects.create(
+                mailbox=mailbox, message_id=message_id, sha256=digest, size=len(raw), path=path, received_at=timezone.now()
+            )
+        )
+    RawMessage.objects.filter(pk=rows[1].pk).update(status=RawStatus.PROCESSED, outcome="new_ticket")  # the other worker
+    reason = "parse_timeout: parsing took longer than 60 s"
+    parsed = {"<u1@c>": Unparsable(reason), "<u2@c>": Unparsable(reason)}
+    outcomes = process_chunk(mailbox, list(zip(rows, raws, strict=True)), parsed)
+    assert [o.outcome for o in outcomes] == ["quarantined", "duplicate"]
+    assert RawMessage.objects.get(pk=rows[0].pk).error == reason
+    assert RawMessage.objects.get(pk=rows[1].pk).status == RawStatus.PROCESSED

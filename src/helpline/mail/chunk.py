@@ -106,7 +106,7 @@ def process_chunk(
         if mails[start].unparsable:
             row = mails[start].row
             log.warning("mail quarantined raw=%s: %s", row.pk, mails[start].unparsable)
-            outcomes.append(_quarantine(row, mails[start].unparsable, row.attempts + 1))
+            outcomes.append(_quarantine(row, mails[start].unparsable, row.attempts + 1, received_only=True))
             start += 1
             continue
         if mails[start].alone:

@@ -204,8 +204,13 @@ def process(row: RawMessage, *, raw: bytes | None = None, retry: bool = False) -
     return _quarantine(row, reason, row.attempts + 1)
 
 
-def _quarantine(row: RawMessage, reason: str, attempts: int) -> Outcome:
-    RawMessage.objects.filter(pk=row.pk).update(
+def _quarantine(row: RawMessage, reason: str, attempts: int, *, received_only: bool = False) -> Outcome:
+    """`received_only`: unless another worker has processed the row meanwhile (its outcome stands,
+    and this one is a duplicate)."""
+    rows = RawMessage.objects.filter(pk=row.pk)
+    if received_only:
+        rows = rows.filter(status=RawStatus.RECEIVED)
+    updated = rows.update(
         status=RawStatus.QUARANTINED,
         outcome="quarantined",
         error=reason,
@@ -213,7 +218,7 @@ def _quarantine(row: RawMessage, reason: str, attempts: int) -> Outcome:
         processed_at=timezone.now(),
     )
     row.refresh_from_db()
-    return _outcome_of(row, "quarantined")
+    return _outcome_of(row, "quarantined" if updated else "duplicate")
 
 
 def _own_message_id(message_id: str, own_addresses: set[str]) -> bool:
