@@ -200,3 +200,31 @@ def test_an_unparsable_message_another_worker_processed_meanwhile_stays_processe
     assert [o.outcome for o in outcomes] == ["quarantined", "duplicate"]
     assert RawMessage.objects.get(pk=rows[0].pk).error == reason
     assert RawMessage.objects.get(pk=rows[1].pk).status == RawStatus.PROCESSED
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_retry_and_reprocess_ask_the_child_first(mailbox: Mailbox) -> None:
+    """A retry from the quarantine (and `mail reprocess`) parse a message in this process only once
+    the parse process has readied it in time; else it stays quarantined with the reason."""
+    from helpline.core.actors import Actor
+    from helpline.mail import actions
+    from helpline.mail.models import RawMessage, RawStatus
+
+    parse_process.start()
+    parse_process.wait_until_warm()
+    with override_settings(MAIL_PARSE_SECONDS=0.000001):
+        chunk = [(1, [raw_mail("Retry me", message_id="<q1@c>")])]
+        list(prefetch.receive_chunks(mailbox=mailbox, chunks=chunk, source="test"))
+        row = RawMessage.objects.get(message_id="<q1@c>")
+        assert row.status == RawStatus.QUARANTINED and row.attempts == 1
+        outcome = actions.retry_message(actor=Actor.system(), raw=row)  # still over the limit
+        row.refresh_from_db()
+        assert outcome.outcome == "quarantined" and row.error.startswith("parse_timeout:") and row.attempts == 2
+        RawMessage.objects.filter(pk=row.pk).update(status=RawStatus.RECEIVED)  # as after a crash
+        row.refresh_from_db()
+        assert actions.process_stored(raw=row).outcome == "quarantined"
+    parse_process.wait_until_warm()
+    row.refresh_from_db()
+    outcome = actions.retry_message(actor=Actor.system(), raw=row)  # within the limit: processed
+    assert outcome.outcome == "new_ticket" and Message.objects.get(external_id="<q1@c>")

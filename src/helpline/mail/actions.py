@@ -12,7 +12,7 @@ from helpline.accounts.models import Team
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError
 from helpline.mail import spam
-from helpline.mail.ingest import Outcome, process, receive, receive_many, record
+from helpline.mail.ingest import Outcome, _quarantine, process, receive, receive_many, record
 from helpline.mail.models import (
     Acknowledgement,
     AgentNotification,
@@ -86,7 +86,19 @@ def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:
     permissions.require(actor.is_system or permissions.can_manage_settings(actor))
     if raw.status not in (RawStatus.QUARANTINED, RawStatus.RECEIVED):
         raise InvalidInputError(_("Only quarantined messages can be retried."), code="not_quarantined")
+    if (reason := _over_time(raw)) is not None:
+        return _quarantine(raw, reason, raw.attempts + 1)
     return process(raw, retry=True)
+
+
+def _over_time(raw: RawMessage) -> str | None:
+    """Why a stored message is still quarantined without being parsed here: the parse process of
+    this process (a worker's, the embedded server's, `mail reprocess`'s) could not ready it in time.
+    Where none runs (a separate web process), the message is parsed as before, unbounded."""
+    from helpline.mail import parse_process
+    from helpline.mail.store import read_raw
+
+    return parse_process.over_time(read_raw(raw.path), raw.message_id)
 
 
 def fail_delivery(
@@ -241,6 +253,8 @@ def record_check(*, mailbox: Mailbox, error: str = "") -> None:
 
 def process_stored(*, raw: RawMessage) -> Outcome:
     """Process a message whose bytes were stored but whose processing never finished."""
+    if (reason := _over_time(raw)) is not None:
+        return _quarantine(raw, reason, raw.attempts + 1, received_only=True)
     return process(raw)
 
 

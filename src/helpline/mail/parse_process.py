@@ -143,6 +143,24 @@ def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> lis
     return readied
 
 
+def over_time(raw: bytes, message_id: str) -> str | None:
+    """The quarantine reason when this process's parse process cannot ready `raw` within
+    MAIL_PARSE_SECONDS (it hangs or dies on it); None when it can, and when this process has none
+    running (nothing to ask without risking the same hang here). For paths that parse one stored
+    message again: a retry from the quarantine, `helpline mail reprocess`."""
+    from helpline.mail.chunk import Unparsable
+
+    child = _current()
+    if child is None:
+        return None
+    try:
+        child.warm.result(timeout=WARM_SECONDS)
+    except Exception:
+        return None
+    found = _alone(raw, message_id, len(raw))
+    return found.reason if isinstance(found, Unparsable) else None
+
+
 def _alone(raw: bytes, message_id: str, max_bytes: int) -> Readied | Unparsable | None:
     """One message readied by a child of its own, within MAIL_PARSE_SECONDS (here when no child can
     be had)."""
@@ -188,7 +206,7 @@ def _restart(broken: _Child, *, kill: bool = False) -> None:
     if kill and broken.warm.done() and broken.warm.exception() is None:
         with contextlib.suppress(OSError):
             os.kill(broken.warm.result(), signal.SIGKILL)
-    broken.pool.shutdown(wait=False, cancel_futures=True)
+    broken.pool.shutdown(wait=True, cancel_futures=True)  # the child is gone: quick; frees its queues
     start()
 
 

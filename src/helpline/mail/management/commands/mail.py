@@ -47,8 +47,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        if action in ("import", "fetch"):
-            parse_process.start()  # used once it is up; the first chunks are parsed here meanwhile
+        if action in ("import", "fetch", "reprocess"):
+            parse_process.start()  # used once it is up (import, fetch: the first chunks are parsed here meanwhile)
         if action == "import":
             self._import(options)
         elif action == "fetch":
