@@ -228,3 +228,20 @@ def test_retry_and_reprocess_ask_the_child_first(mailbox: Mailbox) -> None:
     row.refresh_from_db()
     outcome = actions.retry_message(actor=Actor.system(), raw=row)  # within the limit: processed
     assert outcome.outcome == "new_ticket" and Message.objects.get(external_id="<q1@c>")
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_reprocess_of_a_message_whose_file_is_gone_is_quarantined_not_raised(mailbox: Mailbox) -> None:
+    from helpline.mail import actions
+    from helpline.mail.models import RawMessage, RawStatus
+
+    parse_process.start()
+    parse_process.wait_until_warm()
+    row = RawMessage.objects.create(
+        mailbox=mailbox, message_id="<gone@c>", sha256="0" * 64, size=10, path="no/such/file.eml",
+        received_at=timezone.now(),
+    )
+    outcome = actions.process_stored(raw=row)
+    row.refresh_from_db()
+    assert outcome.outcome == "quarantined" and row.status == RawStatus.QUARANTINED and row.error

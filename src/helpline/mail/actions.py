@@ -98,7 +98,13 @@ def _over_time(raw: RawMessage) -> str | None:
     from helpline.mail import parse_process
     from helpline.mail.store import read_raw
 
-    return parse_process.over_time(read_raw(raw.path), raw.message_id)
+    if not parse_process.running():
+        return None
+    try:
+        data = read_raw(raw.path)
+    except OSError:  # processing says what is wrong with the stored file
+        return None
+    return parse_process.over_time(data, raw.message_id)
 
 
 def fail_delivery(

@@ -83,6 +83,11 @@ def stop(*, wait: bool = True) -> None:
         child.pool.shutdown(wait=wait, cancel_futures=True)
 
 
+def running() -> bool:
+    """Whether this process has a parse process (started, or starting)."""
+    return _current() is not None
+
+
 def wait_until_warm(timeout: float = 60) -> int | None:
     """The child's pid once it is ready (None when none runs): for those who time it."""
     child = _current()
