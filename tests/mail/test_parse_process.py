@@ -245,3 +245,35 @@ def test_reprocess_of_a_message_whose_file_is_gone_is_quarantined_not_raised(mai
     outcome = actions.process_stored(raw=row)
     row.refresh_from_db()
     assert outcome.outcome == "quarantined" and row.status == RawStatus.QUARANTINED and row.error
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(MAIL_PARSE_PROCESS=True)
+def test_a_retry_where_no_parse_process_runs_uses_a_child_for_that_message_alone(mailbox: Mailbox) -> None:
+    """A web process apart from the workers has no parse process: a retry from the quarantine there
+    readies the message in a child started for it and ended after, so a message that hangs the
+    parser stays quarantined instead of holding the request."""
+    import multiprocessing
+
+    from helpline.core.actors import Actor
+    from helpline.mail import actions
+    from helpline.mail.models import RawMessage, RawStatus
+
+    parse_process.start()
+    parse_process.wait_until_warm()
+    with override_settings(MAIL_PARSE_SECONDS=0.000001):
+        chunk = [(1, [raw_mail("Retry me from the web", message_id="<w1@c>")])]
+        list(prefetch.receive_chunks(mailbox=mailbox, chunks=chunk, source="test"))
+    parse_process.stop()
+    row = RawMessage.objects.get(message_id="<w1@c>")
+    assert row.status == RawStatus.QUARANTINED and not parse_process.running()
+    with override_settings(MAIL_PARSE_SECONDS=0.000001):
+        outcome = actions.retry_message(actor=Actor.system(), raw=row)  # the one-off child is too slow
+    row.refresh_from_db()
+    assert outcome.outcome == "quarantined" and row.error.startswith("parse_timeout:") and row.attempts == 2
+    assert not parse_process.running() and not multiprocessing.active_children()
+    outcome = actions.retry_message(actor=Actor.system(), raw=row)  # within the limit: processed here
+    assert outcome.outcome == "new_ticket" and Message.objects.get(external_id="<w1@c>")
+    assert not parse_process.running() and not multiprocessing.active_children()
+    with override_settings(MAIL_PARSE_PROCESS=False):  # off: parsed here at once, no child
+        assert actions._over_time(row) is None and not multiprocessing.active_children()

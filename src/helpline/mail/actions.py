@@ -92,13 +92,14 @@ def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:
 
 
 def _over_time(raw: RawMessage) -> str | None:
-    """Why a stored message is still quarantined without being parsed here: the parse process of
-    this process (a worker's, the embedded server's, `mail reprocess`'s) could not ready it in time.
-    Where none runs (a separate web process), the message is parsed as before, unbounded."""
+    """Why a stored message is still quarantined without being parsed here: a parse process could
+    not ready it in time (this process's: a worker's, the embedded server's, `mail reprocess`'s; in
+    a web process apart from the workers, a child started for this message alone). With parse
+    processes off (HELPLINE_MAIL_PARSE_PROCESS=0, the tests), the message is parsed here, unbounded."""
     from helpline.mail import parse_process
     from helpline.mail.store import read_raw
 
-    if not parse_process.running():
+    if not parse_process.enabled():
         return None
     try:
         data = read_raw(raw.path)

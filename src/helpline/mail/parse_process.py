@@ -10,7 +10,10 @@ readies the chunks sent to it. Its results are plain data (`chunk.Readied`), pic
 It also bounds the time a message can take: a chunk not readied within MAIL_PARSE_SECONDS (60 by
 default) is readied again message by message, each in a child of its own within that time; a
 message that hangs the parser (or kills it) is quarantined with the reason (`chunk.Unparsable`)
-instead of holding the worker. (Without the child, in tests or with it off, there is no such bound.)
+instead of holding the worker. A retry from the quarantine in a process that has no parse process
+(a web process apart from the workers) readies the message in a child started for it alone
+(`over_time`). (With parse processes off, in tests or HELPLINE_MAIL_PARSE_PROCESS=0, there is no
+such bound.)
 
 Nothing depends on it: the raw bytes are still stored durably by the receiving process, before
 anything is parsed (`prefetch.prepare`); a chunk is readied in the calling thread instead while
@@ -69,10 +72,14 @@ def start() -> bool:
     with _lock:
         if _child is not None and _child.owner == os.getpid():
             return True
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(1, mp_context=context, initializer=_set_up, initargs=(os.getpid(),))
-        _child = _Child(os.getpid(), pool, pool.submit(os.getpid))
+        _child = _new_child()
     return True
+
+
+def _new_child() -> _Child:
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_set_up, initargs=(os.getpid(),))
+    return _Child(os.getpid(), pool, pool.submit(os.getpid))
 
 
 def stop(*, wait: bool = True) -> None:
@@ -149,28 +156,31 @@ def ready_here(raws: list[bytes], message_ids: list[str], max_bytes: int) -> lis
 
 
 def over_time(raw: bytes, message_id: str) -> str | None:
-    """The quarantine reason when this process's parse process cannot ready `raw` within
-    MAIL_PARSE_SECONDS (it hangs or dies on it); None when it can, and when this process has none
-    running (nothing to ask without risking the same hang here). For paths that parse one stored
-    message again: a retry from the quarantine, `helpline mail reprocess`."""
+    """The quarantine reason when a parse process cannot ready `raw` within MAIL_PARSE_SECONDS (it
+    hangs or dies on it); None when it can, and when parse processes are off. For paths that parse
+    one stored message again: a retry from the quarantine, `helpline mail reprocess`. Asks this
+    process's parse process; a process without one (a web process apart from the workers) starts a
+    child for this message alone, ended once it answers, so that a message that hangs the parser
+    never holds a request."""
     from helpline.mail.chunk import Unparsable
 
+    if not enabled():
+        return None
     child = _current()
     if child is None:
-        return None
-    try:
-        child.warm.result(timeout=WARM_SECONDS)
-    except Exception:
-        return None
-    found = _alone(raw, message_id, len(raw))
+        found = _one_off(raw, message_id)
+    else:
+        try:
+            child.warm.result(timeout=WARM_SECONDS)
+        except Exception:
+            return None
+        found = _alone(raw, message_id, len(raw))
     return found.reason if isinstance(found, Unparsable) else None
 
 
 def _alone(raw: bytes, message_id: str, max_bytes: int) -> Readied | Unparsable | None:
     """One message readied by a child of its own, within MAIL_PARSE_SECONDS (here when no child can
     be had)."""
-    from helpline.mail.chunk import Unparsable
-
     child = _current()
     if child is None:
         start()
@@ -181,16 +191,40 @@ def _alone(raw: bytes, message_id: str, max_bytes: int) -> Readied | Unparsable 
         child.warm.result(timeout=WARM_SECONDS)
     except Exception:  # it cannot start: as without one
         return ready_here([raw], [message_id], max_bytes)[0]
+    found, trouble = _ready_in(child, raw, message_id, max_bytes)
+    if trouble:
+        _restart(child, kill=trouble == "stuck")
+    return found
+
+
+def _one_off(raw: bytes, message_id: str) -> Readied | Unparsable | None:
+    """`raw` readied by a new child used for it alone (not this process's parse process), which is
+    ended before returning; None when that child cannot start (nothing is known then)."""
+    child = _new_child()
     try:
-        return child.pool.submit(ready_here, [raw], [message_id], max_bytes).result(timeout=_limit())[0]
+        child.warm.result(timeout=WARM_SECONDS)
+    except Exception:
+        log.exception("a parse process could not start")
+        _end(child, kill=True)
+        return None
+    found, trouble = _ready_in(child, raw, message_id, len(raw))
+    _end(child, kill=trouble == "stuck")
+    return found
+
+
+def _ready_in(child: _Child, raw: bytes, message_id: str, max_bytes: int) -> tuple[Readied | Unparsable | None, str]:
+    """One message readied by `child` within MAIL_PARSE_SECONDS, and the child's trouble if it has
+    any: "stuck" (to be killed) or "gone"."""
+    from helpline.mail.chunk import Unparsable
+
+    try:
+        return child.pool.submit(ready_here, [raw], [message_id], max_bytes).result(timeout=_limit())[0], ""
     except TimeoutError:
-        _restart(child, kill=True)
         log.warning("mail parse process spent over %s s on %s: quarantined", _limit(), message_id)
-        return Unparsable(f"parse_timeout: parsing took longer than {_limit():g} s")
+        return Unparsable(f"parse_timeout: parsing took longer than {_limit():g} s"), "stuck"
     except BrokenProcessPool:
-        _restart(child)
         log.warning("mail parse process ended while parsing %s: quarantined", message_id)
-        return Unparsable("parse_crashed: the parse process ended while parsing this message")
+        return Unparsable("parse_crashed: the parse process ended while parsing this message"), "gone"
 
 
 def _limit() -> float:
@@ -208,11 +242,17 @@ def _restart(broken: _Child, *, kill: bool = False) -> None:
     with _lock:
         if _child is broken:
             _child = None
-    if kill and broken.warm.done() and broken.warm.exception() is None:
-        with contextlib.suppress(OSError):
-            os.kill(broken.warm.result(), signal.SIGKILL)
-    broken.pool.shutdown(wait=True, cancel_futures=True)  # the child is gone: quick; frees its queues
+    _end(broken, kill=kill)
     start()
+
+
+def _end(child: _Child, *, kill: bool) -> None:
+    """End a child and free its pool: `kill` one that is stuck (or may be) first; one that is gone
+    or idle ends at once."""
+    if kill and child.warm.done() and child.warm.exception() is None:
+        with contextlib.suppress(OSError):
+            os.kill(child.warm.result(), signal.SIGKILL)
+    child.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _set_up(parent: int) -> None:
