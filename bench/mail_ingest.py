@@ -246,6 +246,14 @@ def _work(mailbox_id: int, conversations: list[list[bytes]], ready: Any, go: Any
         cpu += backend_cpu(parser_pid) - parser_before
         if os.environ.get("BENCH_DEBUG"):
             print(f"worker {os.getpid()}: chunks readied {parse_process.counts()}", flush=True)
+    if os.environ.get("BENCH_DEBUG"):
+        n = max(sum(outcomes.values()), 1)
+        parser = backend_cpu(parser_pid) - parser_before if parser_pid else 0.0
+        print(
+            f"worker {os.getpid()}: CPU per message {(after.user - times.user) / n * 1000:.2f} ms user + "
+            f"{(after.system - times.system) / n * 1000:.2f} ms system, parse process {parser / n * 1000:.2f} ms",
+            flush=True,
+        )
     done.put(WorkerResult(outcomes, cpu, time.perf_counter(), next(_statements) - queries - 1))
     if os.environ.get("BENCH_DEBUG"):
         for (thread, sql), spent in sorted(_timings.items(), key=lambda kv: -kv[1])[:30]:
