@@ -88,6 +88,48 @@ class MailboxForm(forms.ModelForm):
         }
         widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
 
+    # The page shows the fields in these groups, in this order (every field in one of them).
+    SECTIONS = [
+        (_("Mailbox"), ["name", "email_address", "team", "active"]),
+        (
+            _("Incoming mail (IMAP)"),
+            [
+                "imap_host",
+                "imap_port",
+                "imap_security",
+                "imap_folder",
+                "processed_action",
+                "processed_folder",
+                "use_idle",
+                "poll_interval",
+                "tls_ca_file",
+            ],
+        ),
+        (
+            _("Sign-in"),
+            [
+                "auth_method",
+                "username",
+                "password",
+                "oauth_authorize_url",
+                "oauth_token_url",
+                "oauth_client_id",
+                "oauth_client_secret",
+                "oauth_refresh_token",
+                "oauth_scope",
+            ],
+        ),
+        (_("Outgoing mail (SMTP)"), ["smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password"]),
+        (_("Replies and acknowledgements"), ["signature", "send_acknowledgement", "closed_ticket_policy"]),
+        (
+            _("Limits and spam"),
+            ["max_message_bytes", "sender_rate_limit", "hold_marked_spam", "spam_score_threshold"],
+        ),
+    ]
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(title), [self[name] for name in names]) for title, names in self.SECTIONS]
+
 
 def _signature_field(label: str) -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
