@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,11 +19,13 @@ from helpline.mail.models import (
     Acknowledgement,
     AgentNotification,
     Mailbox,
+    MailboxAlias,
     OutboundStatus,
     RawMessage,
     RawStatus,
     TeamSignature,
 )
+from helpline.mail.tokens import base_address
 from helpline.tickets import delivery_actions, permissions
 
 if TYPE_CHECKING:
@@ -140,8 +144,11 @@ MAILBOX_FIELDS = {f.name for f in Mailbox._meta.get_fields() if getattr(f, "conc
 SECRET_FIELDS = {"password", "smtp_password", "oauth_client_secret", "oauth_refresh_token"}
 
 
-def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any) -> Mailbox:
-    """Create or change a mailbox. Secrets left empty keep their stored value."""
+def save_mailbox(
+    *, actor: Actor, mailbox: Mailbox | None = None, aliases: list[str] | None = None, **fields: Any
+) -> Mailbox:
+    """Create or change a mailbox. Secrets left empty keep their stored value. `aliases`: the
+    mailbox's other addresses, all of them (None: as they are)."""
     permissions.require(permissions.can_manage_settings(actor))
     unknown = set(fields) - MAILBOX_FIELDS
     if unknown:
@@ -154,11 +161,14 @@ def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any)
         from helpline.mail import signatures
 
         signatures.validate(fields["signature"])
-    clash = Mailbox.objects.filter(email_address=address)
-    if mailbox is not None:
-        clash = clash.exclude(pk=mailbox.pk)
-    if clash.exists():
-        raise InvalidInputError(_("Another mailbox uses %(address)s.") % {"address": address}, code="mailbox_exists")
+    others = _alias_list(aliases, address) if aliases is not None else None
+    for taken in [address, *(others or [])]:
+        if _address_taken(taken, mailbox):
+            raise InvalidInputError(
+                _("Another mailbox uses %(address)s.") % {"address": taken},
+                code="mailbox_exists",
+                details={"alias": taken != address},
+            )
     with transaction.atomic():
         # re-read: a bound ModelForm has already written the (empty) secrets onto the instance
         target = Mailbox.objects.select_for_update().get(pk=mailbox.pk) if mailbox is not None else Mailbox()
@@ -168,7 +178,36 @@ def save_mailbox(*, actor: Actor, mailbox: Mailbox | None = None, **fields: Any)
             setattr(target, name, value)
         target.full_clean(exclude=["password", "smtp_password", "oauth_client_secret", "oauth_refresh_token"])
         target.save()
+        if others is not None:
+            MailboxAlias.objects.filter(mailbox=target).exclude(address__in=others).delete()
+            kept = set(MailboxAlias.objects.filter(mailbox=target).values_list("address", flat=True))
+            MailboxAlias.objects.bulk_create([MailboxAlias(mailbox=target, address=a) for a in others if a not in kept])
     return target
+
+
+def _alias_list(aliases: list[str], address: str) -> list[str]:
+    """Other addresses as stored: lower case, without a plus part, once each, not the mailbox's own."""
+    cleaned: list[str] = []
+    for alias in aliases:
+        value = base_address(alias.strip())
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise InvalidInputError(
+                _("“%(value)s” is not an email address.") % {"value": alias.strip()}, code="mailbox_alias"
+            ) from None
+        if value != address and value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def _address_taken(address: str, mailbox: Mailbox | None) -> bool:
+    """Another mailbox has `address` as its address or as one of its other addresses."""
+    boxes = Mailbox.objects.filter(email_address=address)
+    aliases = MailboxAlias.objects.filter(address=address)
+    if mailbox is not None:
+        boxes, aliases = boxes.exclude(pk=mailbox.pk), aliases.exclude(mailbox=mailbox)
+    return boxes.exists() or aliases.exists()
 
 
 def save_team_signatures(*, actor: Actor, team: Team, templates: dict[str, str]) -> list[TeamSignature]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -25,6 +26,24 @@ class MailboxForm(forms.ModelForm):
     oauth_refresh_token = forms.CharField(
         label=_("OAuth2 refresh token"), required=False, widget=forms.PasswordInput, help_text=SECRET_HELP
     )
+    aliases = forms.CharField(
+        label=_("Other addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Addresses whose mail is forwarded to this mailbox (aliases, group or old addresses), one per "
+            "line. Their mail is this mailbox's, they are never copied on replies, and mail from them is "
+            "recognised as our own."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["aliases"] = "\n".join(a.address for a in self.instance.aliases.all())
+
+    def clean_aliases(self) -> list[str]:
+        return [a for a in re.split(r"[\s,;]+", self.cleaned_data.get("aliases") or "") if a]
 
     class Meta:
         model = Mailbox
@@ -90,7 +109,7 @@ class MailboxForm(forms.ModelForm):
 
     # The page shows the fields in these groups, in this order (every field in one of them).
     SECTIONS = [
-        (_("Mailbox"), ["name", "email_address", "team", "active"]),
+        (_("Mailbox"), ["name", "email_address", "aliases", "team", "active"]),
         (
             _("Incoming mail (IMAP)"),
             [

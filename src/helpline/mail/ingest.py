@@ -21,7 +21,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer
-from helpline.mail import bounces, content, loops, participants, threads
+from helpline.mail import bounces, content, loops, participants, selectors, threads
 from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
 from helpline.mail.store import read_raw, store_raw, store_raws
@@ -296,9 +296,7 @@ def _count_sender(row: RawMessage) -> None:
 
 def own_addresses() -> set[str]:
     """Our mailboxes' addresses (read once per batch)."""
-    return batching.memo(
-        "mail.own_addresses", lambda: {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)}
-    )
+    return batching.memo("mail.own_addresses", selectors.own_addresses)
 
 
 def _route(row: RawMessage, raw: bytes) -> None:

@@ -119,6 +119,21 @@ class Mailbox(models.Model):
         return f"{self.name} <{self.email_address}>"
 
 
+class MailboxAlias(models.Model):
+    """Another address whose mail reaches a mailbox: an alias or group address forwarded to it, an
+    old address. Its mail is the mailbox's (the SMTP receiver and providers' webhooks route it
+    there), it is never copied on replies, and mail from it is recognised as our own."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="aliases")
+    address = models.EmailField(_("address"), unique=True)
+
+    class Meta:
+        ordering = ["address"]
+
+    def __str__(self) -> str:
+        return self.address
+
+
 class RawStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     PROCESSED = "processed", _("Processed")

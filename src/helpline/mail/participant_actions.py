@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from helpline.core.actors import Actor
 from helpline.core.errors import InvalidInputError, NotFoundError
 from helpline.customers.models import Channel, CustomerIdentity, IdentityKind
-from helpline.mail.models import Mailbox, Participant
+from helpline.mail.models import Participant
 from helpline.mail.participants import MAX_PARTICIPANTS
+from helpline.mail.selectors import own_addresses
 from helpline.mail.tokens import base_address
 from helpline.tickets import cc_actions, permissions
 from helpline.tickets.models import Ticket
@@ -45,7 +46,7 @@ def add_participant(*, actor: Actor, ticket: Ticket, address: str) -> Participan
     if ticket.channel != Channel.EMAIL:
         raise InvalidInputError(_("Only email conversations copy people."), code="cc_not_email")
     email = _clean_address(address)
-    own = {base_address(a) for a in Mailbox.objects.values_list("email_address", flat=True)}
+    own = {base_address(a) for a in own_addresses()}
     if base_address(email) in own:
         raise InvalidInputError(_("%(address)s is one of our own mailboxes.") % {"address": email}, code="cc_own")
     with transaction.atomic():

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 
 from helpline.mail import actions
 from helpline.mail.models import Mailbox
-from helpline.mail.receiver import mailbox_for_address
+from helpline.mail.selectors import mailbox_for_address
 
 log = logging.getLogger("helpline.mail.provider_inbound")
 # Providers whose posts anymail always checks against a signature (others: only the shared secret,

@@ -14,16 +14,13 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connections
 
 from helpline.mail import actions
-from helpline.mail.models import Mailbox
+from helpline.mail.selectors import mailbox_for_address
 from helpline.mail.smtpd_queue import CHUNK, SOURCE, ProcessingQueue, Stored
-from helpline.mail.tokens import base_address
 
 log = logging.getLogger("helpline.mail.receiver")
 DEFAULT_SIZE_LIMIT = 50 * 1024 * 1024
 
 
-def mailbox_for_address(address: str) -> Mailbox | None:
-    return Mailbox.objects.filter(email_address=base_address(address), active=True).first()
 
 
 def _store(addresses: list[str], raw: bytes) -> list[tuple[str, Stored | None]]:

@@ -8,17 +8,39 @@ from helpline.mail.models import (
     Acknowledgement,
     AgentNotification,
     Mailbox,
+    MailboxAlias,
     OutboundStatus,
     Participant,
     RawMessage,
     RawStatus,
 )
+from helpline.mail.tokens import base_address
 from helpline.tickets.models import Ticket
 
 
 def mailboxes_with_counts() -> QuerySet[Mailbox]:
-    return Mailbox.objects.select_related("team").annotate(
-        quarantined=Count("raw_messages", filter=Q(raw_messages__status=RawStatus.QUARANTINED))
+    return (
+        Mailbox.objects.select_related("team")
+        .prefetch_related("aliases")
+        .annotate(quarantined=Count("raw_messages", filter=Q(raw_messages__status=RawStatus.QUARANTINED)))
+    )
+
+
+def own_addresses() -> set[str]:
+    """Every address of ours: the mailboxes' and their other addresses (aliases), in lower case."""
+    return {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)} | {
+        a.lower() for a in MailboxAlias.objects.values_list("address", flat=True)
+    }
+
+
+def mailbox_for_address(address: str) -> Mailbox | None:
+    """The active mailbox whose address (or one of its other addresses) `address` is; a plus
+    address (`support+1042@…`) is its mailbox's."""
+    base = base_address(address)
+    return (
+        Mailbox.objects.filter(active=True)
+        .filter(Q(email_address=base) | Q(pk__in=MailboxAlias.objects.filter(address=base).values("mailbox_id")))
+        .first()
     )
 
 

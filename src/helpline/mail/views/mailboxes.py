@@ -44,10 +44,16 @@ def _save(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
                 saved = actions.save_mailbox(
                     actor=Actor.of_agent(current_agent(request)),
                     mailbox=mailbox,
+                    aliases=form.cleaned_data["aliases"],
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
             except HelplineError as exc:
-                show_error(form, exc, "signature" if exc.code.startswith("signature") else "email_address")
+                field = "email_address"
+                if exc.code.startswith("signature"):
+                    field = "signature"
+                elif exc.code == "mailbox_alias" or (exc.code == "mailbox_exists" and exc.details.get("alias")):
+                    field = "aliases"
+                show_error(form, exc, field)
                 status = exc.status
             else:
                 messages.success(request, _("Mailbox %(name)s was saved.") % {"name": saved.name})
