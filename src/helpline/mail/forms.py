@@ -14,6 +14,46 @@ from helpline.mail.models import Mailbox
 
 SECRET_HELP = _("Stored encrypted. Leave empty to keep the current value.")
 
+# The settings page shows the fields in these groups, in this order (every field in one of them);
+# all but `aliases` (the mailbox's other addresses, rows of their own) are the model's.
+SECTIONS: list[tuple[Any, list[str]]] = [
+    (_("Mailbox"), ["name", "email_address", "aliases", "team", "active"]),
+    (
+        _("Incoming mail (IMAP)"),
+        [
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_folder",
+            "processed_action",
+            "processed_folder",
+            "use_idle",
+            "poll_interval",
+            "tls_ca_file",
+        ],
+    ),
+    (
+        _("Sign-in"),
+        [
+            "auth_method",
+            "username",
+            "password",
+            "oauth_authorize_url",
+            "oauth_token_url",
+            "oauth_client_id",
+            "oauth_client_secret",
+            "oauth_refresh_token",
+            "oauth_scope",
+        ],
+    ),
+    (_("Outgoing mail (SMTP)"), ["smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password"]),
+    (_("Replies and acknowledgements"), ["signature", "send_acknowledgement", "closed_ticket_policy"]),
+    (
+        _("Limits and spam"),
+        ["max_message_bytes", "sender_rate_limit", "hold_marked_spam", "spam_score_threshold"],
+    ),
+]
+
 
 class MailboxForm(forms.ModelForm):
     password = forms.CharField(label=_("Password"), required=False, widget=forms.PasswordInput, help_text=SECRET_HELP)
@@ -47,42 +87,7 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = [
-            "name",
-            "email_address",
-            "team",
-            "active",
-            "imap_host",
-            "imap_port",
-            "imap_security",
-            "imap_folder",
-            "processed_action",
-            "processed_folder",
-            "use_idle",
-            "poll_interval",
-            "tls_ca_file",
-            "auth_method",
-            "username",
-            "password",
-            "oauth_authorize_url",
-            "oauth_token_url",
-            "oauth_client_id",
-            "oauth_client_secret",
-            "oauth_refresh_token",
-            "oauth_scope",
-            "smtp_host",
-            "smtp_port",
-            "smtp_security",
-            "smtp_username",
-            "smtp_password",
-            "signature",
-            "closed_ticket_policy",
-            "max_message_bytes",
-            "sender_rate_limit",
-            "send_acknowledgement",
-            "hold_marked_spam",
-            "spam_score_threshold",
-        ]
+        fields = [name for _title, names in SECTIONS for name in names if name != "aliases"]
         labels = {
             "imap_security": _("IMAP security"),
             "processed_action": _("After processing"),
@@ -107,47 +112,8 @@ class MailboxForm(forms.ModelForm):
         }
         widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
 
-    # The page shows the fields in these groups, in this order (every field in one of them).
-    SECTIONS = [
-        (_("Mailbox"), ["name", "email_address", "aliases", "team", "active"]),
-        (
-            _("Incoming mail (IMAP)"),
-            [
-                "imap_host",
-                "imap_port",
-                "imap_security",
-                "imap_folder",
-                "processed_action",
-                "processed_folder",
-                "use_idle",
-                "poll_interval",
-                "tls_ca_file",
-            ],
-        ),
-        (
-            _("Sign-in"),
-            [
-                "auth_method",
-                "username",
-                "password",
-                "oauth_authorize_url",
-                "oauth_token_url",
-                "oauth_client_id",
-                "oauth_client_secret",
-                "oauth_refresh_token",
-                "oauth_scope",
-            ],
-        ),
-        (_("Outgoing mail (SMTP)"), ["smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password"]),
-        (_("Replies and acknowledgements"), ["signature", "send_acknowledgement", "closed_ticket_policy"]),
-        (
-            _("Limits and spam"),
-            ["max_message_bytes", "sender_rate_limit", "hold_marked_spam", "spam_score_threshold"],
-        ),
-    ]
-
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(str(title), [self[name] for name in names]) for title, names in self.SECTIONS]
+        return [(str(title), [self[name] for name in names]) for title, names in SECTIONS]
 
 
 def _signature_field(label: str) -> forms.CharField:
