@@ -5,6 +5,7 @@ and the customer sees the reply in the portal, live, without reloading."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,17 @@ def test_customer_request_agent_reply_live_everywhere(live_server_process: LiveS
     cpage.wait_for_selector("#thread")
     assert "ხვალ ჩაგბარდებათ" in cpage.inner_text("#thread")
     assert "კურიერს დავურეკე" not in cpage.content()
+
+    # 7. A note sent right after typing (before the draft is saved) is not kept as a draft once sent.
+    def slow_send(route: Any) -> None:  # a send that takes longer than the draft's save delay
+        time.sleep(1)
+        route.continue_()
+
+    amara.route("**/reply/", slow_send)
+    amara.fill("#composer-body", "მეორე შენიშვნა")
+    amara.press("#composer-body", "Control+Enter")
+    amara.wait_for_function("document.querySelector('#thread').innerText.includes('მეორე შენიშვნა')", timeout=10_000)
+    amara.wait_for_timeout(800)  # past the draft's save delay
+    amara.reload()
+    amara.wait_for_selector("#composer-body")
+    assert amara.input_value("#composer-body") == ""

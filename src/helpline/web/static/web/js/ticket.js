@@ -72,8 +72,12 @@
         if (saved && !body.value) body.value = saved;
       } catch (err) {}
     }
+    // Typed since the last submit: the draft save waits 400 ms after the last key, so a reply sent
+    // sooner (Ctrl+Enter right after typing) must not be stored again as a draft once it is sent.
+    var typedSinceSubmit = false;
     composer.addEventListener("submit", function () {
       sendTyping(false);
+      typedSinceSubmit = false;
       try {
         if (draftKey) window.localStorage.removeItem(draftKey);
       } catch (err) {}
@@ -86,10 +90,14 @@
           else composer.submit();
         }
       });
+      body.addEventListener("input", function () {
+        typedSinceSubmit = true;
+      });
       body.addEventListener(
         "input",
         window.HelplineLive
           ? window.HelplineLive.debounce(function () {
+              if (!typedSinceSubmit) return;
               try {
                 if (body.value) window.localStorage.setItem(draftKey, body.value);
                 else window.localStorage.removeItem(draftKey);
