@@ -24,7 +24,7 @@ from helpline.core import batching
 from helpline.core.bulk import update_rows
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer
-from helpline.mail import content, loops, participants
+from helpline.mail import agent_mail, content, loops, participants
 from helpline.mail.ingest import (
     MAIL_ACTOR,
     SENDER_COUNTS_KEY,
@@ -151,6 +151,7 @@ def _prepare(
         mail.bounce is not None
         or not mail.from_address
         or loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses))
+        or mail.from_address.lower() in agent_mail.agent_addresses()  # an agent's: `agent_mail`
     ):
         entry.alone = True
     entry.tokens = [n for a in [mail.reply_to, *mail.recipients] if (n := ticket_number_from_address(a)) is not None]

@@ -11,10 +11,11 @@ from typing import Any
 from django.urls import reverse
 
 from helpline.core.errors import InvalidInputError
+from helpline.customers.models import Channel
 from helpline.mail.folding import fold_html, fold_text
 from helpline.mail.parsing import ParsedMail
 from helpline.tickets.attachments import IncomingFile, check_file
-from helpline.tickets.models import Attachment
+from helpline.tickets.models import Attachment, Message
 
 # An <img> start tag and its attributes read the way an HTML5 tokenizer reads them (quoted or
 # unquoted values, ">" inside quotes, "/" between attributes), possessive so nothing backtracks.
@@ -136,3 +137,22 @@ def link_inline_images(markup: str, attachments: list[Attachment]) -> str:
         return f"{match.group(1)}{reverse('web:attachment', args=[found.public_id])}{match.group(1)}"
 
     return _CID.sub(replace, markup)
+
+
+def message_fields(mail: ParsedMail, body: Body, meta: dict[str, Any]) -> dict[str, Any]:
+    """What a received mail gives the ticket action that stores it (`add_message`, `open_ticket`)."""
+    return {
+        "channel": Channel.EMAIL,
+        "body_text": body.text,
+        "body_html": body.html,
+        "attachments": body.attachments,
+        "external_id": mail.message_id,
+        "meta": meta,
+    }
+
+
+def link_message_images(message: Message) -> None:
+    """A stored message's `cid:` references pointed at its stored attachments (written back)."""
+    if "cid:" in message.body_html.lower():
+        linked = link_inline_images(message.body_html, list(message.attachments.all()))
+        Message.objects.filter(pk=message.pk).update(body_html=linked)

@@ -21,7 +21,7 @@ from helpline.core.actors import Actor
 from helpline.core.errors import HelplineError
 from helpline.customers import actions as customer_actions
 from helpline.customers.models import Channel, Customer
-from helpline.mail import bounces, content, loops, participants, selectors, threads
+from helpline.mail import agent_mail, bounces, content, loops, participants, selectors, threads
 from helpline.mail.models import ClosedTicketPolicy, Mailbox, OutboundMail, RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail, parse, quick_message_id
 from helpline.mail.store import read_raw, store_raw, store_raws
@@ -317,6 +317,13 @@ def _route(row: RawMessage, raw: bytes) -> None:
         raise Quarantine("no_sender: the message has no usable From address")
     if _rate_limited(row, mail.from_address):
         raise Quarantine(f"rate_limited: more than {mailbox.sender_rate_limit} messages from this sender in an hour")
+    agent = agent_mail.agent_for(mail.from_address)
+    if agent is not None:
+        try:
+            if agent_mail.deliver(row, mail, agent):
+                return
+        except HelplineError as exc:
+            raise Quarantine(f"agent_mail: {exc.message}") from exc
     try:
         customer, _created = customer_actions.resolve_customer(
             kind="email", value=mail.from_address, name=mail.from_name, channel=Channel.EMAIL
@@ -348,16 +355,7 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
         if ticket.requester_id != customer.pk:  # a colleague in copy answering, or someone new
             actor, author = MAIL_ACTOR, customer
         message: Message | None = ticket_actions.add_message(
-            actor=actor,
-            author=author,
-            ticket=ticket,
-            kind=MessageKind.INBOUND,
-            channel=Channel.EMAIL,
-            body_text=body.text,
-            body_html=body.html,
-            attachments=body.attachments,
-            external_id=mail.message_id,
-            meta=meta,
+            actor=actor, author=author, ticket=ticket, kind=MessageKind.INBOUND, **content.message_fields(mail, body, meta)
         )
     else:
         if previous is not None:
@@ -366,13 +364,8 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
             actor=actor,
             requester=customer,
             subject=mail.subject or "(no subject)",
-            body_text=body.text,
-            body_html=body.html,
-            channel=Channel.EMAIL,
             team=mailbox.team,
-            attachments=body.attachments,
-            external_id=mail.message_id,
-            meta=meta,
+            **content.message_fields(mail, body, meta),
         )
         message = ticket.messages.order_by("id").first()
         if previous is not None:
@@ -382,9 +375,8 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
         if not auto and mailbox.send_acknowledgement:
             _acknowledge(row)
     participants.keep(ticket=ticket, mail=mail, sender=customer, own_addresses=own_addresses)
-    if message is not None and "cid:" in message.body_html.lower():
-        linked = content.link_inline_images(message.body_html, list(message.attachments.all()))
-        Message.objects.filter(pk=message.pk).update(body_html=linked)
+    if message is not None:
+        content.link_message_images(message)
     row.ticket = ticket
     row.ticket_message = message
     row.status = RawStatus.PROCESSED

@@ -1,10 +1,13 @@
 """Which ticket an incoming message belongs to: reply token, In-Reply-To/References, then the
-ticket number in the subject (only from that ticket's requester)."""
+ticket number in the subject (only from that ticket's requester). An agent's mail (`agent_ticket`)
+also threads by the notification emails it answers and by any ticket number in its subject."""
 
 from __future__ import annotations
 
+import re
+
 from helpline.customers.models import Channel, Customer
-from helpline.mail.models import OutboundMail, RawMessage
+from helpline.mail.models import AgentNotification, OutboundMail, RawMessage
 from helpline.mail.parsing import ParsedMail
 from helpline.mail.tokens import subject_number, ticket_number_from_address
 from helpline.tickets.models import Message, Ticket
@@ -18,8 +21,9 @@ def _follow_merges(ticket: Ticket | None) -> Ticket | None:
     return ticket
 
 
-def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, str]:
-    """The ticket and how it was found ("token", "references", "subject"), or (None, "")."""
+def find_ticket(mail: ParsedMail, customer: Customer | None) -> tuple[Ticket | None, str]:
+    """The ticket and how it was found ("token", "references", "subject"), or (None, ""). Without
+    a customer, not by the subject."""
     for address in [mail.reply_to, *mail.recipients]:
         number = ticket_number_from_address(address)
         if number is not None:
@@ -45,9 +49,31 @@ def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, st
         for ref in refs:
             if ref in found:
                 return _follow_merges(Ticket.objects.filter(pk=found[ref]).first()), "references"
-    number = subject_number(mail.subject)
+    number = subject_number(mail.subject) if customer is not None else None
     if number is not None:
         ticket = Ticket.objects.filter(number=number, requester=customer).first()
         if ticket is not None:
             return _follow_merges(ticket), "subject"
     return None, ""
+
+
+_NOTIFICATION_ROOT = re.compile(r"^<ticket-([^@>]+)@")
+
+
+def agent_ticket(mail: ParsedMail) -> Ticket | None:
+    """The ticket an agent's mail answers: as a customer's would be found, or by the notification
+    emails it refers to (each one's Message-ID, or the root all of a ticket's share), or by the
+    ticket number in its subject ("Re: [#1042] New ticket: ...")."""
+    ticket, _how = find_ticket(mail, None)
+    if ticket is not None:
+        return ticket
+    refs = [*mail.in_reply_to, *mail.references][:50]
+    if refs:
+        noted = AgentNotification.objects.filter(message_id__in=refs).values_list("ticket_id", flat=True).first()
+        if noted is not None:
+            return _follow_merges(Ticket.objects.filter(pk=noted).first())
+        roots = [found.group(1) for ref in refs if (found := _NOTIFICATION_ROOT.match(ref))]
+        if roots:
+            return _follow_merges(Ticket.objects.filter(public_id__in=roots).first())
+    number = subject_number(mail.subject)
+    return _follow_merges(Ticket.objects.filter(number=number).first()) if number is not None else None
