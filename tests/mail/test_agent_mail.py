@@ -91,9 +91,15 @@ def test_agent_mail_about_no_ticket_is_anyones_and_a_received_chunk_keeps_agent_
     box, ticket, maria = _desk()
     # an agent writing to the desk about their own problem is a requester like anyone
     own = actions.receive_message(
-        mailbox=box, raw=raw_mail("My laptop is broken.", sender=maria.email, subject="Laptop")
+        mailbox=box, raw=raw_mail("My laptop is broken.", sender=maria.email, subject="Laptop", message_id="<l1@x>")
     )
     assert own.outcome == "new_ticket"
+    followed = actions.receive_message(
+        mailbox=box,
+        raw=raw_mail("It still is.", sender=maria.email, subject="Re: Laptop", headers={"In-Reply-To": "<l1@x>"}),
+    )
+    assert (followed.outcome, followed.ticket) == ("added", own.ticket)  # her own request: a customer's message
+    assert Ticket.objects.get(number=own.ticket).messages.order_by("id").last().kind == MessageKind.INBOUND
     # in a fetched chunk with customers' mail, the agent's answer still becomes their note
     chunk = [
         raw_mail("Another customer question.", sender="bob@example.com", message_id="<b1@client.example>"),

@@ -4,7 +4,8 @@ An agent answering a notification email, or a customer's mail they were copied o
 ticket's team, not to the customer: their mail is added to its ticket as their internal note
 (never as a customer's message, never sent on, and the agent is not made a customer nor copied on
 replies). Their out-of-office answers to notifications are ignored. Agent mail that belongs to no
-ticket goes on as anyone's: an agent can be a requester too (an internal help desk).
+ticket, or to a ticket the agent requested, goes on as anyone's: an agent can be a requester too
+(an internal help desk).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 from helpline.accounts.models import User
 from helpline.core import batching
 from helpline.core.actors import Actor
+from helpline.customers.models import CustomerIdentity, IdentityKind
 from helpline.mail import content, loops, threads
 from helpline.mail.models import RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail
 from helpline.tickets import actions as ticket_actions
-from helpline.tickets.models import MessageKind
+from helpline.tickets.models import MessageKind, Ticket
 
 AGENTS_KEY = "mail.agent_addresses"
 
@@ -43,8 +45,8 @@ def deliver(row: RawMessage, mail: ParsedMail, agent: User) -> bool:
     an automatic answer). False when it answers no ticket: it is then processed as anyone's.
     Raises what the ticket actions refuse (an agent who may not write on that ticket)."""
     ticket = threads.agent_ticket(mail)
-    if ticket is None:
-        return False
+    if ticket is None or _requester_is(ticket, mail.from_address):
+        return False  # not about a ticket, or the agent's own request: their mail is anyone's
     row.ticket = ticket
     if loops.auto_reason(mail):  # an out-of-office answer to a notification
         row.status, row.outcome = RawStatus.IGNORED, "auto_reply"
@@ -58,3 +60,9 @@ def deliver(row: RawMessage, mail: ParsedMail, agent: User) -> bool:
     row.ticket_message = message
     row.status, row.outcome = RawStatus.PROCESSED, "added"
     return True
+
+
+def _requester_is(ticket: Ticket, address: str) -> bool:
+    return CustomerIdentity.objects.filter(
+        customer_id=ticket.requester_id, kind=IdentityKind.EMAIL, value=(address or "").strip().lower()
+    ).exists()
