@@ -113,3 +113,95 @@ def test_agent_mail_about_no_ticket_is_anyones_and_a_received_chunk_keeps_agent_
     last = ticket.messages.order_by("id").last()
     assert last.kind == MessageKind.NOTE and last.author_agent == maria and last.body_text == "Done, refunded."
     assert RawMessage.objects.get(message_id="<a2@x>").ticket_message == last
+
+
+GMAIL_FORWARD = """Please look at this one, she is a VIP.
+
+---------- Forwarded message ---------
+From: Ann Customer <Ann@Example.com>
+Date: Mon, 3 Jun 2024 at 10:00
+Subject: Printer on fire
+To: Maria <{agent}>
+
+
+My printer is on fire, please help!
+"""
+
+OUTLOOK_FORWARD = """
+
+________________________________
+From: Нино Беридзе [mailto:nino@example.ge]
+Sent: Monday, June 3, 2024 10:00 AM
+To: Maria
+Subject: Счёт
+
+Где мой счёт за июнь?
+"""
+
+
+def test_a_customer_mail_an_agent_forwards_opens_a_ticket_for_that_customer() -> None:
+    box, _ticket, maria = _desk()
+    django_mail.outbox.clear()
+    outcome = actions.receive_message(
+        mailbox=box,
+        raw=raw_mail(GMAIL_FORWARD.format(agent=maria.email), sender=maria.email, subject="Fwd: Printer on fire"),
+    )
+    assert outcome.outcome == "new_ticket"
+    ticket = Ticket.objects.get(number=outcome.ticket)
+    assert ticket.requester.email == "ann@example.com" and ticket.requester.name == "Ann Customer"
+    assert ticket.subject == "Printer on fire" and ticket.team == box.team
+    first, note = ticket.messages.order_by("id")
+    assert first.kind == MessageKind.INBOUND and first.author_customer == ticket.requester
+    assert first.body_text == "My printer is on fire, please help!"
+    assert first.meta["email"]["forwarded_by"] == maria.pk
+    assert note.kind == MessageKind.NOTE and note.author_agent == maria
+    assert note.body_text == "Please look at this one, she is a VIP."
+    assert not Customer.objects.filter(identities__value=maria.email).exists()
+    assert not [m for m in django_mail.outbox if m.to == ["ann@example.com"]]  # no acknowledgement
+
+    outlook = actions.receive_message(
+        mailbox=box, raw=raw_mail(OUTLOOK_FORWARD, sender=maria.email, subject="FW: invoice")
+    )
+    ticket = Ticket.objects.get(number=outlook.ticket)
+    assert (ticket.requester.email, ticket.requester.name, ticket.subject) == (
+        "nino@example.ge",
+        "Нино Беридзе",
+        "Счёт",
+    )
+    assert list(ticket.messages.values_list("kind", flat=True)) == [MessageKind.INBOUND]  # no words of her own
+
+
+def test_a_mail_forwarded_as_an_attachment_opens_a_ticket_for_its_sender() -> None:
+    from email.message import EmailMessage
+
+    box, _ticket, maria = _desk()
+    inner = raw_mail("Wo ist meine Bestellung?", sender="Hans <hans@example.de>", subject="Bestellung 77")
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = maria.email, "billing@desk.example", "Fwd: Bestellung 77"
+    outer["Message-ID"] = "<fa1@desk-client.example>"
+    outer.set_content("Customer from Germany.")
+    outer.add_attachment(inner, maintype="message", subtype="rfc822", filename="forwarded.eml")
+    outcome = actions.receive_message(mailbox=box, raw=outer.as_bytes())  # the mail attached base64-encoded
+    ticket = Ticket.objects.get(number=outcome.ticket)
+    assert (ticket.requester.email, ticket.subject) == ("hans@example.de", "Bestellung 77")
+    assert ticket.messages.order_by("id").first().body_text == "Wo ist meine Bestellung?"
+    assert ticket.messages.order_by("id").last().body_text == "Customer from Germany."
+
+    from email import message_from_bytes, policy
+
+    again = EmailMessage()  # as mail clients attach it: message/rfc822, not encoded
+    again["From"], again["To"], again["Subject"] = maria.email, "billing@desk.example", "Fwd: Frage"
+    again.set_content("Another one.")
+    again.add_attachment(
+        message_from_bytes(raw_mail("Eine Frage.", sender="eva@example.de", subject="Frage"), policy=policy.default)
+    )
+    ticket = Ticket.objects.get(number=actions.receive_message(mailbox=box, raw=again.as_bytes()).ticket)
+    assert (ticket.requester.email, ticket.subject) == ("eva@example.de", "Frage")
+
+
+def test_an_agent_forwarding_a_colleague_mail_is_their_own_request() -> None:
+    box, _ticket, maria = _desk()
+    bob = make_agent(username="bob")
+    forward = f"FYI\n\n---------- Forwarded message ---------\nFrom: Bob <{bob.email}>\nSubject: Lunch\n\nPizza?\n"
+    outcome = actions.receive_message(mailbox=box, raw=raw_mail(forward, sender=maria.email, subject="Fwd: Lunch"))
+    assert Ticket.objects.get(number=outcome.ticket).requester.email == maria.email

@@ -3,18 +3,22 @@
 An agent answering a notification email, or a customer's mail they were copied on, writes to the
 ticket's team, not to the customer: their mail is added to its ticket as their internal note
 (never as a customer's message, never sent on, and the agent is not made a customer nor copied on
-replies). Their out-of-office answers to notifications are ignored. Agent mail that belongs to no
-ticket, or to a ticket the agent requested, goes on as anyone's: an agent can be a requester too
-(an internal help desk).
+replies). Their out-of-office answers to notifications are ignored. A customer's mail an agent
+forwards to a mailbox (inline or attached: `forwards`) opens a ticket for that customer, with the
+agent's words above it as their note. Other agent mail, and mail on a ticket the agent requested,
+goes on as anyone's: an agent can be a requester too (an internal help desk).
 """
 
 from __future__ import annotations
 
+import re
+
 from helpline.accounts.models import User
 from helpline.core import batching
 from helpline.core.actors import Actor
-from helpline.customers.models import CustomerIdentity, IdentityKind
-from helpline.mail import content, loops, threads
+from helpline.customers import actions as customer_actions
+from helpline.customers.models import Channel, CustomerIdentity, IdentityKind
+from helpline.mail import content, forwards, loops, selectors, threads
 from helpline.mail.models import RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail
 from helpline.tickets import actions as ticket_actions
@@ -45,8 +49,17 @@ def deliver(row: RawMessage, mail: ParsedMail, agent: User) -> bool:
     an automatic answer). False when it answers no ticket: it is then processed as anyone's.
     Raises what the ticket actions refuse (an agent who may not write on that ticket)."""
     ticket = threads.agent_ticket(mail)
-    if ticket is None or _requester_is(ticket, mail.from_address):
-        return False  # not about a ticket, or the agent's own request: their mail is anyone's
+    if ticket is None:
+        forwarded = forwards.original(mail)
+        if (
+            forwarded is None
+            or forwarded.address in selectors.own_addresses()
+            or forwarded.address in agent_addresses()
+        ):
+            return False  # not about a ticket nor a customer's mail: the agent's own request, as anyone's
+        return _open_forwarded(row, mail, agent, forwarded)
+    if _requester_is(ticket, mail.from_address):
+        return False  # a ticket the agent requested: their mail is a customer's
     row.ticket = ticket
     if loops.auto_reason(mail):  # an out-of-office answer to a notification
         row.status, row.outcome = RawStatus.IGNORED, "auto_reply"
@@ -66,3 +79,42 @@ def _requester_is(ticket: Ticket, address: str) -> bool:
     return CustomerIdentity.objects.filter(
         customer_id=ticket.requester_id, kind=IdentityKind.EMAIL, value=(address or "").strip().lower()
     ).exists()
+
+
+def _open_forwarded(row: RawMessage, mail: ParsedMail, agent: User, forwarded: forwards.Forwarded) -> bool:
+    """A ticket for the customer whose mail the agent forwarded: their mail is its first message
+    (theirs, not the agent's), what the agent wrote above it the agent's internal note. Not
+    acknowledged: the customer wrote to the agent, not to the desk."""
+    from helpline.mail.ingest import MAIL_ACTOR
+
+    customer, _created = customer_actions.resolve_customer(
+        kind="email", value=forwarded.address, name=forwarded.name, channel=Channel.EMAIL
+    )
+    inner = ParsedMail(message_id=mail.message_id, text=forwarded.text, attachments=forwarded.attachments)
+    body = content.build_body(inner)
+    meta = {"email": content.email_meta(mail, body, mailbox_id=row.mailbox_id, raw_id=row.pk, auto="")}
+    meta["email"].update(forwarded_by=agent.pk, original_from=forwarded.address)
+    ticket = ticket_actions.open_ticket(
+        actor=MAIL_ACTOR,
+        requester=customer,
+        subject=forwarded.subject or _without_forward_prefix(mail.subject) or "(no subject)",
+        team=row.mailbox.team,
+        **content.message_fields(mail, body, meta),
+    )
+    message = ticket.messages.order_by("id").first()
+    if message is not None:
+        content.link_message_images(message)
+    if forwarded.comment:
+        ticket_actions.add_message(
+            actor=Actor.of_agent(agent), ticket=ticket, kind=MessageKind.NOTE, body_text=forwarded.comment
+        )
+    row.ticket, row.ticket_message = ticket, message
+    row.status, row.outcome = RawStatus.PROCESSED, "new_ticket"
+    return True
+
+
+_FORWARD_PREFIX = re.compile(r"^\s*((fwd?|fw|wg|tr|rv|enc|пересл|ред)\s*:\s*)+", re.IGNORECASE)
+
+
+def _without_forward_prefix(subject: str) -> str:
+    return _FORWARD_PREFIX.sub("", subject or "").strip()

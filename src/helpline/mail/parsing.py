@@ -7,8 +7,11 @@ exception, so only truly unreadable input reaches the quarantine.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
@@ -248,6 +251,16 @@ def _rfc822_bytes(part: Message) -> tuple[bytes, str]:
     inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
     if inner is None:
         return _payload_bytes(part), ""
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding in ("base64", "quoted-printable") and not inner.keys():
+        # Not allowed for message/rfc822 (RFC 2046), but some clients attach mail so: the parser
+        # read the encoded text as a message without headers; the mail is what it decodes to.
+        encoded = str(inner.get_payload()).encode("ascii", "replace")
+        try:
+            data = base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
+        except (binascii.Error, ValueError):
+            return _payload_bytes(part), ""
+        return data, _header(BytesHeaderParser(policy=policy.default).parsebytes(data), "Subject")
     try:
         data = inner.as_bytes(policy=policy.compat32)
     except Exception:
