@@ -28,9 +28,9 @@ def mailboxes_with_counts() -> QuerySet[Mailbox]:
 
 def own_addresses() -> set[str]:
     """Every address of ours: the mailboxes' and their other addresses (aliases), in lower case."""
-    return {a.lower() for a in Mailbox.objects.values_list("email_address", flat=True)} | {
-        a.lower() for a in MailboxAlias.objects.values_list("address", flat=True)
-    }
+    aliases = MailboxAlias.objects.order_by().values_list("address")
+    boxes = Mailbox.objects.order_by().values_list("email_address")
+    return {a.lower() for (a,) in boxes.union(aliases, all=True)}
 
 
 def mailbox_for_address(address: str) -> Mailbox | None:
