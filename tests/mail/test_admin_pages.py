@@ -150,3 +150,27 @@ def test_undelivered_mail_is_paged_each_list_on_its_own(mailbox: Mailbox, django
     assert "?notifications=1&amp;acknowledgements=1" in second and 'rel="prev"' in second
     assert second.count("@example.com</td>") == 5
     assert client.get("/admin/mailboxes/undelivered/?acknowledgements=99").status_code == 200  # the last page
+
+
+def test_retry_all_retries_the_quarantine_in_the_background_but_spam(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from helpline.mail import ingest
+
+    monkeypatch.setattr(ingest, "parse", lambda raw, **_kw: (_ for _ in ()).throw(ValueError("cannot parse")))
+    for n in range(3):
+        actions.receive_message(mailbox=mailbox, raw=raw_mail(f"stuck {n}", message_id=f"<stuck-{n}@x>"))
+    monkeypatch.undo()
+    RawMessage.objects.filter(message_id="<stuck-2@x>").update(outcome="spam")  # held as spam: released one by one
+    client = signed_in("admin")
+    assert "/admin/mailboxes/quarantine/retry/" in client.get("/admin/mailboxes/quarantine/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/mailboxes/quarantine/retry/", follow=True)
+    assert "2 messages are being retried" in response.content.decode()
+    statuses = dict(RawMessage.objects.values_list("message_id", "status"))
+    assert statuses == {
+        "<stuck-0@x>": RawStatus.PROCESSED,
+        "<stuck-1@x>": RawStatus.PROCESSED,
+        "<stuck-2@x>": RawStatus.QUARANTINED,
+    }
+    assert signed_in("agent").post("/admin/mailboxes/quarantine/retry/").status_code == 403

@@ -37,6 +37,7 @@ urlpatterns = [
     path("mailboxes/quarantine/", mailboxes.quarantine, name="quarantine"),
     path("mailboxes/undelivered/", mailboxes.undelivered, name="mail_undelivered"),
     path("mailboxes/quarantine/<int:pk>/retry/", mailboxes.quarantine_retry, name="quarantine_retry"),
+    path("mailboxes/quarantine/retry/", mailboxes.quarantine_retry_all, name="quarantine_retry_all"),
     path("mailboxes/messages/<int:pk>/", mailboxes.raw_view, name="raw_view"),
     path("mailboxes/messages/<int:pk>/raw.eml", mailboxes.raw_download, name="raw_download"),
     path("mailboxes/messages/<int:pk>/images/", mailboxes.raw_remote_images, name="raw_remote_images"),

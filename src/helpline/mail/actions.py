@@ -40,6 +40,7 @@ __all__ = [
     "receive_message",
     "receive_messages",
     "retry_message",
+    "retry_quarantine",
     "save_mailbox",
     "save_team_signatures",
     "store_message",
@@ -93,6 +94,41 @@ def retry_message(*, actor: Actor, raw: RawMessage) -> Outcome:
     if (reason := _over_time(raw)) is not None:
         return _quarantine(raw, reason, raw.attempts + 1)
     return process(raw, retry=True)
+
+
+RETRY_CHUNK = 200  # quarantined messages retried per task
+
+
+def retry_quarantine(*, actor: Actor) -> int:
+    """Retry every quarantined message but those held as spam (each is released on its own), in
+    the background: the task workers parse them in their parse processes, a chunk per task.
+    Returns how many are queued."""
+    permissions.require(permissions.can_manage_settings(actor))
+    from helpline.mail.tasks import retry_quarantined
+
+    ids = list(
+        RawMessage.objects.filter(status=RawStatus.QUARANTINED)
+        .exclude(outcome="spam")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    def enqueue() -> None:
+        for start in range(0, len(ids), RETRY_CHUNK):
+            retry_quarantined.enqueue(ids[start : start + RETRY_CHUNK])
+
+    transaction.on_commit(enqueue)
+    return len(ids)
+
+
+def retry_quarantined_now(ids: list[int]) -> dict[str, int]:
+    """The task's work: each of these messages still quarantined (and not as spam) retried;
+    returns the outcomes counted."""
+    counts: dict[str, int] = {}
+    rows = RawMessage.objects.filter(pk__in=ids, status=RawStatus.QUARANTINED).exclude(outcome="spam")
+    for row in rows.select_related("mailbox").order_by("id"):
+        outcome = retry_message(actor=Actor.system(), raw=row).outcome
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
 
 
 def _over_time(raw: RawMessage) -> str | None:

@@ -31,3 +31,10 @@ def poll_mailboxes() -> dict[str, int]:
     from helpline.mail import polling
 
     return polling.poll_due_mailboxes()
+
+
+@task()
+def retry_quarantined(ids: list[int]) -> dict[str, int]:
+    from helpline.mail import actions
+
+    return actions.retry_quarantined_now(ids)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from helpline.accounts.admin_pages.access import admin_required
@@ -109,6 +110,22 @@ def quarantine_retry(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Still failing: %(reason)s") % {"reason": outcome.reason})
         else:
             messages.success(request, _("The message was processed (%(outcome)s).") % {"outcome": outcome.outcome})
+    return redirect("admin_ui:quarantine")
+
+
+@admin_required
+@require_POST
+def quarantine_retry_all(request: HttpRequest) -> HttpResponse:
+    count = actions.retry_quarantine(actor=Actor.of_agent(current_agent(request)))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d message is being retried; its outcome shows here once a worker has run it.",
+            "%(count)d messages are being retried; their outcomes show here once a worker has run them.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("admin_ui:quarantine")
 
 
