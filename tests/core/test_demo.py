@@ -92,6 +92,11 @@ def test_demo_seeds_a_living_desk_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {"en", "ka", "am", "mn", "te"} <= languages
     assert "Asia/Tbilisi" in set(User.objects.values_list("time_zone", flat=True))
     assert Team.objects.filter(name="Logistics", members__username="agent").exists()
+    # A mailbox to try the email channel with (no server of its own), named in the output.
+    from helpline.mail.models import Mailbox
+
+    box = Mailbox.objects.get()
+    assert box.team.name == "Support" and not box.imap_host and f"--mailbox {box.email_address}" in output
 
     # Customers in all five languages, with several identities, writing in their own script.
     customers = Customer.objects.all()

@@ -53,6 +53,7 @@ class DemoResult:
     created: Counter[str] = field(default_factory=Counter)
     logins: list[DemoLogin] = field(default_factory=list)
     other_agents: list[str] = field(default_factory=list)
+    mailbox: str = ""  # the demo mailbox's address
 
 
 class _Desk:
@@ -142,6 +143,24 @@ def _ensure_settings(desk: _Desk, result: DemoResult) -> None:
         if name not in known_tags:
             workspace_actions.create_tag(actor=admin, name=name, color=color)
             result.created["tags"] += 1
+
+
+DEMO_MAILBOX = "support@helpline.localhost"
+
+
+def _ensure_mailbox(desk: _Desk, result: DemoResult) -> str:
+    """A mailbox of the Support team with no server of its own (made after the tickets, whose
+    replies are already delivered): mail reaches it through `helpline mail import` or `helpline
+    smtpd`, and its replies and acknowledgements go to the desk's email backend (DATA_DIR/outbox)."""
+    from helpline.mail import actions as mail_actions
+    from helpline.mail.models import Mailbox
+
+    if not Mailbox.objects.filter(email_address=DEMO_MAILBOX).exists():
+        mail_actions.save_mailbox(
+            actor=desk.actor("admin"), name="Support", email_address=DEMO_MAILBOX, team=desk.teams["Support"]
+        )
+        result.created["mailboxes"] += 1
+    return DEMO_MAILBOX
 
 
 def _find_customer(spec: DemoCustomer) -> Customer | None:
@@ -298,6 +317,7 @@ def seed_demo(
         result.created.update(ensure_knowledge_base(desk.agents["admin"], english))
         bar.update()
 
+    result.mailbox = _ensure_mailbox(desk, result)
     for username in LOGIN_ACCOUNTS:
         known = username in desk.created or desk.agents[username].check_password(password)
         result.logins.append(DemoLogin(ROLE_LABELS[username], username, known))

@@ -78,3 +78,13 @@ class Command(BaseCommand):
             f"\n  More agents, one per language desk: {', '.join(result.other_agents)}"
             + (" (the same password)." if same else ".")
         )
+        outbox = (
+            f"land in {settings.EMAIL_FILE_PATH}"
+            if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+            else "go out through the desk's email backend"
+        )
+        self.stdout.write(
+            f"  Demo mailbox: {result.mailbox}: mail goes in with `helpline mail import --mailbox "
+            f"{result.mailbox} FILE.eml...` (an mbox or a Maildir too) or through `helpline smtpd`; replies "
+            f"and acknowledgements {outbox}."
+        )
