@@ -99,7 +99,8 @@ def process_chunk(
     """Outcomes in the order of `fresh` (rows just recorded as received). `parsed`: by Message-ID,
     the messages parsed and readied already (None for one that could not be: it goes the one-by-one
     way; `Unparsable`: quarantined with its reason)."""
-    mails = [_prepare(mailbox, row, raw, parsed or {}) for row, raw in fresh]
+    ours, agents = own_addresses(), agent_mail.agent_addresses()  # read once for the chunk
+    mails = [_prepare(mailbox, row, raw, parsed or {}, ours, agents) for row, raw in fresh]
     outcomes: list[Outcome] = []
     start = 0
     while start < len(mails):
@@ -123,7 +124,12 @@ def process_chunk(
 
 
 def _prepare(
-    mailbox: Mailbox, row: RawMessage, raw: bytes, parsed: dict[str, Readied | Unparsable | None]
+    mailbox: Mailbox,
+    row: RawMessage,
+    raw: bytes,
+    parsed: dict[str, Readied | Unparsable | None],
+    addresses: set[str],
+    agents: dict[str, int],
 ) -> _Mail:
     row.mailbox = mailbox
     entry = _Mail(row, raw)
@@ -146,12 +152,11 @@ def _prepare(
         entry.alone = True
         return entry
     entry.mail = mail
-    addresses = own_addresses()
     if (
         mail.bounce is not None
         or not mail.from_address
         or loops.is_own_loop(mail, addresses, _own_message_id(mail.message_id, addresses))
-        or mail.from_address.lower() in agent_mail.agent_addresses()  # an agent's: `agent_mail`
+        or mail.from_address.lower() in agents  # an agent's: `agent_mail`
     ):
         entry.alone = True
     entry.tokens = [n for a in [mail.reply_to, *mail.recipients] if (n := ticket_number_from_address(a)) is not None]
