@@ -10,6 +10,8 @@ from django.core import mail as django_mail
 from helpline.customers.models import Customer
 from helpline.mail import actions, prefetch
 from helpline.mail.models import AgentNotification, Mailbox, OutboundMail, Participant, RawMessage
+from helpline.mail.selectors import mailbox_for_address
+from helpline.mail.tokens import forward_address
 from helpline.tickets.models import MessageKind, Ticket
 from tests.factories import make_agent, make_team
 from tests.mail.mails import raw_mail
@@ -61,16 +63,26 @@ def test_an_agent_answering_a_notification_adds_their_internal_note() -> None:
     assert ticket.messages.filter(kind=MessageKind.NOTE).count() == 1
 
 
-def test_an_agent_mail_threads_by_the_ticket_number_in_its_subject_alone() -> None:
+def test_a_forged_agent_sender_writes_no_note() -> None:
+    """The ticket's number, its customer thread and the customer's reply token are known to others:
+    a mail from the agent's address that refers to them alone is not taken for the agent's note."""
     box, ticket, maria = _desk()
-    outcome = actions.receive_message(
-        mailbox=box,
-        raw=raw_mail(
-            "Refund approved.", sender=maria.email, subject=f"Re: [#{ticket.number}] Assigned to you: Invoice"
-        ),
-    )
-    assert outcome.ticket == ticket.number
-    assert ticket.messages.order_by("id").last().kind == MessageKind.NOTE
+    for n, headers in enumerate(({}, {"In-Reply-To": "<c1@client.example>"})):
+        forged = raw_mail(
+            "Refund approved, send it to account 123.",
+            sender=maria.email,
+            subject=f"Re: [#{ticket.number}] Assigned to you: Invoice",
+            message_id=f"<forged-{n}@x>",
+            headers=headers,
+        )
+        actions.receive_message(mailbox=box, raw=forged)
+    assert not ticket.messages.filter(kind=MessageKind.NOTE).exists()
+    # another agent's notification is not hers either
+    other = make_agent(username="other", teams=[box.team])
+    note = AgentNotification.objects.get(agent=maria, ticket=ticket)
+    reply = raw_mail("Mine now.", sender=other.email, headers={"In-Reply-To": note.message_id})
+    actions.receive_message(mailbox=box, raw=reply)
+    assert not ticket.messages.filter(kind=MessageKind.NOTE).exists()
 
 
 def test_an_agent_out_of_office_answer_is_ignored() -> None:
@@ -103,7 +115,13 @@ def test_agent_mail_about_no_ticket_is_anyones_and_a_received_chunk_keeps_agent_
     # in a fetched chunk with customers' mail, the agent's answer still becomes their note
     chunk = [
         raw_mail("Another customer question.", sender="bob@example.com", message_id="<b1@client.example>"),
-        raw_mail("Done, refunded.", sender=maria.email, subject=f"Re: [#{ticket.number}] Invoice", message_id="<a2@x>"),
+        raw_mail(
+            "Done, refunded.",
+            sender=maria.email,
+            subject=f"Re: [#{ticket.number}] Invoice",
+            message_id="<a2@x>",
+            headers={"In-Reply-To": AgentNotification.objects.get(agent=maria, ticket=ticket).message_id},
+        ),
         raw_mail("And one more.", sender="carol@example.com", message_id="<c2@client.example>"),
     ]
     outcomes = [
@@ -144,7 +162,12 @@ def test_a_customer_mail_an_agent_forwards_opens_a_ticket_for_that_customer() ->
     django_mail.outbox.clear()
     outcome = actions.receive_message(
         mailbox=box,
-        raw=raw_mail(GMAIL_FORWARD.format(agent=maria.email), sender=maria.email, subject="Fwd: Printer on fire"),
+        raw=raw_mail(
+            GMAIL_FORWARD.format(agent=maria.email),
+            sender=maria.email,
+            to=forward_address(box.email_address, maria.pk),
+            subject="Fwd: Printer on fire",
+        ),
     )
     assert outcome.outcome == "new_ticket"
     ticket = Ticket.objects.get(number=outcome.ticket)
@@ -160,7 +183,10 @@ def test_a_customer_mail_an_agent_forwards_opens_a_ticket_for_that_customer() ->
     assert not [m for m in django_mail.outbox if m.to == ["ann@example.com"]]  # no acknowledgement
 
     outlook = actions.receive_message(
-        mailbox=box, raw=raw_mail(OUTLOOK_FORWARD, sender=maria.email, subject="FW: invoice")
+        mailbox=box,
+        raw=raw_mail(
+            OUTLOOK_FORWARD, sender=maria.email, to=forward_address(box.email_address, maria.pk), subject="FW: x"
+        ),
     )
     ticket = Ticket.objects.get(number=outlook.ticket)
     assert (ticket.requester.email, ticket.requester.name, ticket.subject) == (
@@ -177,7 +203,8 @@ def test_a_mail_forwarded_as_an_attachment_opens_a_ticket_for_its_sender() -> No
     box, _ticket, maria = _desk()
     inner = raw_mail("Wo ist meine Bestellung?", sender="Hans <hans@example.de>", subject="Bestellung 77")
     outer = EmailMessage()
-    outer["From"], outer["To"], outer["Subject"] = maria.email, "billing@desk.example", "Fwd: Bestellung 77"
+    own = forward_address(box.email_address, maria.pk)
+    outer["From"], outer["To"], outer["Subject"] = maria.email, own, "Fwd: Bestellung 77"
     outer["Message-ID"] = "<fa1@desk-client.example>"
     outer.set_content("Customer from Germany.")
     outer.add_attachment(inner, maintype="message", subtype="rfc822", filename="forwarded.eml")
@@ -190,7 +217,7 @@ def test_a_mail_forwarded_as_an_attachment_opens_a_ticket_for_its_sender() -> No
     from email import message_from_bytes, policy
 
     again = EmailMessage()  # as mail clients attach it: message/rfc822, not encoded
-    again["From"], again["To"], again["Subject"] = maria.email, "billing@desk.example", "Fwd: Frage"
+    again["From"], again["To"], again["Subject"] = maria.email, own, "Fwd: Frage"
     again.set_content("Another one.")
     again.add_attachment(
         message_from_bytes(raw_mail("Eine Frage.", sender="eva@example.de", subject="Frage"), policy=policy.default)
@@ -199,9 +226,31 @@ def test_a_mail_forwarded_as_an_attachment_opens_a_ticket_for_its_sender() -> No
     assert (ticket.requester.email, ticket.subject) == ("eva@example.de", "Frage")
 
 
-def test_an_agent_forwarding_a_colleague_mail_is_their_own_request() -> None:
+def test_forwards_need_the_agents_own_forward_address() -> None:
     box, _ticket, maria = _desk()
     bob = make_agent(username="bob")
+    own = forward_address(box.email_address, maria.pk)
+    # a colleague's mail forwarded is the agent's own request
     forward = f"FYI\n\n---------- Forwarded message ---------\nFrom: Bob <{bob.email}>\nSubject: Lunch\n\nPizza?\n"
-    outcome = actions.receive_message(mailbox=box, raw=raw_mail(forward, sender=maria.email, subject="Fwd: Lunch"))
+    outcome = actions.receive_message(mailbox=box, raw=raw_mail(forward, sender=maria.email, to=own, subject="Fwd: L"))
     assert Ticket.objects.get(number=outcome.ticket).requester.email == maria.email
+    # a customer's mail forwarded to the mailbox's own address, or to another agent's forward address
+    # (a forged sender can write either), opens nothing for that customer
+    text = GMAIL_FORWARD.format(agent=maria.email)
+    for to in (box.email_address, forward_address(box.email_address, bob.pk), own.replace("-", "-0", 1)):
+        outcome = actions.receive_message(mailbox=box, raw=raw_mail(text, sender=maria.email, to=to, subject="Fwd: x"))
+        assert Ticket.objects.get(number=outcome.ticket).requester.email == maria.email, to
+    assert Ticket.objects.filter(requester__identities__value="ann@example.com").count() == 1  # _desk's own
+    assert mailbox_for_address(own) == box  # the forward address is the mailbox's
+
+
+def test_the_profile_page_shows_the_forward_addresses() -> None:
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    box, _ticket, maria = _desk()
+    client = Client()
+    assert client.login(username=maria.username, password=PASSWORD)
+    page = client.get("/accounts/profile/").content.decode()
+    assert forward_address(box.email_address, maria.pk) in page and "notification email" in page

@@ -1,12 +1,14 @@
 """Mail to a mailbox from one of our agents (the address of their account).
 
-An agent answering a notification email, or a customer's mail they were copied on, writes to the
-ticket's team, not to the customer: their mail is added to its ticket as their internal note
-(never as a customer's message, never sent on, and the agent is not made a customer nor copied on
-replies). Their out-of-office answers to notifications are ignored. A customer's mail an agent
-forwards to a mailbox (inline or attached: `forwards`) opens a ticket for that customer, with the
-agent's words above it as their note. Other agent mail, and mail on a ticket the agent requested,
-goes on as anyone's: an agent can be a requester too (an internal help desk).
+An agent answering a notification email writes to the ticket's team, not to the customer: their
+mail is added to the ticket as their internal note (never as a customer's message, never sent on,
+and the agent is not made a customer nor copied on replies); their out-of-office answers are
+ignored. A customer's mail an agent forwards to their own forward address at a mailbox
+(`tokens.forward_address`, on their profile page; inline or attached: `forwards`) opens a ticket
+for that customer, with the agent's words above it as their note. Both need something only the
+agent has (the notification's Message-ID, the signed forward address): a sender address is easily
+forged. Other agent mail, and mail on a ticket the agent requested, goes on as anyone's: an agent
+can be a requester too (an internal help desk).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from helpline.customers.models import Channel, CustomerIdentity, IdentityKind
 from helpline.mail import content, forwards, loops, selectors, threads
 from helpline.mail.models import RawMessage, RawStatus
 from helpline.mail.parsing import ParsedMail
+from helpline.mail.tokens import forwarding_agent
 from helpline.tickets import actions as ticket_actions
 from helpline.tickets.models import MessageKind, Ticket
 
@@ -48,8 +51,10 @@ def deliver(row: RawMessage, mail: ParsedMail, agent: User) -> bool:
     """Add `agent`'s mail to the ticket it answers as their internal note (or ignore it when it is
     an automatic answer). False when it answers no ticket: it is then processed as anyone's.
     Raises what the ticket actions refuse (an agent who may not write on that ticket)."""
-    ticket = threads.agent_ticket(mail)
+    ticket = threads.agent_ticket(mail, agent.pk)
     if ticket is None:
+        if not any(forwarding_agent(address) == agent.pk for address in mail.recipients):
+            return False  # not to their own forward address: not a forward we can trust to be theirs
         forwarded = forwards.original(mail)
         if (
             forwarded is None

@@ -1,10 +1,8 @@
 """Which ticket an incoming message belongs to: reply token, In-Reply-To/References, then the
 ticket number in the subject (only from that ticket's requester). An agent's mail (`agent_ticket`)
-also threads by the notification emails it answers and by any ticket number in its subject."""
+threads by the notification emails sent to that agent."""
 
 from __future__ import annotations
-
-import re
 
 from helpline.customers.models import Channel, Customer
 from helpline.mail.models import AgentNotification, OutboundMail, RawMessage
@@ -21,9 +19,8 @@ def _follow_merges(ticket: Ticket | None) -> Ticket | None:
     return ticket
 
 
-def find_ticket(mail: ParsedMail, customer: Customer | None) -> tuple[Ticket | None, str]:
-    """The ticket and how it was found ("token", "references", "subject"), or (None, ""). Without
-    a customer, not by the subject."""
+def find_ticket(mail: ParsedMail, customer: Customer) -> tuple[Ticket | None, str]:
+    """The ticket and how it was found ("token", "references", "subject"), or (None, "")."""
     for address in [mail.reply_to, *mail.recipients]:
         number = ticket_number_from_address(address)
         if number is not None:
@@ -49,7 +46,7 @@ def find_ticket(mail: ParsedMail, customer: Customer | None) -> tuple[Ticket | N
         for ref in refs:
             if ref in found:
                 return _follow_merges(Ticket.objects.filter(pk=found[ref]).first()), "references"
-    number = subject_number(mail.subject) if customer is not None else None
+    number = subject_number(mail.subject)
     if number is not None:
         ticket = Ticket.objects.filter(number=number, requester=customer).first()
         if ticket is not None:
@@ -57,23 +54,16 @@ def find_ticket(mail: ParsedMail, customer: Customer | None) -> tuple[Ticket | N
     return None, ""
 
 
-_NOTIFICATION_ROOT = re.compile(r"^<ticket-([^@>]+)@")
-
-
-def agent_ticket(mail: ParsedMail) -> Ticket | None:
-    """The ticket an agent's mail answers: as a customer's would be found, or by the notification
-    emails it refers to (each one's Message-ID, or the root all of a ticket's share), or by the
-    ticket number in its subject ("Re: [#1042] New ticket: ...")."""
-    ticket, _how = find_ticket(mail, None)
-    if ticket is not None:
-        return ticket
+def agent_ticket(mail: ParsedMail, agent_id: int) -> Ticket | None:
+    """The ticket of the notification email an agent's mail answers: only a notification sent to
+    that agent counts (its Message-ID went to their mailbox alone), so a forged sender cannot write
+    in their name; the ticket's number, its customer thread and its reply token are known to others."""
     refs = [*mail.in_reply_to, *mail.references][:50]
-    if refs:
-        noted = AgentNotification.objects.filter(message_id__in=refs).values_list("ticket_id", flat=True).first()
-        if noted is not None:
-            return _follow_merges(Ticket.objects.filter(pk=noted).first())
-        roots = [found.group(1) for ref in refs if (found := _NOTIFICATION_ROOT.match(ref))]
-        if roots:
-            return _follow_merges(Ticket.objects.filter(public_id__in=roots).first())
-    number = subject_number(mail.subject)
-    return _follow_merges(Ticket.objects.filter(number=number).first()) if number is not None else None
+    if not refs:
+        return None
+    noted = (
+        AgentNotification.objects.filter(message_id__in=refs, agent_id=agent_id)
+        .values_list("ticket_id", flat=True)
+        .first()
+    )
+    return _follow_merges(Ticket.objects.filter(pk=noted).first()) if noted is not None else None
