@@ -1,12 +1,11 @@
 """Language identification of short customer texts, offline.
 
 A Unicode-script check runs first: Georgian, Ethiopic, Telugu and Mongolian scripts each name one
-language the desk serves, so no statistics are needed, and a script written by none of the served
-languages gives no answer. A script that one served language shares with others (Cyrillic:
-Mongolian, Russian, Ukrainian, ...; Latin: English, German, French, ...) goes to py3langid among
-those languages: the served one when it is the likeliest, else no answer (a Russian mail is not
-taken for Mongolian). A script that several served languages share goes to py3langid limited to
-them. Texts too short or without letters give no answer rather than a guess.
+language the desk serves, so no statistics are needed; a script written by exactly one served
+language names it too, and one written by none of them gives no answer. Other scripts (Latin,
+Cyrillic, ... when several served languages share them) go to py3langid, limited to the served
+languages written in that script. Texts too short or without
+letters give no answer rather than a guess.
 """
 
 from __future__ import annotations
@@ -95,11 +94,6 @@ def _identifier() -> Any:
     return _load_identifier(norm_probs=False)
 
 
-@functools.lru_cache(maxsize=1)
-def _model_languages() -> frozenset[str]:
-    return frozenset(code for code, _score in _identifier().rank("a"))
-
-
 def _classify(text: str, candidates: list[str]) -> tuple[str, float]:
     """py3langid's best language among `candidates`, with its probability among them (the
     model is loaded once with every language; the choice is restricted here)."""
@@ -123,18 +117,10 @@ def detect_language(text: str, languages: list[str] | None = None) -> Detection:
         return Detection("", 0.0, "none")
     written = SCRIPT_LANGUAGES.get(script, ())
     candidates = [code for code in written if code in served]
+    if len(candidates) == 1:
+        return Detection(candidates[0], 1.0, "script")
     if written and not candidates:  # e.g. Japanese on a desk that serves none of the languages of its script
         return Detection("", 0.0, "script")
-    if len(candidates) == 1:
-        rivals = [code for code in written if code != candidates[0] and code in _model_languages()]
-        if not rivals:
-            return Detection(candidates[0], 1.0, "script")
-        # Other languages write this script too, unserved (Russian beside Mongolian, German beside
-        # English): the statistics tell whether the text is in the served one, or in none we serve.
-        language, confidence = _classify(text[:CLASSIFY_CHARS], [candidates[0], *rivals])
-        if language == candidates[0]:
-            return Detection(language, 1.0, "script")
-        return Detection("", float(confidence), "langid")
     if not candidates:
         # A script we know nothing about: let the statistics pick among all served ones.
         candidates = list(served)
