@@ -159,7 +159,7 @@ def _ensure_mailbox(desk: _Desk, result: DemoResult) -> str:
         mail_actions.save_mailbox(
             actor=desk.actor("admin"), name="Support", email_address=DEMO_MAILBOX, team=desk.teams["Support"]
         )
-        result.created["mailboxes"] += 1
+        result.created["mailbox"] += 1  # one: "1 mailbox"
     return DEMO_MAILBOX
 
 
