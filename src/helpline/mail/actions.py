@@ -112,6 +112,7 @@ def retry_quarantine(*, actor: Actor) -> int:
         .order_by("id")
         .values_list("id", flat=True)
     )
+
     def enqueue() -> None:
         for start in range(0, len(ids), RETRY_CHUNK):
             retry_quarantined.enqueue(ids[start : start + RETRY_CHUNK])

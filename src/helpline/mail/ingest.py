@@ -355,7 +355,11 @@ def _deliver(row: RawMessage, mail: ParsedMail, customer: Customer, own_addresse
         if ticket.requester_id != customer.pk:  # a colleague in copy answering, or someone new
             actor, author = MAIL_ACTOR, customer
         message: Message | None = ticket_actions.add_message(
-            actor=actor, author=author, ticket=ticket, kind=MessageKind.INBOUND, **content.message_fields(mail, body, meta)
+            actor=actor,
+            author=author,
+            ticket=ticket,
+            kind=MessageKind.INBOUND,
+            **content.message_fields(mail, body, meta),
         )
     else:
         if previous is not None:

@@ -21,8 +21,6 @@ log = logging.getLogger("helpline.mail.receiver")
 DEFAULT_SIZE_LIMIT = 50 * 1024 * 1024
 
 
-
-
 def _store(addresses: list[str], raw: bytes) -> list[tuple[str, Stored | None]]:
     close_old_connections()
     try:

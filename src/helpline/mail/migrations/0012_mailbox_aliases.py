@@ -5,21 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mail', '0011_acknowledgements'),
+        ("mail", "0011_acknowledgements"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MailboxAlias',
+            name="MailboxAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(max_length=254, unique=True, verbose_name='address')),
-                ('mailbox', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='mail.mailbox')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("address", models.EmailField(max_length=254, unique=True, verbose_name="address")),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="mail.mailbox"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['address'],
+                "ordering": ["address"],
             },
         ),
     ]
